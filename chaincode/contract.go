@@ -1,0 +1,188 @@
+// Package chaincode is the agritrace smart contract: thin transaction functions that decode
+// arguments, identify the caller and delegate to the rules in package ledger. It runs as a
+// chaincode-as-a-service process.
+package chaincode
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/ledger"
+)
+
+// EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).
+const EventName = "agritrace.recorded"
+
+// TransientPrivate is the transient-map key holding private terms: a JSON object event ID → Private.
+const TransientPrivate = "private"
+
+// Contract is the traceability contract.
+type Contract struct {
+	contractapi.Contract
+	// RegulatorMSP is the org that may recall and revoke.
+	RegulatorMSP string
+}
+
+// New returns the contract, the regulator org taken from AGRITRACE_REGULATOR_MSP (default RegulatorMSP).
+func New() *Contract {
+	reg := os.Getenv("AGRITRACE_REGULATOR_MSP")
+	if reg == "" {
+		reg = "RegulatorMSP"
+	}
+	c := &Contract{RegulatorMSP: reg}
+	c.Name = "agritrace"
+	c.Info.Title = "agritrace traceability contract"
+	c.Info.Version = "1.0.0"
+	return c
+}
+
+func (c *Contract) caller(ctx contractapi.TransactionContextInterface) (ledger.Caller, error) {
+	id := ctx.GetClientIdentity()
+	msp, err := id.GetMSPID()
+	if err != nil {
+		return ledger.Caller{}, fmt.Errorf("read caller MSP ID: %w", err)
+	}
+	caller := ledger.Caller{MSPID: msp, Regulator: msp == c.RegulatorMSP}
+	if v, ok, err := id.GetAttributeValue("agritrace.stages"); err == nil && ok {
+		caller.Stages = strings.Split(v, ",")
+	}
+	return caller, nil
+}
+
+// RecordEvents records a JSON array of events in one transaction and returns the per-event results.
+// Private terms travel in the transient map, never in the arguments.
+func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eventsJSON string) (string, error) {
+	var events []domain.Event
+	if err := json.Unmarshal([]byte(eventsJSON), &events); err != nil {
+		return "", domain.Invalid("/events", "events argument is not a JSON array of events: %v", err)
+	}
+	if err := mergePrivate(ctx, events); err != nil {
+		return "", err
+	}
+	caller, err := c.caller(ctx)
+	if err != nil {
+		return "", err
+	}
+	stub := ctx.GetStub()
+	ts, err := stub.GetTxTimestamp()
+	if err != nil {
+		return "", fmt.Errorf("read tx timestamp: %w", err)
+	}
+	rec := ledger.NewRecorder(stubState{stub}, caller, ledger.Tx{ID: stub.GetTxID(), Time: ts.AsTime()})
+	results, err := rec.Record(events)
+	if err != nil {
+		return "", err
+	}
+	if out := rec.Emitted(); len(out.Events) > 0 {
+		payload, err := json.Marshal(out)
+		if err != nil {
+			return "", err
+		}
+		if err := stub.SetEvent(EventName, payload); err != nil {
+			return "", fmt.Errorf("emit %s: %w", EventName, err)
+		}
+	}
+	b, err := json.Marshal(results)
+	return string(b), err
+}
+
+func mergePrivate(ctx contractapi.TransactionContextInterface, events []domain.Event) error {
+	tm, err := ctx.GetStub().GetTransient()
+	if err != nil {
+		return fmt.Errorf("read transient data: %w", err)
+	}
+	for i := range events {
+		if events[i].Private != nil {
+			return domain.Invalid(fmt.Sprintf("/events/%d/private", i), "private terms must travel in the transient map, not in the public arguments")
+		}
+	}
+	raw, ok := tm[TransientPrivate]
+	if !ok {
+		return nil
+	}
+	var priv map[string]domain.Private
+	if err := json.Unmarshal(raw, &priv); err != nil {
+		return domain.Invalid("/private", "transient private terms are not a JSON object of event id → terms: %v", err)
+	}
+	for i := range events {
+		if p, ok := priv[events[i].ID]; ok {
+			events[i].Private = &p
+		}
+	}
+	return nil
+}
+
+func reader(ctx contractapi.TransactionContextInterface) ledger.Reader {
+	return ledger.NewReader(stubState{ctx.GetStub()})
+}
+
+func asJSON(v any, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// GetBatch returns a batch. id may be any accepted identifier form.
+func (c *Contract) GetBatch(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	n, err := domain.NormalizeID(id, "/id")
+	if err != nil {
+		return "", err
+	}
+	return asJSON(reader(ctx).Batch(n))
+}
+
+// GetEvent returns an event.
+func (c *Contract) GetEvent(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return asJSON(reader(ctx).Event(id))
+}
+
+// GetTrail returns ancestors and descendants of a batch with their events.
+func (c *Contract) GetTrail(ctx contractapi.TransactionContextInterface, id string, depth, maxBatches int) (string, error) {
+	n, err := domain.NormalizeID(id, "/id")
+	if err != nil {
+		return "", err
+	}
+	if depth < 1 || depth > 100 || maxBatches < 1 || maxBatches > 10000 {
+		return "", domain.Invalid("/depth", "depth must be 1..100 and maxBatches 1..10000")
+	}
+	return asJSON(reader(ctx).Trail(n, depth, maxBatches))
+}
+
+// GetHistory returns every committed version of a batch (GetHistoryForKey).
+func (c *Contract) GetHistory(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	n, err := domain.NormalizeID(id, "/id")
+	if err != nil {
+		return "", err
+	}
+	return asJSON(reader(ctx).History(n))
+}
+
+// QueryIndex lists batch IDs by product or region, or event IDs by stage[/date], one page at a time.
+func (c *Contract) QueryIndex(ctx contractapi.TransactionContextInterface, kind, attrsJSON string, pageSize int, bookmark string) (string, error) {
+	var attrs []string
+	if attrsJSON != "" {
+		if err := json.Unmarshal([]byte(attrsJSON), &attrs); err != nil {
+			return "", domain.Invalid("/attrs", "attrs must be a JSON array of strings: %v", err)
+		}
+	}
+	return asJSON(reader(ctx).Index(kind, attrs, pageSize, bookmark))
+}
+
+// GetPrivateTerms returns the private terms of an event to a member of the parties' collection.
+func (c *Contract) GetPrivateTerms(ctx contractapi.TransactionContextInterface, collection, eventID string) (string, error) {
+	b, err := ctx.GetStub().GetPrivateData(collection, "terms/"+eventID)
+	if err != nil {
+		return "", domain.Refuse(403, "private-data", "", "cannot read %s from %s: %v", eventID, collection, err)
+	}
+	if b == nil {
+		return "", domain.Refuse(404, "not-found", "", "no private terms for event %s in %s", eventID, collection)
+	}
+	return string(b), nil
+}

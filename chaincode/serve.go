@@ -1,0 +1,31 @@
+package chaincode
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+)
+
+// Serve runs the contract as a chaincode server (chaincode-as-a-service). CHAINCODE_ID must be the
+// exact package ID installed on the peers; CHAINCODE_SERVER_ADDRESS is where the peer dials.
+func Serve(log *slog.Logger) error {
+	ccid, addr := os.Getenv("CHAINCODE_ID"), os.Getenv("CHAINCODE_SERVER_ADDRESS")
+	if ccid == "" || addr == "" {
+		return fmt.Errorf("CHAINCODE_ID and CHAINCODE_SERVER_ADDRESS must be set (the network sets them when it starts this server)")
+	}
+	cc, err := contractapi.NewChaincode(New())
+	if err != nil {
+		return fmt.Errorf("create chaincode: %w", err)
+	}
+	server := &shim.ChaincodeServer{CCID: ccid, Address: addr, CC: cc,
+		// loopback only; a multi-host deployment enables TLS here and in connection.json
+		TLSProps: shim.TLSProperties{Disabled: true}}
+	log.Info("chaincode server listening", "address", addr, "package", ccid, "org", os.Getenv("AGRITRACE_ORG"))
+	if err := server.Start(); err != nil {
+		return fmt.Errorf("chaincode server on %s: %w", addr, err)
+	}
+	return nil
+}

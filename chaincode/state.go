@@ -1,0 +1,72 @@
+package chaincode
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+
+	"github.com/agritrace/agritrace/ledger"
+)
+
+// stubState adapts Fabric's chaincode stub to ledger.State.
+type stubState struct{ stub shim.ChaincodeStubInterface }
+
+func (s stubState) Get(key string) ([]byte, error)       { return s.stub.GetState(key) }
+func (s stubState) Put(key string, value []byte) error   { return s.stub.PutState(key, value) }
+func (s stubState) PutPrivate(c, key string, v []byte) error { return s.stub.PutPrivateData(c, key, v) }
+
+func (s stubState) Range(objectType string, attrs []string, pageSize int, bookmark string) ([]ledger.KV, string, error) {
+	var (
+		it   shim.StateQueryIteratorInterface
+		next string
+		err  error
+	)
+	if pageSize > 0 {
+		var meta *peer.QueryResponseMetadata
+		it, meta, err = s.stub.GetStateByPartialCompositeKeyWithPagination(objectType, attrs, int32(pageSize), bookmark)
+		if err == nil && meta != nil {
+			next = meta.GetBookmark()
+		}
+	} else {
+		it, err = s.stub.GetStateByPartialCompositeKey(objectType, attrs)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	defer it.Close()
+	var out []ledger.KV
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, ledger.KV{Key: kv.Key, Value: kv.Value})
+	}
+	if pageSize > 0 && len(out) < pageSize {
+		next = "" // Fabric returns a bookmark even on the last page
+	}
+	return out, next, nil
+}
+
+func (s stubState) History(key string) ([]ledger.Version, error) {
+	it, err := s.stub.GetHistoryForKey(key)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []ledger.Version
+	for it.HasNext() {
+		m, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("history of %q: %w", key, err)
+		}
+		ts := ""
+		if m.Timestamp != nil {
+			ts = m.Timestamp.AsTime().UTC().Format(time.RFC3339Nano)
+		}
+		out = append(out, ledger.Version{TxID: m.TxId, Timestamp: ts, IsDelete: m.IsDelete, Value: m.Value})
+	}
+	return out, nil
+}

@@ -1,0 +1,283 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/agritrace/agritrace/gs1"
+)
+
+// FutureTolerance is how far ahead of the ledger clock an event time may be (clock skew).
+const FutureTolerance = 10 * time.Minute
+
+var (
+	regionCode = regexp.MustCompile(`^[1-9][0-9]{5}$`)
+	hexSHA256  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	eventIDRe  = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
+	dateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// ParseEventTime parses an RFC 3339 time that must carry its zone ("Z" or ±hh:mm).
+func ParseEventTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time with a zone offset (e.g. 2026-10-08T09:30:00+08:00)", s)
+	}
+	if _, off := t.Zone(); off < -12*3600 || off > 14*3600 {
+		return time.Time{}, fmt.Errorf("%q has zone offset outside -12:00..+14:00", s)
+	}
+	return t, nil
+}
+
+// NormalizeID returns the canonical form of a batch or location identifier.
+func NormalizeID(s, pointer string) (string, error) {
+	n, err := gs1.Normalize(s)
+	if err != nil {
+		return "", Invalid(pointer, "%v", err)
+	}
+	return n, nil
+}
+
+// Validate checks e against the rules that need no ledger state and normalises its identifiers in
+// place. now is the reference clock (the transaction timestamp inside the chaincode).
+func Validate(e *Event, now time.Time) error {
+	if !eventIDRe.MatchString(e.ID) {
+		return Invalid("/id", "event id is required: 1–200 printable ASCII characters without spaces")
+	}
+	if !e.Type.Valid() {
+		return Invalid("/type", "unknown event type %q; one of %v", e.Type, EventTypes)
+	}
+	t, err := ParseEventTime(e.EventTime)
+	if err != nil {
+		return Invalid("/eventTime", "%v", err)
+	}
+	if t.After(now.Add(FutureTolerance)) {
+		return Invalid("/eventTime", "event time %s is more than %s ahead of the ledger clock %s",
+			e.EventTime, FutureTolerance, now.UTC().Format(time.RFC3339))
+	}
+	if t.Year() < 1990 {
+		return Invalid("/eventTime", "event time %s is before 1990", e.EventTime)
+	}
+	if err := validParty(e.Actor, "/actor"); err != nil {
+		return err
+	}
+	if e.To != nil {
+		if err := validParty(*e.To, "/to"); err != nil {
+			return err
+		}
+	}
+	if e.Location != nil {
+		if err := validLocation(e.Location, "/location"); err != nil {
+			return err
+		}
+	}
+	for i := range e.Batches {
+		if e.Batches[i], err = NormalizeID(e.Batches[i], fmt.Sprintf("/batches/%d", i)); err != nil {
+			return err
+		}
+	}
+	for i := range e.Inputs {
+		p := fmt.Sprintf("/inputs/%d", i)
+		if e.Inputs[i].Batch, err = NormalizeID(e.Inputs[i].Batch, p+"/batch"); err != nil {
+			return err
+		}
+		if q := e.Inputs[i].Quantity; q != nil {
+			if err := ValidQuantity(*q, p+"/quantity"); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range e.Outputs {
+		p := fmt.Sprintf("/outputs/%d", i)
+		o := &e.Outputs[i]
+		if o.Batch, err = NormalizeID(o.Batch, p+"/batch"); err != nil {
+			return err
+		}
+		if err := validProduct(&o.Product, p+"/product"); err != nil {
+			return err
+		}
+		if err := ValidQuantity(o.Quantity, p+"/quantity"); err != nil {
+			return err
+		}
+		if o.Origin != nil {
+			if err := validOrigin(o.Origin, p+"/origin"); err != nil {
+				return err
+			}
+		}
+	}
+	if e.Loss != nil {
+		if err := ValidQuantity(*e.Loss, "/loss"); err != nil {
+			return err
+		}
+	}
+	for i, d := range e.Documents {
+		p := fmt.Sprintf("/documents/%d", i)
+		if strings.TrimSpace(d.Name) == "" {
+			return Invalid(p+"/name", "document name is required")
+		}
+		if !hexSHA256.MatchString(d.SHA256) {
+			return Invalid(p+"/sha256", "sha256 must be 64 lowercase hex characters")
+		}
+	}
+	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
+		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
+	}
+	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" {
+		return Invalid("", "txId, recordTime, platform, contentHash and privateHash are set by the ledger, not by callers")
+	}
+	for k, v := range e.Attributes {
+		if !utf8.ValidString(k) || k == "" || len(k) > 100 {
+			return Invalid("/attributes", "attribute names must be 1–100 characters of valid UTF-8")
+		}
+		if s, ok := v.(string); ok && !utf8.ValidString(s) {
+			return Invalid("/attributes/"+k, "attribute value is not valid UTF-8")
+		}
+	}
+	return validShape(e)
+}
+
+// validShape checks what each event type needs.
+func validShape(e *Event) error {
+	need := func(ok bool, pointer, format string, a ...any) error {
+		if ok {
+			return nil
+		}
+		return Invalid(pointer, format, a...)
+	}
+	switch e.Type {
+	case Produce:
+		return need(len(e.Outputs) > 0, "/outputs", "produce creates batches: give at least one output")
+	case Process:
+		if err := need(len(e.Inputs) > 0, "/inputs", "process consumes inputs: give at least one"); err != nil {
+			return err
+		}
+		return need(len(e.Outputs) > 0, "/outputs", "process creates outputs: give at least one")
+	case Split:
+		if err := need(len(e.Inputs) == 1, "/inputs", "split takes exactly one input batch, got %d", len(e.Inputs)); err != nil {
+			return err
+		}
+		return need(len(e.Outputs) >= 2, "/outputs", "split creates at least two outputs, got %d", len(e.Outputs))
+	case Merge:
+		if err := need(len(e.Inputs) >= 2, "/inputs", "merge takes at least two inputs, got %d", len(e.Inputs)); err != nil {
+			return err
+		}
+		return need(len(e.Outputs) == 1, "/outputs", "merge creates exactly one output, got %d", len(e.Outputs))
+	case Purchase, Offer:
+		if err := need(len(e.Batches) > 0, "/batches", "%s needs the batches it concerns", e.Type); err != nil {
+			return err
+		}
+		return need(e.To != nil, "/to", "%s needs the receiving party in \"to\"", e.Type)
+	case Inspect:
+		if err := need(len(e.Batches) > 0, "/batches", "inspect needs the batches tested"); err != nil {
+			return err
+		}
+		if err := need(e.Inspection != nil, "/inspection", "inspect needs an inspection result"); err != nil {
+			return err
+		}
+		if err := need(e.Inspection.Item != "", "/inspection/item", "inspection item is required"); err != nil {
+			return err
+		}
+		return need(e.Inspection.Result == "pass" || e.Inspection.Result == "fail", "/inspection/result",
+			"inspection result must be pass or fail, got %q", e.Inspection.Result)
+	case Certify, Revoke:
+		if err := need(len(e.Batches) > 0, "/batches", "%s needs the batches the certificate covers", e.Type); err != nil {
+			return err
+		}
+		if err := need(e.Certificate != nil && e.Certificate.ID != "", "/certificate/id", "certificate id is required"); err != nil {
+			return err
+		}
+		return need(e.Type == Revoke || e.Certificate.Type != "", "/certificate/type", "certificate type is required")
+	case Recall:
+		if err := need(len(e.Batches) > 0, "/batches", "recall needs the batches recalled"); err != nil {
+			return err
+		}
+		return need(strings.TrimSpace(e.Reason) != "", "/reason", "recall needs a reason")
+	default:
+		return need(len(e.Batches) > 0, "/batches", "%s needs the batches it concerns", e.Type)
+	}
+}
+
+func validParty(p Party, pointer string) error {
+	if strings.TrimSpace(p.Enterprise) == "" {
+		return Invalid(pointer+"/enterprise", "enterprise (unified social credit code or platform-local ID) is required")
+	}
+	if len(p.Enterprise) == 18 && IsUSCCShape(p.Enterprise) && !ValidUSCC(p.Enterprise) {
+		return Invalid(pointer+"/enterprise", "unified social credit code %q has a wrong check character", p.Enterprise)
+	}
+	if len(p.Enterprise) > 64 || !utf8.ValidString(p.Enterprise) || !utf8.ValidString(p.Name) {
+		return Invalid(pointer+"/enterprise", "enterprise ID must be valid UTF-8 of at most 64 bytes")
+	}
+	return nil
+}
+
+func validLocation(l *Location, pointer string) error {
+	if l.ID != "" {
+		id, err := NormalizeID(l.ID, pointer+"/id")
+		if err != nil {
+			return err
+		}
+		l.ID = id
+	}
+	if l.Region != "" && !regionCode.MatchString(l.Region) {
+		return Invalid(pointer+"/region", "region must be a 6-digit GB/T 2260 code, got %q", l.Region)
+	}
+	return nil
+}
+
+func validProduct(p *Product, pointer string) error {
+	if strings.TrimSpace(p.Name) == "" {
+		return Invalid(pointer+"/name", "product name is required")
+	}
+	if p.GTIN != "" {
+		g, err := gs1.NormalizeGTIN(p.GTIN)
+		if err != nil {
+			return Invalid(pointer+"/gtin", "%v", err)
+		}
+		p.GTIN = g
+	}
+	if p.Category != "" && p.Category != "grain" && p.Category != "produce" {
+		return Invalid(pointer+"/category", "category must be grain or produce, got %q", p.Category)
+	}
+	return nil
+}
+
+func validOrigin(o *Origin, pointer string) error {
+	if o.Region != "" && !regionCode.MatchString(o.Region) {
+		return Invalid(pointer+"/region", "region must be a 6-digit GB/T 2260 code, got %q", o.Region)
+	}
+	if o.HarvestDate != "" {
+		if _, err := time.Parse("2006-01-02", o.HarvestDate); err != nil || !dateRe.MatchString(o.HarvestDate) {
+			return Invalid(pointer+"/harvestDate", "harvest date must be YYYY-MM-DD, got %q", o.HarvestDate)
+		}
+	}
+	if o.Producer != "" && len(o.Producer) == 18 && IsUSCCShape(o.Producer) && !ValidUSCC(o.Producer) {
+		return Invalid(pointer+"/producer", "unified social credit code %q has a wrong check character", o.Producer)
+	}
+	return nil
+}
+
+// Fingerprint is the hash of an event's submitted content: what idempotency compares. Private
+// terms count through their hash, ledger-set fields not at all.
+func Fingerprint(e Event) string {
+	e.RecordTime, e.Platform, e.TxID, e.ContentHash, e.Yield, e.ExternalInputs = "", "", "", "", 0, nil
+	if e.Private != nil {
+		e.PrivateHash = PrivateHash(*e.Private)
+		e.Private = nil
+	}
+	b, _ := json.Marshal(e) // struct field order and sorted map keys make this canonical
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// PrivateHash is the public commitment to private terms.
+func PrivateHash(p Private) string {
+	b, _ := json.Marshal(p)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

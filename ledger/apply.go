@@ -1,0 +1,424 @@
+package ledger
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+// MaxRecallBatches bounds how many batches one recall transaction may mark.
+const MaxRecallBatches = 5000
+
+// apply enforces the rules of e's type and updates the batches it touches.
+func (r *Recorder) apply(e *domain.Event) error {
+	switch e.Type {
+	case domain.Produce:
+		return r.applyProduce(e)
+	case domain.Process, domain.Split, domain.Merge:
+		return r.applyTransform(e)
+	case domain.Purchase, domain.Offer:
+		return r.eachHeld(e, true, func(b *domain.Batch) error {
+			if b.Pending != nil {
+				return domain.Refuse(409, "pending-transfer", "/batches", "batch %s already has a hand-over pending (event %s)", b.ID, b.Pending.Event)
+			}
+			to := *e.To
+			if to.Platform == "" {
+				to.Platform = r.caller.MSPID
+			}
+			if e.Type == domain.Purchase && to.Platform == r.caller.MSPID {
+				b.Owner, b.Custodian = to, to // inside one platform the change is immediate
+				return nil
+			}
+			// across platforms the receiver's platform must accept (two-step hand-over)
+			b.Pending = &domain.Transfer{Event: e.ID, To: to, Purchase: e.Type == domain.Purchase}
+			return nil
+		})
+	case domain.Accept:
+		return r.eachBatch(e, func(b *domain.Batch) error {
+			if b.Pending == nil {
+				return domain.Refuse(409, "custody-accept", "/batches", "batch %s has no pending hand-over to accept", b.ID)
+			}
+			if b.Pending.To.Platform != r.caller.MSPID {
+				return domain.Refuse(403, "custody-accept", "/batches", "batch %s is offered to %s; %s cannot accept it",
+					b.ID, b.Pending.To.Platform, r.caller.MSPID)
+			}
+			b.Custodian = b.Pending.To
+			if b.Pending.Purchase {
+				b.Owner = b.Pending.To
+			}
+			b.Pending = nil
+			return nil
+		})
+	case domain.Sell:
+		return r.eachHeld(e, true, func(b *domain.Batch) error {
+			b.Status = domain.Sold
+			if e.To != nil {
+				b.Owner = *e.To
+			}
+			return nil
+		})
+	case domain.Inspect:
+		return r.eachBatch(e, func(b *domain.Batch) error {
+			if !r.caller.Regulator && b.Custodian.Platform != r.caller.MSPID {
+				return custodyErr(b, r.caller.MSPID)
+			}
+			return nil
+		})
+	case domain.Certify:
+		if err := r.eachBatch(e, func(b *domain.Batch) error {
+			if !r.caller.Regulator && b.Custodian.Platform != r.caller.MSPID {
+				return custodyErr(b, r.caller.MSPID)
+			}
+			b.Certificates = appendUnique(b.Certificates, e.Certificate.ID)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return r.putJSON(CompositeKey(objCert, e.Certificate.ID), e.Certificate)
+	case domain.Revoke:
+		if !r.caller.Regulator {
+			return domain.Refuse(403, "regulator-only", "/type", "only the regulator revokes certificates")
+		}
+		cert := *e.Certificate
+		cert.Revoked = true
+		if err := r.eachBatch(e, func(*domain.Batch) error { return nil }); err != nil {
+			return err
+		}
+		return r.putJSON(CompositeKey(objCert, cert.ID), cert)
+	case domain.Recall:
+		if !r.caller.Regulator {
+			return domain.Refuse(403, "regulator-only", "/type", "only the regulator recalls batches")
+		}
+		return r.applyRecall(e)
+	default: // store, transport, aggregate, observe
+		return r.eachHeld(e, e.Type == domain.Store || e.Type == domain.Transport, func(*domain.Batch) error { return nil })
+	}
+}
+
+func custodyErr(b *domain.Batch, caller string) error {
+	return domain.Refuse(403, "custody", "/batches",
+		"batch %s is held by %s (%s); platform %s records only for batches its enterprises hold",
+		b.ID, b.Custodian.Enterprise, b.Custodian.Platform, caller)
+}
+
+// eachBatch loads (or registers as external) every batch of e, runs f, and saves it.
+func (r *Recorder) eachBatch(e *domain.Event, f func(*domain.Batch) error) error {
+	for i, id := range e.Batches {
+		b, err := r.batchOrExternal(id, e, nil)
+		if err != nil {
+			return err
+		}
+		if err := f(b); err != nil {
+			if de, ok := domain.AsError(err); ok && de.Pointer == "/batches" {
+				de.Pointer = fmt.Sprintf("/batches/%d", i)
+				return de
+			}
+			return err
+		}
+		if err := r.saveBatch(b, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachHeld is eachBatch for events only the custodian's platform may record; with active it also
+// requires the batch to be usable (not consumed, sold, recalled, or mid-hand-over).
+func (r *Recorder) eachHeld(e *domain.Event, active bool, f func(*domain.Batch) error) error {
+	return r.eachBatch(e, func(b *domain.Batch) error {
+		if b.Custodian.Platform != r.caller.MSPID {
+			return custodyErr(b, r.caller.MSPID)
+		}
+		if active {
+			if err := usable(b, "/batches"); err != nil {
+				return err
+			}
+		}
+		return f(b)
+	})
+}
+
+func usable(b *domain.Batch, pointer string) error {
+	switch b.Status {
+	case domain.Consumed, domain.Sold:
+		return domain.Refuse(409, "batch-status", pointer, "batch %s is %s; a consumed or sold batch cannot be used again", b.ID, b.Status)
+	case domain.Recalled:
+		return domain.Refuse(409, "batch-status", pointer, "batch %s is recalled (event %s)", b.ID, b.RecalledBy)
+	}
+	if b.Pending != nil {
+		return domain.Refuse(409, "pending-transfer", pointer, "batch %s is being handed over to %s (event %s); wait for the accept",
+			b.ID, b.Pending.To.Platform, b.Pending.Event)
+	}
+	return nil
+}
+
+// batchOrExternal returns the batch, registering an unknown identifier as a batch of external
+// origin held by the caller, so chains that begin outside the ledger still trace.
+func (r *Recorder) batchOrExternal(id string, e *domain.Event, q *domain.Quantity) (*domain.Batch, error) {
+	b, err := r.batch(id)
+	if err != nil || b != nil {
+		return b, err
+	}
+	b = &domain.Batch{ID: id, Product: domain.Product{Name: "external origin"}, Owner: e.Actor, Custodian: e.Actor,
+		Status: domain.Active, External: true, CreatedBy: e.ID}
+	if q != nil {
+		b.Quantity = *q
+	}
+	e.ExternalInputs = append(e.ExternalInputs, id)
+	r.batches[id] = b
+	return b, nil
+}
+
+func (r *Recorder) applyProduce(e *domain.Event) error {
+	for i, o := range e.Outputs {
+		p := fmt.Sprintf("/outputs/%d/batch", i)
+		b, err := r.batch(o.Batch)
+		if err != nil {
+			return err
+		}
+		if b != nil && !(b.External && b.Custodian.Platform == r.caller.MSPID) {
+			return domain.Refuse(409, "unique-batch", p, "batch %s already exists (created by event %s)", o.Batch, b.CreatedBy)
+		}
+		nb := &domain.Batch{ID: o.Batch, Product: o.Product, Quantity: o.Quantity, Origin: o.Origin,
+			Owner: e.Actor, Custodian: e.Actor, Status: domain.Active, CreatedBy: e.ID}
+		if b != nil { // the producer claims a batch first seen as an external reference
+			nb.Children, nb.Certificates = b.Children, b.Certificates
+		}
+		if err := r.saveBatch(nb, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyTransform consumes inputs and creates outputs (process, split, merge), enforcing that what
+// comes out (plus declared loss) does not exceed what went in.
+func (r *Recorder) applyTransform(e *domain.Event) error {
+	inBase := map[string]float64{}
+	checkable := true
+	var inputs []*domain.Batch
+	var origin *domain.Origin
+	sameOrigin := true
+	for i, in := range e.Inputs {
+		p := fmt.Sprintf("/inputs/%d", i)
+		b, err := r.batchOrExternal(in.Batch, e, in.Quantity)
+		if err != nil {
+			return err
+		}
+		if b.Custodian.Platform != r.caller.MSPID {
+			de := custodyErr(b, r.caller.MSPID).(*domain.Error)
+			de.Pointer = p + "/batch"
+			return de
+		}
+		if err := usable(b, p+"/batch"); err != nil {
+			return err
+		}
+		take := b.Quantity
+		if in.Quantity != nil {
+			take = *in.Quantity
+		}
+		if take.Unit == "" {
+			checkable = false // an external input of unknown quantity
+		} else {
+			v, dim, err := domain.Base(take)
+			if err != nil {
+				return domain.Invalid(p+"/quantity", "%v", err)
+			}
+			inBase[dim] += v
+			if err := consume(b, take, p); err != nil {
+				return err
+			}
+		}
+		if b.Quantity.Unit == "" || in.Quantity == nil {
+			b.Status = domain.Consumed
+		}
+		switch {
+		case i == 0:
+			origin = b.Origin
+		case origin == nil || b.Origin == nil || *origin != *b.Origin:
+			sameOrigin = false
+		}
+		inputs = append(inputs, b)
+	}
+	outBase := map[string]float64{}
+	for i, o := range e.Outputs {
+		v, dim, err := domain.Base(o.Quantity)
+		if err != nil {
+			return domain.Invalid(fmt.Sprintf("/outputs/%d/quantity", i), "%v", err)
+		}
+		outBase[dim] += v
+	}
+	lossV, lossDim := 0.0, ""
+	if e.Loss != nil {
+		v, dim, err := domain.Base(*e.Loss)
+		if err != nil {
+			return domain.Invalid("/loss", "%v", err)
+		}
+		lossV, lossDim = v, dim
+	}
+	if checkable {
+		if err := conserve(e, inBase, outBase, lossV, lossDim); err != nil {
+			return err
+		}
+	}
+	var parents []string
+	for _, b := range inputs {
+		parents = append(parents, b.ID)
+	}
+	for i, o := range e.Outputs {
+		if existing, err := r.batch(o.Batch); err != nil {
+			return err
+		} else if existing != nil {
+			return domain.Refuse(409, "unique-batch", fmt.Sprintf("/outputs/%d/batch", i), "batch %s already exists (created by event %s)", o.Batch, existing.CreatedBy)
+		}
+		nb := &domain.Batch{ID: o.Batch, Product: o.Product, Quantity: o.Quantity, Origin: o.Origin,
+			Owner: e.Actor, Custodian: e.Actor, Status: domain.Active, Parents: parents, CreatedBy: e.ID}
+		if nb.Origin == nil && sameOrigin && origin != nil {
+			cp := *origin
+			nb.Origin = &cp // a single-origin lot keeps its origin through processing
+		}
+		for _, in := range inputs {
+			in.Children = appendUnique(in.Children, o.Batch)
+		}
+		if err := r.saveBatch(nb, e); err != nil {
+			return err
+		}
+	}
+	for _, b := range inputs {
+		if err := r.saveBatch(b, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// consume takes q out of b, converting units; taking everything marks b consumed.
+func consume(b *domain.Batch, q domain.Quantity, pointer string) error {
+	if b.Quantity.Unit == "" {
+		return nil
+	}
+	have, hdim, err := domain.Base(b.Quantity)
+	if err != nil {
+		return domain.Invalid(pointer, "batch %s: %v", b.ID, err)
+	}
+	take, tdim, err := domain.Base(q)
+	if err != nil {
+		return domain.Invalid(pointer+"/quantity", "%v", err)
+	}
+	if hdim != tdim {
+		return domain.Invalid(pointer+"/quantity", "batch %s is measured in %s; %s cannot be taken from it without a declared netContent", b.ID, b.Quantity.Unit, q.Unit)
+	}
+	if take > have*(1+1e-9) {
+		return domain.Refuse(409, "quantity", pointer+"/quantity", "takes %g %s from batch %s, which holds %g %s", q.Value, q.Unit, b.ID, b.Quantity.Value, b.Quantity.Unit)
+	}
+	left := have - take
+	if left <= have*1e-9 {
+		b.Status = domain.Consumed
+		return nil
+	}
+	// keep the batch's own unit
+	perUnit := have / b.Quantity.Value
+	b.Quantity.Value = math.Round(left/perUnit*1e6) / 1e6
+	return nil
+}
+
+// conserve checks outputs + loss ≤ inputs per dimension, then records yield and, when the caller
+// declared none, the loss.
+func conserve(e *domain.Event, in, out map[string]float64, lossV float64, lossDim string) error {
+	total := map[string]float64{}
+	for d, v := range out {
+		total[d] = v
+	}
+	if lossDim != "" {
+		total[lossDim] += lossV
+	}
+	for dim, v := range total {
+		have, ok := in[dim]
+		if !ok {
+			var dims []string
+			for d := range in {
+				dims = append(dims, d)
+			}
+			return domain.Invalid("/outputs", "outputs are measured as %s but inputs as %s; declare netContent on counted outputs to convert",
+				dim, strings.Join(dims, ", "))
+		}
+		if !approx(v, have) && v > have {
+			return domain.Refuse(422, "conservation", "/outputs", "outputs plus loss (%g %s) exceed inputs (%g %s)", v, baseUnit(dim), have, baseUnit(dim))
+		}
+	}
+	if len(in) != 1 || len(out) != 1 {
+		return nil
+	}
+	for dim, have := range in {
+		got, ok := out[dim]
+		if !ok || have <= 0 {
+			return nil
+		}
+		e.Yield = math.Round(got/have*1e4) / 1e4
+		if e.Loss == nil && !approx(have, got) {
+			e.Loss = &domain.Quantity{Value: math.Round((have-got)*1e6) / 1e6, Unit: baseUnit(dim)}
+		}
+	}
+	return nil
+}
+
+func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
+
+func baseUnit(dim string) string {
+	switch dim {
+	case "mass":
+		return "kg"
+	case "volume":
+		return "l"
+	}
+	return strings.TrimPrefix(dim, "count:")
+}
+
+// applyRecall marks the batch and every descendant, breadth first, up to MaxRecallBatches.
+func (r *Recorder) applyRecall(e *domain.Event) error {
+	queue := append([]string(nil), e.Batches...)
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if len(seen) > MaxRecallBatches {
+			return domain.Refuse(413, "recall-size", "/batches", "recall reaches more than %d batches; recall the lineage in parts", MaxRecallBatches)
+		}
+		b, err := r.batchOrExternal(id, e, nil)
+		if err != nil {
+			return err
+		}
+		if b.RecalledBy == "" {
+			b.RecalledBy = e.ID
+		}
+		b.Status = domain.Recalled
+		if err := r.saveBatch(b, e); err != nil {
+			return err
+		}
+		queue = append(queue, b.Children...)
+	}
+	return nil
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func (r *Recorder) putJSON(key string, v any) error {
+	b, err := jsonMarshal(v)
+	if err != nil {
+		return err
+	}
+	return r.put(key, b)
+}

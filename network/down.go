@@ -1,0 +1,202 @@
+package network
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Down stops exactly the processes recorded in the state directory and verifies that none of the
+// network's ports is still listening. With wipe it also deletes the state (ledgers included).
+func Down(c Config, wipe bool, out io.Writer) error {
+	stopped := 0
+	for _, name := range c.processNames() {
+		ok, err := c.stopProc(name, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		if ok {
+			stopped++
+			fmt.Fprintf(out, "stopped %s\n", name)
+		}
+	}
+	// a process may take a moment to release its sockets after exit
+	deadline := time.Now().Add(5 * time.Second)
+	var busy []int
+	for {
+		busy = busy[:0]
+		for _, p := range c.ports() {
+			if listening(p) {
+				busy = append(busy, p)
+			}
+		}
+		if len(busy) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(busy) > 0 {
+		return fmt.Errorf("after stopping %d process(es), ports %v still listen: a process agritrace did not start holds them", stopped, busy)
+	}
+	fmt.Fprintf(out, "network down: %d process(es) stopped, no listener left on its %d ports\n", stopped, len(c.ports()))
+	if wipe {
+		if err := os.RemoveAll(c.StateDir); err != nil {
+			return fmt.Errorf("wipe %s: %w", c.StateDir, err)
+		}
+		fmt.Fprintf(out, "wiped %s\n", c.StateDir)
+	}
+	return nil
+}
+
+// NodeStatus is what Status reports for one process.
+type NodeStatus struct {
+	Name       string `json:"name"`
+	Kind       string `json:"kind"` // orderer, peer, chaincode
+	PID        int    `json:"pid,omitempty"`
+	Running    bool   `json:"running"`
+	Healthy    bool   `json:"healthy"`
+	Detail     string `json:"detail,omitempty"`
+	Height     int    `json:"height,omitempty"`     // peers: channel height
+	PeersKnown int    `json:"peersKnown,omitempty"` // peers: other orgs' peers in gossip membership
+}
+
+// Status reports each node's process, health endpoint, and for peers the channel height and
+// whether gossip (the source of discovery) sees every other org.
+func Status(c Config) []NodeStatus {
+	var out []NodeStatus
+	for _, o := range c.OrdererNodes() {
+		s := NodeStatus{Name: o.Name, Kind: "orderer"}
+		s.PID, s.Running = c.recordedPID(o.Name)
+		s.Healthy, s.Detail = health(o.OpsPort)
+		if s.Healthy {
+			m := channelMetrics(o.OpsPort, c.Channel)
+			s.Height = int(m["consensus_etcdraft_committed_block_number"]) + 1
+			if m["consensus_etcdraft_is_leader"] == 1 {
+				s.Detail = "Raft leader"
+			} else {
+				s.Detail = "Raft follower"
+			}
+		}
+		out = append(out, s)
+	}
+	for _, p := range c.Peers() {
+		s := NodeStatus{Name: p.Name, Kind: "peer"}
+		s.PID, s.Running = c.recordedPID(p.Name)
+		s.Healthy, s.Detail = health(p.OpsPort)
+		if s.Healthy {
+			m := peerMetrics(p, c.Channel)
+			s.Height, s.PeersKnown = m.height, m.known
+			if m.known < len(c.Orgs)-1 {
+				s.Healthy = false
+				s.Detail = fmt.Sprintf("discovery sees %d of %d other orgs", m.known, len(c.Orgs)-1)
+			} else {
+				s.Detail = "discovery sees every org"
+			}
+		}
+		out = append(out, s)
+	}
+	for _, p := range c.Peers() {
+		s := NodeStatus{Name: ccName(p), Kind: "chaincode"}
+		s.PID, s.Running = c.recordedPID(ccName(p))
+		s.Healthy = s.Running && listening(p.CCAASPort)
+		s.Detail = fmt.Sprintf("serves %s on 127.0.0.1:%d", p.Name, p.CCAASPort)
+		out = append(out, s)
+	}
+	for i := range out {
+		if !out[i].Running {
+			out[i].Healthy = false
+			out[i].Detail = "not running"
+		}
+	}
+	return out
+}
+
+func health(port int) (bool, string) {
+	if err := healthz(fmt.Sprintf("http://127.0.0.1:%d/healthz", port)); err != nil {
+		return false, err.Error()
+	}
+	return true, "healthz OK"
+}
+
+type metrics struct{ height, known int }
+
+// peerMetrics reads the peer's ledger height and gossip membership for the channel.
+func peerMetrics(p Peer, channel string) metrics {
+	m := channelMetrics(p.OpsPort, channel)
+	return metrics{height: int(m["ledger_blockchain_height"]), known: int(m["gossip_membership_total_peers_known"])}
+}
+
+// channelMetrics reads a node's Prometheus endpoint: every sample labelled with the channel.
+func channelMetrics(opsPort int, channel string) map[string]float64 {
+	out := map[string]float64{}
+	client := http.Client{Timeout: time.Second}
+	resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", opsPort))
+	if err != nil {
+		return out
+	}
+	defer resp.Body.Close()
+	label := `channel="` + channel + `"`
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		brace := strings.IndexByte(line, '{')
+		if brace < 0 || !strings.Contains(line, label) || strings.Contains(line, "_bucket{") {
+			continue
+		}
+		f := strings.Fields(line)
+		if v, err := strconv.ParseFloat(f[len(f)-1], 64); err == nil {
+			out[line[:brace]] += v
+		}
+	}
+	return out
+}
+
+// Leader returns the orderer that is Raft leader of the channel, if any.
+func (c Config) Leader() (Orderer, bool) {
+	for _, o := range c.OrdererNodes() {
+		if channelMetrics(o.OpsPort, c.Channel)["consensus_etcdraft_is_leader"] == 1 {
+			return o, true
+		}
+	}
+	return Orderer{}, false
+}
+
+// Supervise restarts any recorded process that dies, until ctx ends. It is what keeps chaincode
+// servers (and nodes) up while `agritrace run` or `network up --watch` runs in the foreground.
+func Supervise(stop <-chan struct{}, c Config, b Binaries, pkgID string, out io.Writer) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		for _, p := range c.procs(b, pkgID) {
+			if _, ok := c.recordedPID(p.name); ok {
+				continue
+			}
+			pid, err := c.startProc(p)
+			if err != nil {
+				fmt.Fprintf(out, "supervisor: restart %s failed: %v\n", p.name, err)
+				continue
+			}
+			fmt.Fprintf(out, "supervisor: %s had exited; restarted (pid %d)\n", p.name, pid)
+		}
+	}
+}
+
+// CurrentPackageID is the package ID of the chaincode installed on this network.
+func (c Config) CurrentPackageID() (string, error) {
+	pkg, err := os.ReadFile(c.packageFile())
+	if err != nil {
+		return "", err
+	}
+	return PackageID(c.Chaincode+"_1.0", pkg), nil
+}

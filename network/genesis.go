@@ -1,0 +1,192 @@
+package network
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+// loopbackSANs let every client dial 127.0.0.1 with no TLS server-name override.
+var loopbackSANs = []string{"localhost", "127.0.0.1"}
+
+// cryptoConfig is cryptogen's input.
+func (c Config) cryptoConfig() map[string]any {
+	var ordererSpecs []map[string]any
+	for _, o := range c.OrdererNodes() {
+		ordererSpecs = append(ordererSpecs, map[string]any{
+			"Hostname": strings.TrimSuffix(o.Host, "."+OrdererDomain), "SANS": loopbackSANs})
+	}
+	var peerOrgs []map[string]any
+	for _, o := range c.Orgs {
+		peerOrgs = append(peerOrgs, map[string]any{
+			"Name": o.MSPID, "Domain": o.Domain, "EnableNodeOUs": true,
+			"Template": map[string]any{"Count": 1, "SANS": loopbackSANs},
+			"Users":    map[string]any{"Count": 1},
+		})
+	}
+	return map[string]any{
+		"OrdererOrgs": []map[string]any{{
+			"Name": "Orderer", "Domain": OrdererDomain, "EnableNodeOUs": true, "Specs": ordererSpecs,
+		}},
+		"PeerOrgs": peerOrgs,
+	}
+}
+
+func sigPolicy(rule string) map[string]any { return map[string]any{"Type": "Signature", "Rule": rule} }
+func metaPolicy(rule string) map[string]any {
+	return map[string]any{"Type": "ImplicitMeta", "Rule": rule}
+}
+
+// signaturePolicy turns Config.Endorsement into the chaincode's endorsement policy. An empty
+// result means "use the channel's /Channel/Application/Endorsement policy" (MAJORITY).
+func (c Config) signaturePolicy() (string, error) {
+	var members []string
+	for _, o := range c.Orgs {
+		members = append(members, fmt.Sprintf("'%s.peer'", o.MSPID))
+	}
+	switch strings.ToLower(c.Endorsement) {
+	case "", "majority":
+		return "", nil
+	case "any":
+		return "OR(" + strings.Join(members, ",") + ")", nil
+	case "all":
+		return "AND(" + strings.Join(members, ",") + ")", nil
+	}
+	p := c.Endorsement
+	if !(strings.HasPrefix(p, "AND(") || strings.HasPrefix(p, "OR(") || strings.HasPrefix(p, "OutOf(")) {
+		return "", fmt.Errorf("endorsement %q: want majority, any, all, or a signature policy like AND('HeilongjiangMSP.peer','HenanMSP.peer')", p)
+	}
+	return p, nil
+}
+
+// configTx is configtxgen's input: an application channel whose genesis block the orderers join
+// through the channel participation API (no system channel).
+func (c Config) configTx() map[string]any {
+	var endpoints []string
+	var consenters []map[string]any
+	for _, o := range c.OrdererNodes() {
+		endpoints = append(endpoints, o.Address())
+		cert := filepath.Join(c.ordererTLSDir(o), "server.crt")
+		// cluster traffic reuses the general listener, so the server cert is also the client cert
+		consenters = append(consenters, map[string]any{
+			"Host": "127.0.0.1", "Port": o.Port, "ClientTLSCert": cert, "ServerTLSCert": cert})
+	}
+	ordererOrg := map[string]any{
+		"Name": "OrdererOrg", "ID": OrdererMSPID, "MSPDir": filepath.Join(c.ordererOrgDir(), "msp"),
+		"Policies": map[string]any{
+			"Readers": sigPolicy("OR('OrdererMSP.member')"),
+			"Writers": sigPolicy("OR('OrdererMSP.member')"),
+			"Admins":  sigPolicy("OR('OrdererMSP.admin')"),
+		},
+		"OrdererEndpoints": endpoints,
+	}
+	var appOrgs []map[string]any
+	for _, p := range c.Peers() {
+		id := p.Org.MSPID
+		appOrgs = append(appOrgs, map[string]any{
+			"Name": id, "ID": id, "MSPDir": filepath.Join(c.orgDir(p.Org), "msp"),
+			"Policies": map[string]any{
+				"Readers":     sigPolicy(fmt.Sprintf("OR('%s.admin','%s.peer','%s.client')", id, id, id)),
+				"Writers":     sigPolicy(fmt.Sprintf("OR('%s.admin','%s.client')", id, id)),
+				"Admins":      sigPolicy(fmt.Sprintf("OR('%s.admin')", id)),
+				"Endorsement": sigPolicy(fmt.Sprintf("OR('%s.peer')", id)),
+			},
+			// anchor peers in the genesis block: cross-org gossip (and so discovery) needs no update tx
+			"AnchorPeers": []map[string]any{{"Host": "127.0.0.1", "Port": p.Port}},
+		})
+	}
+	std := map[string]any{
+		"Readers": metaPolicy("ANY Readers"),
+		"Writers": metaPolicy("ANY Writers"),
+		"Admins":  metaPolicy("MAJORITY Admins"),
+	}
+	with := func(extra map[string]any) map[string]any {
+		m := map[string]any{}
+		for k, v := range std {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	return map[string]any{
+		"Profiles": map[string]any{
+			"AgritraceChannel": map[string]any{
+				"Policies":     std,
+				"Capabilities": map[string]bool{"V2_0": true},
+				"Orderer": map[string]any{
+					"OrdererType":  "etcdraft",
+					"BatchTimeout": c.BatchTimeout.String(),
+					"BatchSize": map[string]any{
+						"MaxMessageCount": c.BatchMaxTx, "AbsoluteMaxBytes": "99 MB", "PreferredMaxBytes": "2 MB"},
+					"EtcdRaft": map[string]any{
+						"Consenters": consenters,
+						"Options": map[string]any{"TickInterval": "500ms", "ElectionTick": 10, "HeartbeatTick": 1,
+							"MaxInflightBlocks": 5, "SnapshotIntervalSize": "16 MB"},
+					},
+					"Organizations": []any{ordererOrg},
+					"Policies":      with(map[string]any{"BlockValidation": metaPolicy("ANY Writers")}),
+					"Capabilities":  map[string]bool{"V2_0": true},
+				},
+				"Application": map[string]any{
+					"Organizations": appOrgs,
+					"Policies": with(map[string]any{
+						"LifecycleEndorsement": metaPolicy("MAJORITY Endorsement"),
+						"Endorsement":          metaPolicy("MAJORITY Endorsement"),
+					}),
+					"Capabilities": map[string]bool{"V2_5": true},
+				},
+			},
+		},
+	}
+}
+
+// collections defines one private data collection per pair of platform orgs (and one per platform
+// for deals inside a province): purchase prices and contract terms are visible only to the parties.
+func (c Config) collections() []map[string]any {
+	var platforms []string
+	for _, o := range c.Orgs {
+		if o.Role == "platform" {
+			platforms = append(platforms, o.MSPID)
+		}
+	}
+	sort.Strings(platforms)
+	var out []map[string]any
+	add := func(members ...string) {
+		var ms []string
+		for _, m := range members {
+			ms = append(ms, fmt.Sprintf("'%s.member'", m))
+		}
+		out = append(out, map[string]any{
+			"name":              domain.CollectionName(members...),
+			"policy":            "OR(" + strings.Join(ms, ",") + ")",
+			"requiredPeerCount": 0, "maxPeerCount": len(members),
+			"blockToLive": 0, "memberOnlyRead": true, "memberOnlyWrite": false,
+		})
+	}
+	for i, a := range platforms {
+		add(a)
+		for _, b := range platforms[i+1:] {
+			add(a, b)
+		}
+	}
+	return out
+}
+
+func writeYAML(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
+	}
+	return os.WriteFile(path, b, 0o644)
+}
