@@ -8,22 +8,43 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
 // Down stops exactly the processes recorded in the state directory and verifies that none of the
 // network's ports is still listening. With wipe it also deletes the state (ledgers included).
 func Down(c Config, wipe bool, out io.Writer) error {
+	// Peers finish a graceful gRPC stop only when every stream closes, which can take long; stop
+	// everything in parallel and fall back to SIGKILL after a short grace (Fabric's ledgers are
+	// crash-consistent, that is what they recover from).
+	names := c.processNames()
+	type result struct {
+		name    string
+		stopped bool
+		err     error
+	}
+	results := make(chan result, len(names))
+	for _, name := range names {
+		go func() {
+			ok, err := c.stopProc(name, 3*time.Second)
+			results <- result{name, ok, err}
+		}()
+	}
 	stopped := 0
-	for _, name := range c.processNames() {
-		ok, err := c.stopProc(name, 10*time.Second)
-		if err != nil {
-			return err
+	var firstErr error
+	for range names {
+		r := <-results
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
 		}
-		if ok {
+		if r.stopped {
 			stopped++
-			fmt.Fprintf(out, "stopped %s\n", name)
+			fmt.Fprintf(out, "stopped %s\n", r.name)
 		}
+	}
+	if firstErr != nil {
+		return firstErr
 	}
 	// a process may take a moment to release its sockets after exit
 	deadline := time.Now().Add(5 * time.Second)
@@ -199,4 +220,41 @@ func (c Config) CurrentPackageID() (string, error) {
 		return "", err
 	}
 	return PackageID(c.Chaincode+"_1.0", pkg), nil
+}
+
+// RecordedPIDs returns the PID recorded for every process of the network that is alive.
+func RecordedPIDs(c Config) map[string]int {
+	out := map[string]int{}
+	for _, n := range c.processNames() {
+		if pid, ok := c.recordedPID(n); ok {
+			out[n] = pid
+		}
+	}
+	return out
+}
+
+// BusyPorts lists the network's ports that accept connections.
+func BusyPorts(c Config) []int {
+	var busy []int
+	for _, p := range c.ports() {
+		if listening(p) {
+			busy = append(busy, p)
+		}
+	}
+	return busy
+}
+
+// Kill sends SIGKILL to one recorded process (fault tests).
+func Kill(c Config, name string) (int, error) {
+	pid, ok := c.recordedPID(name)
+	if !ok {
+		return 0, fmt.Errorf("%s is not running", name)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return pid, err
+	}
+	for i := 0; i < 100 && alive(pid); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return pid, nil
 }
