@@ -56,7 +56,7 @@ func Base(q Quantity) (float64, string, error) {
 			if err != nil {
 				return 0, "", fmt.Errorf("net content: %w", err)
 			}
-			if dim == "count" {
+			if strings.HasPrefix(dim, "count") {
 				return 0, "", fmt.Errorf("net content of a %s must be a mass or volume", q.Unit)
 			}
 			return q.Value * v, dim, nil

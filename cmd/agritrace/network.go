@@ -24,6 +24,7 @@ const networkHelp = `Subcommands:
   down     stop exactly the processes this network started (--wipe also deletes its state)
   status   health of each node, channel height per peer, discovery across orgs
   logs     print the last lines of a node's log (all nodes without a name)
+  fabric   only build (or find cached) the Fabric binaries
 
 State (crypto, ledgers, logs, PIDs) lives in --state (default run/network, or $AGRITRACE_STATE).`
 
@@ -97,6 +98,16 @@ func runNetwork(ctx context.Context, args []string) error {
 			network.Supervise(ctx.Done(), c, bins, pkg, os.Stdout)
 		}
 		return nil
+	case "fabric":
+		cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		b, err := network.EnsureBinaries(ctx, *cache, os.Stdout)
+		if err == nil {
+			fmt.Printf("Fabric %s binaries ready in %s\n", network.FabricVersion, b.Dir)
+		}
+		return err
 	case "down":
 		wipe := fs.Bool("wipe", false, "also delete the state directory (ledgers, crypto, logs)")
 		if err := fs.Parse(args); err != nil {

@@ -1,0 +1,206 @@
+package chaincode
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/ledger"
+)
+
+type harness struct {
+	t   *testing.T
+	cc  *Contract
+	mem *ledger.MemState
+	n   int
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Setenv("AGRITRACE_REGULATOR_MSP", "")
+	return &harness{t: t, cc: New(), mem: ledger.NewMemState()}
+}
+
+func (h *harness) ctx(msp string, transient map[string][]byte, attrs map[string]string) fakeCtx {
+	h.n++
+	txID := fmt.Sprintf("tx-%d", h.n)
+	h.mem.Begin(txID)
+	return fakeCtx{
+		stub: &fakeStub{mem: h.mem, txID: txID, ts: timestamppb.New(time.Date(2026, 10, 8, 4, 0, h.n, 0, time.UTC)),
+			transient: transient, events: map[string][]byte{}},
+		id: fakeIdentity{msp: msp, attrs: attrs},
+	}
+}
+
+func eventsJSON(events ...domain.Event) string {
+	b, _ := json.Marshal(events)
+	return string(b)
+}
+
+func harvest(id, batch string) domain.Event {
+	return domain.Event{ID: id, Type: domain.Produce, EventTime: "2026-10-08T08:00:00+08:00",
+		Actor: domain.Party{Enterprise: "COOP-1"},
+		Outputs: []domain.Output{{Batch: batch, Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 100, Unit: "kg"},
+			Origin: &domain.Origin{Region: "230184"}}}}
+}
+
+func TestRecordEventsEmitsAndIsIdempotent(t *testing.T) {
+	h := newHarness(t)
+	ctx := h.ctx("HeilongjiangMSP", nil, nil)
+	out, err := h.cc.RecordEvents(ctx, eventsJSON(harvest("e1", "LOT-1"), harvest("e2", "LOT-2")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res []domain.RecordResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 || res[0].TxID != "tx-1" {
+		t.Fatalf("results = %s", out)
+	}
+	var rec domain.Recorded
+	if err := json.Unmarshal(ctx.stub.events[EventName], &rec); err != nil || len(rec.Events) != 2 || len(rec.Batches) != 2 {
+		t.Fatalf("chaincode event = %s", ctx.stub.events[EventName])
+	}
+	// a pure replay changes nothing and emits nothing
+	ctx2 := h.ctx("HeilongjiangMSP", nil, nil)
+	out, err = h.cc.RecordEvents(ctx2, eventsJSON(harvest("e1", "LOT-1")))
+	if err != nil || !strings.Contains(out, `"duplicate":true`) || !strings.Contains(out, `"txId":"tx-1"`) {
+		t.Fatalf("replay = %s, %v", out, err)
+	}
+	if len(ctx2.stub.events) != 0 {
+		t.Fatal("replay emitted an event")
+	}
+}
+
+func TestContractRefusals(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), eventsJSON(harvest("e1", "LOT-1"))); err != nil {
+		t.Fatal(err)
+	}
+	recall := domain.Event{ID: "r1", Type: domain.Recall, EventTime: "2026-10-08T09:00:00+08:00",
+		Actor: domain.Party{Enterprise: "SAMR"}, Batches: []string{"LOT-1"}, Reason: "镉超标"}
+	withPrivate := harvest("e9", "LOT-9")
+	withPrivate.Private = &domain.Private{Price: 1}
+	tests := []struct {
+		name      string
+		msp       string
+		args      string
+		transient map[string][]byte
+		attrs     map[string]string
+		rule      string
+	}{
+		{"not JSON", "HeilongjiangMSP", "{", nil, nil, "validation"},
+		{"recall by a platform", "HenanMSP", eventsJSON(recall), nil, nil, "regulator-only"},
+		{"private terms in public args", "HeilongjiangMSP", eventsJSON(withPrivate), nil, nil, "validation"},
+		{"bad transient", "HeilongjiangMSP", eventsJSON(harvest("e3", "LOT-3")), map[string][]byte{TransientPrivate: []byte("[")}, nil, "validation"},
+		{"stage attribute", "HeilongjiangMSP", eventsJSON(harvest("e4", "LOT-4")), nil, map[string]string{"agritrace.stages": "store,transport"}, "stage-permission"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := h.cc.RecordEvents(h.ctx(tc.msp, tc.transient, tc.attrs), tc.args)
+			de, ok := domain.AsError(err)
+			if !ok || de.Rule != tc.rule {
+				t.Fatalf("got %v, want rule %s", err, tc.rule)
+			}
+		})
+	}
+	if _, err := h.cc.RecordEvents(h.ctx("RegulatorMSP", nil, nil), eventsJSON(recall)); err != nil {
+		t.Fatalf("regulator recall: %v", err)
+	}
+}
+
+func TestPrivateTermsViaTransient(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), eventsJSON(harvest("e1", "LOT-1"))); err != nil {
+		t.Fatal(err)
+	}
+	buy := domain.Event{ID: "buy", Type: domain.Purchase, EventTime: "2026-10-08T09:00:00+08:00",
+		Actor: domain.Party{Enterprise: "COOP-1"}, Batches: []string{"LOT-1"},
+		To: &domain.Party{Enterprise: "MARKET", Platform: "HenanMSP"}}
+	priv, _ := json.Marshal(map[string]domain.Private{"buy": {Price: 3.1, Currency: "CNY", ContractTerms: "秘密条款"}})
+	ctx := h.ctx("HeilongjiangMSP", map[string][]byte{TransientPrivate: priv}, nil)
+	if _, err := h.cc.RecordEvents(ctx, eventsJSON(buy)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(ctx.stub.events[EventName]), "秘密条款") {
+		t.Fatal("private terms in the public chaincode event")
+	}
+	coll := domain.CollectionName("HeilongjiangMSP", "HenanMSP")
+	got, err := h.cc.GetPrivateTerms(h.ctx("HenanMSP", nil, nil), coll, "buy")
+	if err != nil || !strings.Contains(got, "秘密条款") {
+		t.Fatalf("private terms = %q, %v", got, err)
+	}
+	if _, err := h.cc.GetPrivateTerms(h.ctx("HenanMSP", nil, nil), coll, "nope"); err == nil {
+		t.Fatal("missing terms found")
+	}
+}
+
+func TestQueries(t *testing.T) {
+	h := newHarness(t)
+	mill := domain.Event{ID: "mill", Type: domain.Process, EventTime: "2026-10-08T10:00:00+08:00",
+		Actor: domain.Party{Enterprise: "MILL"}, Inputs: []domain.Portion{{Batch: "LOT-1"}},
+		Outputs: []domain.Output{{Batch: "RICE-1", Product: domain.Product{Name: "大米"}, Quantity: domain.Quantity{Value: 60, Unit: "kg"}}}}
+	if _, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), eventsJSON(harvest("e1", "LOT-1"), mill)); err != nil {
+		t.Fatal(err)
+	}
+	ctx := h.ctx("RegulatorMSP", nil, nil)
+	if s, err := h.cc.GetBatch(ctx, "RICE-1"); err != nil || !strings.Contains(s, `"parents":["LOT-1"]`) {
+		t.Fatalf("GetBatch = %s, %v", s, err)
+	}
+	if _, err := h.cc.GetBatch(ctx, "bad id!"); err == nil {
+		t.Fatal("bad id accepted")
+	}
+	if s, err := h.cc.GetEvent(ctx, "mill"); err != nil || !strings.Contains(s, `"yield":0.6`) {
+		t.Fatalf("GetEvent = %s, %v", s, err)
+	}
+	if s, err := h.cc.GetTrail(ctx, "RICE-1", 5, 100); err != nil || !strings.Contains(s, "LOT-1") {
+		t.Fatalf("GetTrail = %s, %v", s, err)
+	}
+	for _, bad := range [][2]int{{0, 10}, {5, 0}, {101, 10}} {
+		if _, err := h.cc.GetTrail(ctx, "RICE-1", bad[0], bad[1]); err == nil {
+			t.Fatalf("trail limits %v accepted", bad)
+		}
+	}
+	if _, err := h.cc.GetTrail(ctx, "::", 5, 10); err == nil {
+		t.Fatal("bad trail id accepted")
+	}
+	if s, err := h.cc.GetHistory(ctx, "LOT-1"); err != nil || strings.Count(s, "txId") != 2 {
+		t.Fatalf("GetHistory = %s, %v", s, err)
+	}
+	if _, err := h.cc.GetHistory(ctx, "%%"); err == nil {
+		t.Fatal("bad history id accepted")
+	}
+	if s, err := h.cc.QueryIndex(ctx, "region", `["230184"]`, 10, ""); err != nil || !strings.Contains(s, "RICE-1") {
+		t.Fatalf("QueryIndex = %s, %v", s, err)
+	}
+	if _, err := h.cc.QueryIndex(ctx, "region", `[`, 10, ""); err == nil {
+		t.Fatal("bad attrs accepted")
+	}
+	if s, err := h.cc.QueryIndex(ctx, "stage", "", 1, ""); err != nil || !strings.Contains(s, "bookmark") {
+		t.Fatalf("paged QueryIndex = %s, %v", s, err)
+	}
+}
+
+func TestServeNeedsEnvironment(t *testing.T) {
+	t.Setenv("CHAINCODE_ID", "")
+	if err := Serve(nil); err == nil || !strings.Contains(err.Error(), "CHAINCODE_ID") {
+		t.Fatalf("Serve without env = %v", err)
+	}
+}
+
+func FuzzRecordEventsArgs(f *testing.F) {
+	f.Add(eventsJSON(harvest("e1", "LOT-1")))
+	f.Add(`[{"id":"x","type":"split","inputs":[{"batch":"A"}],"outputs":[]}]`)
+	f.Add(`[{}]`)
+	f.Fuzz(func(t *testing.T, args string) {
+		h := &harness{t: t, cc: &Contract{RegulatorMSP: "RegulatorMSP"}, mem: ledger.NewMemState()}
+		_, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), args)
+		if err != nil {
+			if _, ok := domain.AsError(err); !ok {
+				t.Fatalf("refusal without a named rule: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,126 @@
+package gs1
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckDigit(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		ok   bool
+	}{
+		{"09506000134352", true}, // GS1 Digital Link standard's example GTIN
+		{"4006381333931", true},
+		{"80614141123458", true}, // EPC Tag Data Standard SGTIN example
+		{"0614141123452", true},  // TDS SGLN example GLN
+		{"96385074", true},       // GTIN-8
+		{"09506000134353", false},
+		{"4006381333932", false},
+	} {
+		err := VerifyCheckDigit(tc.code, len(tc.code))
+		if (err == nil) != tc.ok {
+			t.Errorf("VerifyCheckDigit(%s) = %v, want ok=%v", tc.code, err, tc.ok)
+		}
+	}
+}
+
+func TestParseAndNormalize(t *testing.T) {
+	tests := []struct {
+		in, want string
+		urnLen   int // company prefix length to render back to a URN (0: skip)
+		urn      string
+	}{
+		{"urn:epc:id:sgtin:0614141.812345.6789", "https://id.gs1.org/01/80614141123458/21/6789", 7, "urn:epc:id:sgtin:0614141.812345.6789"},
+		{"urn:epc:class:lgtin:4012345.012345.998877", "https://id.gs1.org/01/04012345123456/10/998877", 7, "urn:epc:class:lgtin:4012345.012345.998877"},
+		{"urn:epc:id:sgln:0614141.12345.400", "https://id.gs1.org/414/0614141123452/254/400", 7, "urn:epc:id:sgln:0614141.12345.400"},
+		{"urn:epc:id:sgln:0614141.12345.0", "https://id.gs1.org/414/0614141123452", 7, "urn:epc:id:sgln:0614141.12345.0"},
+		{"https://id.gs1.org/01/09506000134352/10/ABC123", "https://id.gs1.org/01/09506000134352/10/ABC123", 7, "urn:epc:class:lgtin:9506000.013435.ABC123"},
+		{"https://example.com/01/09506000134352/21/12345", "https://id.gs1.org/01/09506000134352/21/12345", 0, ""},
+		{"https://brand.example.com/resolver/01/9506000134352/10/LOT%2F7", "https://id.gs1.org/01/09506000134352/10/LOT%2F7", 0, ""},
+		{"https://id.gs1.org/01/09506000134352", "https://id.gs1.org/01/09506000134352", 0, ""},
+		{"https://id.gs1.org/01/09506000134352/10/L1/21/S9", "https://id.gs1.org/01/09506000134352/21/S9", 0, ""},
+		{"https://id.gs1.org/414/0614141123452/254/7", "https://id.gs1.org/414/0614141123452/254/7", 0, ""},
+		{"HLJ-WC-2026-0001", "HLJ-WC-2026-0001", 0, ""},
+		{"  urn:epc:class:lgtin:4012345.012345.A%2FB ", "https://id.gs1.org/01/04012345123456/10/A%2FB", 7, "urn:epc:class:lgtin:4012345.012345.A%2FB"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			id, err := Parse(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := id.String(); got != tc.want {
+				t.Fatalf("canonical = %s, want %s", got, tc.want)
+			}
+			again, err := Normalize(id.String())
+			if err != nil || again != tc.want {
+				t.Fatalf("canonical form does not round-trip: %s, %v", again, err)
+			}
+			if tc.urnLen > 0 {
+				urn, err := id.URN(tc.urnLen)
+				if err != nil || urn != tc.urn {
+					t.Fatalf("URN = %s (%v), want %s", urn, err, tc.urn)
+				}
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "empty"},
+		{"urn:epc:id:sgtin:0614141.812345", "want CompanyPrefix"},
+		{"urn:epc:id:sgtin:061A141.812345.1", "digits"},
+		{"urn:epc:id:grai:0614141.12345.1", "not supported"},
+		{"urn:isbn:123", "only urn:epc"},
+		{"https://id.gs1.org/01/09506000134353/10/X", "check digit"},
+		{"https://id.gs1.org/01/12345/10/X", "8, 12, 13 or 14"},
+		{"https://id.gs1.org/products/123", "primary key"},
+		{"https://id.gs1.org/01/09506000134352/99/X", "expected /10/"},
+		{"https://id.gs1.org/414/0614141123453", "check digit"},
+		{"https://id.gs1.org/414/0614141123452/10/X", "only /254/"},
+		{"bad code with spaces", "neither"},
+		{"lot\u202e\u0000", "neither"},
+		{strings.Repeat("A", 200), "neither"},
+	} {
+		if _, err := Parse(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) = %v, want error containing %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := (ID{Kind: KindLocal, Local: "X"}).URN(7); err == nil {
+		t.Error("local code has no URN")
+	}
+	if _, err := (ID{Kind: KindLot, GTIN: "09506000134352", Lot: "1"}).URN(3); err == nil {
+		t.Error("prefix length 3 accepted")
+	}
+}
+
+func TestDigitalLinkHost(t *testing.T) {
+	id, _ := Parse("urn:epc:class:lgtin:4012345.012345.998877")
+	if got := id.DigitalLink("https://trace.example.cn/"); got != "https://trace.example.cn/01/04012345123456/10/998877" {
+		t.Fatal(got)
+	}
+	if g, err := NormalizeGTIN("96385074"); err != nil || g != "00000096385074" {
+		t.Fatal(g, err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"urn:epc:id:sgtin:0614141.812345.6789", "https://id.gs1.org/01/09506000134352/10/ABC",
+		"urn:epc:id:sgln:0614141.12345.400", "HLJ-1", "https://x/414/0614141123452/254/1", "urn:epc:class:lgtin:4012345.012345.%ZZ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := Parse(s)
+		if err != nil {
+			return
+		}
+		// whatever parses must normalise to a fixed point
+		n := id.String()
+		again, err := Normalize(n)
+		if err != nil || again != n {
+			t.Fatalf("Parse(%q) → %q does not round-trip: %q, %v", s, n, again, err)
+		}
+	})
+}
