@@ -188,6 +188,7 @@ type Event struct {
 	TxID           string          `json:"txId,omitempty"`           // ledger
 	Yield          float64         `json:"yield,omitempty"`          // ledger: outputs / inputs of a transformation
 	ExternalInputs []string        `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
+	Block          uint64          `json:"block,omitempty"`          // read model: block that committed it
 }
 
 // Transfer is a pending custody hand-over.
@@ -215,6 +216,18 @@ type Batch struct {
 	CreatedBy    string    `json:"createdBy"`            // event that created the batch
 	LastEvent    string    `json:"lastEvent"`
 	UpdatedAt    string    `json:"updatedAt"`
+}
+
+// Trail is a batch's lineage: ancestors and descendants with their events.
+type Trail struct {
+	Batch       string  `json:"batch"`
+	Batches     []Batch `json:"batches"` // the batch, its ancestors and descendants
+	Events      []Event `json:"events"`  // every event of those batches, by event time
+	Truncated   bool    `json:"truncated,omitempty"`
+	RecalledBy  string  `json:"recalledBy,omitempty"` // a recall of the batch or an ancestor
+	MaxDepth    int     `json:"maxDepth"`
+	MaxBatches  int     `json:"maxBatches"`
+	LedgerBlock uint64  `json:"ledgerBlock,omitempty"` // read model: the block height it reflects
 }
 
 // Recorded is the chaincode event emitted by every recording transaction: everything the read

@@ -66,7 +66,6 @@ func Base(q Quantity) (float64, string, error) {
 	return q.Value * u.factor, u.dim, nil
 }
 
-
 // ValidQuantity checks a quantity: finite, positive, not absurdly large, known unit.
 func ValidQuantity(q Quantity, pointer string) error {
 	switch {

@@ -128,8 +128,8 @@ func Validate(e *Event, now time.Time) error {
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
 	}
-	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" {
-		return Invalid("", "txId, recordTime, platform, contentHash and privateHash are set by the ledger, not by callers")
+	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 {
+		return Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers")
 	}
 	for k, v := range e.Attributes {
 		if !utf8.ValidString(k) || k == "" || len(k) > 100 {
@@ -265,7 +265,7 @@ func validOrigin(o *Origin, pointer string) error {
 // Fingerprint is the hash of an event's submitted content: what idempotency compares. Private
 // terms count through their hash, ledger-set fields not at all.
 func Fingerprint(e Event) string {
-	e.RecordTime, e.Platform, e.TxID, e.ContentHash, e.Yield, e.ExternalInputs = "", "", "", "", 0, nil
+	e.RecordTime, e.Platform, e.TxID, e.ContentHash, e.Yield, e.ExternalInputs, e.Block = "", "", "", "", 0, nil, 0
 	if e.Private != nil {
 		e.PrivateHash = PrivateHash(*e.Private)
 		e.Private = nil

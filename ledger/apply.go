@@ -364,7 +364,9 @@ func conserve(e *domain.Event, in, out map[string]float64, lossV float64, lossDi
 	return nil
 }
 
-func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
+func approx(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
 
 func baseUnit(dim string) string {
 	switch dim {

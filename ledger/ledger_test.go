@@ -170,7 +170,11 @@ func TestRules(t *testing.T) {
 		{"stage not permitted by certificate attribute", nil, Caller{MSPID: "HeilongjiangMSP", Stages: []string{"store"}},
 			produce("p", "LOT-1", 1), 403, "stage-permission"},
 		{"event time too far ahead", nil, hlj,
-			func() domain.Event { e := produce("p", "LOT-1", 1); e.EventTime = "2027-01-01T00:00:00+08:00"; return e }(), 400, "validation"},
+			func() domain.Event {
+				e := produce("p", "LOT-1", 1)
+				e.EventTime = "2027-01-01T00:00:00+08:00"
+				return e
+			}(), 400, "validation"},
 		{"private terms on a store event", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
 			func() domain.Event {
 				e := on(ev("s", domain.Store, "WH"), "LOT-1")

@@ -79,24 +79,13 @@ func SortEvents(es []domain.Event) {
 	})
 }
 
-// Trail is a batch's lineage: ancestors and descendants with their events.
-type Trail struct {
-	Batch       string         `json:"batch"`
-	Batches     []domain.Batch `json:"batches"` // the batch, its ancestors and descendants
-	Events      []domain.Event `json:"events"`  // every event of those batches, by event time
-	Truncated   bool           `json:"truncated,omitempty"`
-	RecalledBy  string         `json:"recalledBy,omitempty"` // a recall of the batch or an ancestor
-	MaxDepth    int            `json:"maxDepth"`
-	MaxBatches  int            `json:"maxBatches"`
-}
-
 // Trail walks up to depth generations each way, visiting at most maxBatches batches.
-func (q Reader) Trail(id string, depth, maxBatches int) (*Trail, error) {
+func (q Reader) Trail(id string, depth, maxBatches int) (*domain.Trail, error) {
 	root, err := q.Batch(id)
 	if err != nil {
 		return nil, err
 	}
-	t := &Trail{Batch: id, MaxDepth: depth, MaxBatches: maxBatches}
+	t := &domain.Trail{Batch: id, MaxDepth: depth, MaxBatches: maxBatches}
 	seen := map[string]bool{id: true}
 	t.Batches = append(t.Batches, *root)
 	if root.RecalledBy != "" {

@@ -1,0 +1,198 @@
+package readmodel
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+// Filter selects batches or events. Empty fields do not filter.
+type Filter struct {
+	Product    string    // GTIN-14, product code, or part of the product name
+	Region     string    // GB/T 2260 prefix: 23 (province), 2301 (city), 230184 (county)
+	Stage      string    // produce, purchase, store, process, sell, around
+	Type       string    // event type (events only)
+	Enterprise string    // custodian or owner (batches), actor (events)
+	Status     string    // batch status (batches only)
+	From, To   time.Time // event time range [From, To)
+	PageSize   int
+	Cursor     string
+}
+
+// BatchPage is one page of batches.
+type BatchPage struct {
+	Batches []domain.Batch `json:"batches"`
+	Next    string         `json:"next,omitempty"`
+}
+
+// EventPage is one page of events.
+type EventPage struct {
+	Events []domain.Event `json:"events"`
+	Next   string         `json:"next,omitempty"`
+}
+
+func likePrefix(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+}
+
+// SearchBatches pages through batches matching f, ordered by ID.
+func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) {
+	var where []string
+	var args []any
+	if f.Product != "" {
+		where = append(where, `(b.product_key = ? OR b.product_name LIKE ? ESCAPE '\')`)
+		args = append(args, f.Product, "%"+strings.TrimSuffix(likePrefix(f.Product), "%")+"%")
+	}
+	if f.Region != "" {
+		where = append(where, `b.region LIKE ? ESCAPE '\'`)
+		args = append(args, likePrefix(f.Region))
+	}
+	if f.Status != "" {
+		where = append(where, `b.status = ?`)
+		args = append(args, f.Status)
+	}
+	if f.Enterprise != "" {
+		where = append(where, `(b.custodian = ? OR b.owner = ?)`)
+		args = append(args, f.Enterprise, f.Enterprise)
+	}
+	if f.Stage != "" || !f.From.IsZero() || !f.To.IsZero() {
+		sub := `EXISTS (SELECT 1 FROM batch_events be JOIN events e ON e.id = be.event WHERE be.batch = b.id`
+		if f.Stage != "" {
+			sub += ` AND e.stage = ?`
+			args = append(args, f.Stage)
+		}
+		if !f.From.IsZero() {
+			sub += ` AND e.event_time >= ?`
+			args = append(args, f.From.UTC().Format(time.RFC3339Nano))
+		}
+		if !f.To.IsZero() {
+			sub += ` AND e.event_time < ?`
+			args = append(args, f.To.UTC().Format(time.RFC3339Nano))
+		}
+		where = append(where, sub+")")
+	}
+	cur, err := decodeCursor(f.Cursor, 1)
+	if err != nil {
+		return BatchPage{}, err
+	}
+	if cur != nil {
+		where = append(where, `b.id > ?`)
+		args = append(args, cur[0])
+	}
+	q := `SELECT b.doc FROM batches b`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY b.id LIMIT ?`
+	args = append(args, f.PageSize+1)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return BatchPage{}, err
+	}
+	bs, err := scanBatches(rows)
+	if err != nil {
+		return BatchPage{}, err
+	}
+	p := BatchPage{Batches: bs}
+	if len(bs) > f.PageSize {
+		p.Batches = bs[:f.PageSize]
+		p.Next = encodeCursor(p.Batches[f.PageSize-1].ID)
+	}
+	if p.Batches == nil {
+		p.Batches = []domain.Batch{}
+	}
+	return p, nil
+}
+
+// SearchEvents pages through events matching f, ordered by event time.
+func (s *Store) SearchEvents(ctx context.Context, f Filter) (EventPage, error) {
+	var where []string
+	var args []any
+	if f.Stage != "" {
+		where = append(where, `e.stage = ?`)
+		args = append(args, f.Stage)
+	}
+	if f.Type != "" {
+		where = append(where, `e.type = ?`)
+		args = append(args, f.Type)
+	}
+	if f.Enterprise != "" {
+		where = append(where, `e.actor = ?`)
+		args = append(args, f.Enterprise)
+	}
+	if f.Region != "" {
+		// where it happened, or where the goods come from
+		where = append(where, `(e.region LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM batch_events be JOIN batches b ON b.id = be.batch
+			WHERE be.event = e.id AND b.region LIKE ? ESCAPE '\'))`)
+		args = append(args, likePrefix(f.Region), likePrefix(f.Region))
+	}
+	if f.Product != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM batch_events be JOIN batches b ON b.id = be.batch
+			WHERE be.event = e.id AND (b.product_key = ? OR b.product_name LIKE ? ESCAPE '\'))`)
+		args = append(args, f.Product, "%"+strings.TrimSuffix(likePrefix(f.Product), "%")+"%")
+	}
+	if !f.From.IsZero() {
+		where = append(where, `e.event_time >= ?`)
+		args = append(args, f.From.UTC().Format(time.RFC3339Nano))
+	}
+	if !f.To.IsZero() {
+		where = append(where, `e.event_time < ?`)
+		args = append(args, f.To.UTC().Format(time.RFC3339Nano))
+	}
+	cur, err := decodeCursor(f.Cursor, 2)
+	if err != nil {
+		return EventPage{}, err
+	}
+	if cur != nil {
+		where = append(where, `(e.event_time, e.id) > (?, ?)`)
+		args = append(args, cur[0], cur[1])
+	}
+	q := `SELECT e.doc, e.block FROM events e`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY e.event_time, e.id LIMIT ?`
+	args = append(args, f.PageSize+1)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return EventPage{}, err
+	}
+	es, err := scanEvents(rows)
+	if err != nil {
+		return EventPage{}, err
+	}
+	p := EventPage{Events: es}
+	if len(es) > f.PageSize {
+		p.Events = es[:f.PageSize]
+		last := p.Events[f.PageSize-1]
+		t, _ := domain.ParseEventTime(last.EventTime)
+		p.Next = encodeCursor(t.UTC().Format(time.RFC3339Nano), last.ID)
+	}
+	if p.Events == nil {
+		p.Events = []domain.Event{}
+	}
+	return p, nil
+}
+
+// Counts summarises the read model (audit and /healthz).
+type Counts struct {
+	Batches int    `json:"batches"`
+	Events  int    `json:"events"`
+	Edges   int    `json:"edges"`
+	Block   uint64 `json:"block"`
+}
+
+// Counts returns the row counts and the checkpoint block.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	var c Counts
+	for table, dst := range map[string]*int{"batches": &c.Batches, "events": &c.Events, "edges": &c.Edges} {
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(dst); err != nil {
+			return c, err
+		}
+	}
+	cp, err := s.Checkpoint(ctx)
+	c.Block = cp.Block
+	return c, err
+}

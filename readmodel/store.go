@@ -1,0 +1,209 @@
+// Package readmodel is the gateway's query store: an embedded SQLite database of batches, events
+// and lineage edges. It is written only by Apply, from the chaincode events of committed blocks,
+// together with the checkpoint of the last applied transaction — so after a crash it resumes with
+// no gap and applies nothing twice, and it can always be rebuilt from block 0 and audited.
+package readmodel
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo toolchain needed on the host
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+// Store is the read model.
+type Store struct {
+	db *sql.DB
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS checkpoint (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	block INTEGER NOT NULL,
+	tx TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+	id TEXT PRIMARY KEY,
+	doc TEXT NOT NULL,
+	product_key TEXT, product_name TEXT, category TEXT,
+	region TEXT, status TEXT, external INTEGER,
+	custodian TEXT, custodian_platform TEXT, owner TEXT,
+	recalled_by TEXT, created_at TEXT, updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS batches_product ON batches(product_key);
+CREATE INDEX IF NOT EXISTS batches_region ON batches(region);
+CREATE INDEX IF NOT EXISTS batches_status ON batches(status);
+CREATE INDEX IF NOT EXISTS batches_custodian ON batches(custodian);
+CREATE TABLE IF NOT EXISTS events (
+	id TEXT PRIMARY KEY,
+	doc TEXT NOT NULL,
+	type TEXT, stage TEXT, event_time TEXT, platform TEXT, actor TEXT, region TEXT,
+	content_hash TEXT, tx_id TEXT, block INTEGER
+);
+CREATE INDEX IF NOT EXISTS events_stage_time ON events(stage, event_time);
+CREATE INDEX IF NOT EXISTS events_time ON events(event_time);
+CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
+CREATE INDEX IF NOT EXISTS events_tx ON events(tx_id);
+CREATE TABLE IF NOT EXISTS batch_events (
+	batch TEXT NOT NULL, event TEXT NOT NULL, event_time TEXT,
+	PRIMARY KEY (batch, event)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edges (
+	parent TEXT NOT NULL, child TEXT NOT NULL, event TEXT, kind TEXT,
+	PRIMARY KEY (parent, child)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_child ON edges(child);
+`
+
+// Open opens (creating if needed) the read model at path; ":memory:" gives a private in-memory store.
+func Open(path string) (*Store, error) {
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)"
+	if path == ":memory:" {
+		dsn = "file::memory:?_pragma=busy_timeout(5000)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open read model %s: %w", path, err)
+	}
+	if path == ":memory:" {
+		db.SetMaxOpenConns(1) // each connection would be a different in-memory database
+	}
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("create read model schema: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the database for tests and tools that tamper with or inspect it.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Checkpoint is the position of the last applied transaction.
+type Checkpoint struct {
+	Block uint64
+	TxID  string
+}
+
+// BlockNumber and TransactionID make Checkpoint a fabric-gateway client.Checkpoint.
+func (c Checkpoint) BlockNumber() uint64   { return c.Block }
+func (c Checkpoint) TransactionID() string { return c.TxID }
+
+// Checkpoint returns where the read model stands (zero when empty).
+func (s *Store) Checkpoint(ctx context.Context) (Checkpoint, error) {
+	var c Checkpoint
+	err := s.db.QueryRowContext(ctx, `SELECT block, tx FROM checkpoint WHERE id = 1`).Scan(&c.Block, &c.TxID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Checkpoint{}, nil
+	}
+	return c, err
+}
+
+// Apply applies one transaction's chaincode event and moves the checkpoint in the same SQL
+// transaction. A transaction at or before the checkpoint is skipped (already applied).
+func (s *Store) Apply(ctx context.Context, block uint64, txID string, rec domain.Recorded) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	var applied int
+	// the same tx can be delivered again after a reconnect: its events are already here
+	if len(rec.Events) > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tx_id = ?`, txID).Scan(&applied); err != nil {
+			return false, err
+		}
+	}
+	if applied > 0 {
+		return false, nil
+	}
+	for _, e := range rec.Events {
+		if err := putEvent(ctx, tx, e, block); err != nil {
+			return false, fmt.Errorf("apply event %s of tx %s: %w", e.ID, txID, err)
+		}
+	}
+	for _, b := range rec.Batches {
+		if err := putBatch(ctx, tx, b); err != nil {
+			return false, fmt.Errorf("apply batch %s of tx %s: %w", b.ID, txID, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO checkpoint (id, block, tx) VALUES (1, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx`, block, txID); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) error {
+	doc, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	t, _ := domain.ParseEventTime(e.EventTime)
+	when := t.UTC().Format(time.RFC3339Nano)
+	region := ""
+	if e.Location != nil {
+		region = e.Location.Region
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, doc, type, stage, event_time, platform, actor, region, content_hash, tx_id, block)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, string(doc), string(e.Type), e.Type.Stage(), when, e.Platform, e.Actor.Enterprise, region, e.ContentHash, e.TxID, block); err != nil {
+		return err
+	}
+	ids := map[string]bool{}
+	for _, b := range e.Batches {
+		ids[b] = true
+	}
+	for _, in := range e.Inputs {
+		ids[in.Batch] = true
+	}
+	for _, o := range e.Outputs {
+		ids[o.Batch] = true
+	}
+	for id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO batch_events (batch, event, event_time) VALUES (?, ?, ?)`, id, e.ID, when); err != nil {
+			return err
+		}
+	}
+	for _, in := range e.Inputs {
+		for _, o := range e.Outputs {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO edges (parent, child, event, kind) VALUES (?, ?, ?, ?)`,
+				in.Batch, o.Batch, e.ID, string(e.Type)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func putBatch(ctx context.Context, tx *sql.Tx, b domain.Batch) error {
+	doc, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	region := ""
+	if b.Origin != nil {
+		region = b.Origin.Region
+	}
+	pk := b.Product.GTIN
+	if pk == "" {
+		pk = b.Product.Code
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO batches (id, doc, product_key, product_name, category, region, status, external,
+		custodian, custodian_platform, owner, recalled_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
+		category = excluded.category, region = excluded.region, status = excluded.status, external = excluded.external,
+		custodian = excluded.custodian, custodian_platform = excluded.custodian_platform, owner = excluded.owner,
+		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at`,
+		b.ID, string(doc), pk, b.Product.Name, b.Product.Category, region, string(b.Status), b.External,
+		b.Custodian.Enterprise, b.Custodian.Platform, b.Owner.Enterprise, b.RecalledBy, b.UpdatedAt, b.UpdatedAt)
+	return err
+}
