@@ -21,13 +21,13 @@ type fakeStub struct {
 	events    map[string][]byte
 }
 
-func (s *fakeStub) GetState(k string) ([]byte, error)  { return s.mem.Get(k) }
+func (s *fakeStub) GetState(k string) ([]byte, error) { return s.mem.Get(k) }
 func (s *fakeStub) PutState(k string, v []byte) error { return s.mem.Put(k, v) }
 func (s *fakeStub) PutPrivateData(c, k string, v []byte) error {
 	return s.mem.PutPrivate(c, k, v)
 }
-func (s *fakeStub) GetPrivateData(c, k string) ([]byte, error) { return s.mem.Privates[c][k], nil }
-func (s *fakeStub) GetTxID() string                               { return s.txID }
+func (s *fakeStub) GetPrivateData(c, k string) ([]byte, error)      { return s.mem.Privates[c][k], nil }
+func (s *fakeStub) GetTxID() string                                 { return s.txID }
 func (s *fakeStub) GetTxTimestamp() (*timestamppb.Timestamp, error) { return s.ts, nil }
 func (s *fakeStub) GetTransient() (map[string][]byte, error)        { return s.transient, nil }
 func (s *fakeStub) SetEvent(name string, payload []byte) error {
@@ -94,5 +94,5 @@ type fakeCtx struct {
 	id   fakeIdentity
 }
 
-func (c fakeCtx) GetStub() shim.ChaincodeStubInterface { return c.stub }
+func (c fakeCtx) GetStub() shim.ChaincodeStubInterface  { return c.stub }
 func (c fakeCtx) GetClientIdentity() cid.ClientIdentity { return c.id }

@@ -13,8 +13,8 @@ import (
 // stubState adapts Fabric's chaincode stub to ledger.State.
 type stubState struct{ stub shim.ChaincodeStubInterface }
 
-func (s stubState) Get(key string) ([]byte, error)       { return s.stub.GetState(key) }
-func (s stubState) Put(key string, value []byte) error   { return s.stub.PutState(key, value) }
+func (s stubState) Get(key string) ([]byte, error)           { return s.stub.GetState(key) }
+func (s stubState) Put(key string, value []byte) error       { return s.stub.PutState(key, value) }
 func (s stubState) PutPrivate(c, key string, v []byte) error { return s.stub.PutPrivateData(c, key, v) }
 
 func (s stubState) Range(objectType string, attrs []string, pageSize int, bookmark string) ([]ledger.KV, string, error) {

@@ -187,6 +187,7 @@ type Event struct {
 	Platform       string          `json:"platform,omitempty"`       // ledger: MSP ID of the recording platform
 	TxID           string          `json:"txId,omitempty"`           // ledger
 	Yield          float64         `json:"yield,omitempty"`          // ledger: outputs / inputs of a transformation
+	Conservation   string          `json:"conservation,omitempty"`   // ledger: whether outputs ≤ inputs could be checked
 	ExternalInputs []string        `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
 	Block          uint64          `json:"block,omitempty"`          // read model: block that committed it
 }

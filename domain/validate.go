@@ -128,7 +128,7 @@ func Validate(e *Event, now time.Time) error {
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
 	}
-	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 {
+	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
 		return Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers")
 	}
 	for k, v := range e.Attributes {
@@ -265,7 +265,7 @@ func validOrigin(o *Origin, pointer string) error {
 // Fingerprint is the hash of an event's submitted content: what idempotency compares. Private
 // terms count through their hash, ledger-set fields not at all.
 func Fingerprint(e Event) string {
-	e.RecordTime, e.Platform, e.TxID, e.ContentHash, e.Yield, e.ExternalInputs, e.Block = "", "", "", "", 0, nil, 0
+	e.RecordTime, e.Platform, e.TxID, e.ContentHash, e.Yield, e.ExternalInputs, e.Block, e.Conservation = "", "", "", "", 0, nil, 0, ""
 	if e.Private != nil {
 		e.PrivateHash = PrivateHash(*e.Private)
 		e.Private = nil

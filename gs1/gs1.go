@@ -26,6 +26,7 @@ const (
 	KindSerial Kind = "serial" // GTIN + serial (SGTIN)
 	KindGTIN   Kind = "gtin"   // GTIN alone (a product class)
 	KindGLN    Kind = "gln"    // location, with optional extension (SGLN)
+	KindSSCC   Kind = "sscc"   // logistic unit (pallet, container)
 	KindLocal  Kind = "local"  // platform-local code
 )
 
@@ -37,6 +38,7 @@ type ID struct {
 	Serial    string
 	GLN       string // 13 digits
 	Extension string // GLN extension (AI 254)
+	SSCC      string // 18 digits
 	Local     string
 }
 
@@ -54,6 +56,8 @@ func (id ID) String() string {
 			return CanonicalHost + "/414/" + id.GLN + "/254/" + escape(id.Extension)
 		}
 		return CanonicalHost + "/414/" + id.GLN
+	case KindSSCC:
+		return CanonicalHost + "/00/" + id.SSCC
 	}
 	return id.Local
 }
@@ -80,6 +84,11 @@ func (id ID) URN(companyPrefixLen int) (string, error) {
 			return "urn:epc:class:lgtin:" + cp + "." + item + "." + urnEscape(id.Lot), nil
 		}
 		return "urn:epc:id:sgtin:" + cp + "." + item + "." + urnEscape(id.Serial), nil
+	case KindSSCC:
+		return "urn:epc:id:sscc:" + id.SSCC[1:1+companyPrefixLen] + "." + id.SSCC[:1] + id.SSCC[1+companyPrefixLen:17], nil
+	case KindGTIN:
+		cp := id.GTIN[1 : 1+companyPrefixLen]
+		return "urn:epc:idpat:sgtin:" + cp + "." + id.GTIN[:1] + id.GTIN[1+companyPrefixLen:13] + ".*", nil
 	case KindGLN:
 		ext := id.Extension
 		if ext == "" {
@@ -146,6 +155,27 @@ func parseURN(s string) (ID, error) {
 		return u, nil
 	}
 	switch scheme {
+	case "idpat:sgtin":
+		// a pattern over every serial of one GTIN: the product class
+		if len(fields) != 3 || fields[2] != "*" {
+			return ID{}, fmt.Errorf("%q: want CompanyPrefix.IndicatorItemRef.*", s)
+		}
+		cp, item := fields[0], fields[1]
+		if !digits.MatchString(cp) || !digits.MatchString(item) || len(cp)+len(item) != 13 || len(cp) < 6 || len(cp) > 12 {
+			return ID{}, fmt.Errorf("%q: company prefix and item reference must be digits totalling 13 (prefix 6–12)", s)
+		}
+		body := item[:1] + cp + item[1:]
+		return ID{Kind: KindGTIN, GTIN: body + string(CheckDigit(body))}, nil
+	case "id:sscc":
+		if len(fields) != 2 {
+			return ID{}, fmt.Errorf("%q: want CompanyPrefix.SerialReference", s)
+		}
+		cp, ref := fields[0], fields[1]
+		if !digits.MatchString(cp) || !digits.MatchString(ref) || len(cp)+len(ref) != 17 || len(cp) < 6 || len(cp) > 12 {
+			return ID{}, fmt.Errorf("%q: company prefix and serial reference must be digits totalling 17", s)
+		}
+		body := ref[:1] + cp + ref[1:]
+		return ID{Kind: KindSSCC, SSCC: body + string(CheckDigit(body))}, nil
 	case "id:sgtin", "class:lgtin":
 		if len(fields) != 3 {
 			return ID{}, fmt.Errorf("%q: want CompanyPrefix.IndicatorItemRef.%s", s, map[bool]string{true: "Lot", false: "Serial"}[scheme == "class:lgtin"])
@@ -183,7 +213,7 @@ func parseURN(s string) (ID, error) {
 		}
 		return id, nil
 	}
-	return ID{}, fmt.Errorf("%q: EPC scheme %q not supported (sgtin, lgtin, sgln are)", s, scheme)
+	return ID{}, fmt.Errorf("%q: EPC scheme %q not supported (sgtin, lgtin, sgln, sscc and idpat:sgtin are)", s, scheme)
 }
 
 func parseDigitalLink(s string) (ID, error) {
@@ -195,7 +225,7 @@ func parseDigitalLink(s string) (ID, error) {
 	// a resolver may mount Digital Link under a path prefix: find the primary key (01 or 414)
 	start := -1
 	for i, seg := range segs {
-		if (seg == "01" || seg == "414") && i+1 < len(segs) {
+		if (seg == "01" || seg == "414" || seg == "00") && i+1 < len(segs) {
 			start = i
 			break
 		}
@@ -237,6 +267,14 @@ func parseDigitalLink(s string) (ID, error) {
 			}
 		}
 		return ID{}, fmt.Errorf("%q: after /01/{GTIN} expected /10/{lot} or /21/{serial}", s)
+	case "00":
+		if len(order) != 1 {
+			return ID{}, fmt.Errorf("%q: /00/{SSCC} takes no qualifiers", s)
+		}
+		if err := VerifyCheckDigit(vals["00"], 18); err != nil {
+			return ID{}, fmt.Errorf("%q: SSCC: %w", s, err)
+		}
+		return ID{Kind: KindSSCC, SSCC: vals["00"]}, nil
 	case "414":
 		gln := vals["414"]
 		if err := VerifyCheckDigit(gln, 13); err != nil {

@@ -42,6 +42,9 @@ func TestParseAndNormalize(t *testing.T) {
 		{"https://id.gs1.org/01/09506000134352/10/L1/21/S9", "https://id.gs1.org/01/09506000134352/21/S9", 0, ""},
 		{"https://id.gs1.org/414/0614141123452/254/7", "https://id.gs1.org/414/0614141123452/254/7", 0, ""},
 		{"HLJ-WC-2026-0001", "HLJ-WC-2026-0001", 0, ""},
+		{"urn:epc:id:sscc:0614141.1234567890", "https://id.gs1.org/00/106141412345678908", 7, "urn:epc:id:sscc:0614141.1234567890"},
+		{"https://id.gs1.org/00/106141412345678908", "https://id.gs1.org/00/106141412345678908", 0, ""},
+		{"urn:epc:idpat:sgtin:4012345.066666.*", "https://id.gs1.org/01/04012345666663", 7, "urn:epc:idpat:sgtin:4012345.066666.*"},
 		{"  urn:epc:class:lgtin:4012345.012345.A%2FB ", "https://id.gs1.org/01/04012345123456/10/A%2FB", 7, "urn:epc:class:lgtin:4012345.012345.A%2FB"},
 	}
 	for _, tc := range tests {

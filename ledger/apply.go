@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
@@ -334,20 +335,26 @@ func conserve(e *domain.Event, in, out map[string]float64, lossV float64, lossDi
 	if lossDim != "" {
 		total[lossDim] += lossV
 	}
-	for dim, v := range total {
-		have, ok := in[dim]
-		if !ok {
+	for dim := range total {
+		if _, ok := in[dim]; !ok {
+			// without a declared conversion (netContent) the amounts cannot be compared: record that
+			// honestly rather than refuse (EPCIS transformations often count outputs as items)
 			var dims []string
 			for d := range in {
 				dims = append(dims, d)
 			}
-			return domain.Invalid("/outputs", "outputs are measured as %s but inputs as %s; declare netContent on counted outputs to convert",
-				dim, strings.Join(dims, ", "))
+			sort.Strings(dims)
+			e.Conservation = fmt.Sprintf("unchecked: inputs in %s, outputs in %s; declare netContent to check", strings.Join(dims, ", "), dim)
+			return nil
 		}
+	}
+	for dim, v := range total {
+		have := in[dim]
 		if !approx(v, have) && v > have {
 			return domain.Refuse(422, "conservation", "/outputs", "outputs plus loss (%g %s) exceed inputs (%g %s)", v, baseUnit(dim), have, baseUnit(dim))
 		}
 	}
+	e.Conservation = "checked"
 	if len(in) != 1 || len(out) != 1 {
 		return nil
 	}

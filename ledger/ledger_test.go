@@ -143,8 +143,6 @@ func TestRules(t *testing.T) {
 			}(), 422, "conservation"},
 		{"take more than the batch holds", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
 			process("m", []domain.Portion{{Batch: "LOT-1", Quantity: &domain.Quantity{Value: 2, Unit: "t"}}}, out("RICE-1", "大米", 1, "kg")), 409, "quantity"},
-		{"bags without net content", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
-			process("m", []domain.Portion{{Batch: "LOT-1"}}, out("BAG-1", "大米", 100, "bag")), 400, "validation"},
 		{"process a consumed batch", func(w *world) {
 			w.ok(hlj, produce("p", "LOT-1", 1000))
 			w.ok(hlj, process("m", []domain.Portion{{Batch: "LOT-1"}}, out("RICE-1", "大米", 600, "kg")))
@@ -191,6 +189,16 @@ func TestRules(t *testing.T) {
 			_, err := w.record(tc.caller, tc.event)
 			wantRule(t, err, tc.status, tc.rule)
 		})
+	}
+}
+
+func TestConservationUncheckedWithoutConversion(t *testing.T) {
+	w := newWorld(t)
+	w.ok(hlj, produce("p", "LOT-1", 1000))
+	w.ok(hlj, process("m", []domain.Portion{{Batch: "LOT-1"}}, out("BAG-1", "大米", 100, "bag")))
+	e, _ := NewReader(w.s).Event("m")
+	if !strings.HasPrefix(e.Conservation, "unchecked") || e.Yield != 0 {
+		t.Fatalf("mixed units: conservation %q yield %v", e.Conservation, e.Yield)
 	}
 }
 

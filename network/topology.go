@@ -24,12 +24,12 @@ type Orderer struct {
 
 // Peer is one organisation's peer and the chaincode server paired with it.
 type Peer struct {
-	Org      Org
-	Name     string // "peer0.hlj"
-	Host     string // "peer0.hlj.agritrace.local"
-	Port     int
-	CCPort   int // chaincode listener of the peer (unused with ccaas, but must not clash)
-	OpsPort  int
+	Org       Org
+	Name      string // "peer0.hlj"
+	Host      string // "peer0.hlj.agritrace.local"
+	Port      int
+	CCPort    int // chaincode listener of the peer (unused with ccaas, but must not clash)
+	OpsPort   int
 	CCAASPort int // the chaincode server this peer dials
 }
 
@@ -111,12 +111,12 @@ func (c Config) ordererTLSDir(o Orderer) string {
 	return filepath.Join(c.ordererOrgDir(), "orderers", o.Host, "tls")
 }
 
-func (c Config) nodeDir(name string) string   { return c.path("nodes", name) }
-func (c Config) channelBlock() string         { return c.path("channel", c.Channel+".block") }
-func (c Config) logFile(name string) string   { return c.path("logs", name+".log") }
-func (c Config) pidFile(name string) string   { return c.path("pids", name+".pid") }
-func (c Config) packageFile() string          { return c.path("chaincode", c.Chaincode+".tar.gz") }
-func (c Config) collectionsFile() string      { return c.path("chaincode", "collections.json") }
+func (c Config) nodeDir(name string) string    { return c.path("nodes", name) }
+func (c Config) channelBlock() string          { return c.path("channel", c.Channel+".block") }
+func (c Config) logFile(name string) string    { return c.path("logs", name+".log") }
+func (c Config) pidFile(name string) string    { return c.path("pids", name+".pid") }
+func (c Config) packageFile() string           { return c.path("chaincode", c.Chaincode+".tar.gz") }
+func (c Config) collectionsFile() string       { return c.path("chaincode", "collections.json") }
 func (c Config) markerFile(step string) string { return c.path("done", step) }
 
 // ccName is the process name of the chaincode server serving a peer.

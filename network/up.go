@@ -125,7 +125,7 @@ func (c Config) procs(b Binaries, pkgID string) []proc {
 	for _, o := range c.OrdererNodes() {
 		ps = append(ps, proc{
 			name: o.Name, argv: []string{b.Tool("orderer")},
-			env:  []string{"FABRIC_CFG_PATH=" + c.nodeDir(o.Name), "FABRIC_LOGGING_SPEC=info"},
+			env:   []string{"FABRIC_CFG_PATH=" + c.nodeDir(o.Name), "FABRIC_LOGGING_SPEC=info"},
 			ports: []namedPort{{o.Port, o.Name + " gRPC"}, {o.AdminPort, o.Name + " admin"}, {o.OpsPort, o.Name + " operations"}},
 		})
 	}

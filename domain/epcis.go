@@ -1,0 +1,84 @@
+package domain
+
+// EPCISMapping is how GS1 EPCIS 2.0 events and CBV business steps map to agritrace events, and back
+// (EPCIS export). It is the single table both directions use.
+//
+//	EPCIS event type     action       CBV bizStep                          agritrace event  stage
+//	ObjectEvent          ADD          commissioning, creating_class_instance  produce       产
+//	ObjectEvent          OBSERVE      receiving, accepting, arriving, storing  store         储
+//	ObjectEvent          OBSERVE      shipping, departing, transporting     transport        around
+//	ObjectEvent          OBSERVE      retail_selling                        sell             销
+//	ObjectEvent          any          recalling                             recall           around (regulator)
+//	ObjectEvent          any          other / DELETE (destroying…)          observe          around (bizStep kept)
+//	TransformationEvent  –            (any)                                 process          加
+//	AggregationEvent     ADD/OBSERVE/DELETE  packing, unpacking…            aggregate        加 (batches stay active)
+//	AssociationEvent, TransactionEvent                                    observe          around
+//
+// Native events export with: produce → ObjectEvent ADD commissioning; purchase → ObjectEvent OBSERVE
+// receiving with a "po" business transaction; store → storing; transport → shipping; inspect →
+// inspecting; certify → inspecting (certificationInfo); sell → retail_selling; process, split,
+// merge → TransformationEvent; aggregate → AggregationEvent; offer → shipping; accept → receiving;
+// recall → recalling; revoke → inspecting (certificationInfo revoked).
+type EPCISMapping struct {
+	EPCISType string
+	Action    string // "" = any
+	BizSteps  []string
+	Event     EventType
+}
+
+// EPCISMappings is the table, first match wins.
+var EPCISMappings = []EPCISMapping{
+	{"ObjectEvent", "ADD", []string{"commissioning", "creating_class_instance", ""}, Produce},
+	{"ObjectEvent", "", []string{"recalling"}, Recall},
+	{"ObjectEvent", "OBSERVE", []string{"receiving", "accepting", "arriving", "storing"}, Store},
+	{"ObjectEvent", "OBSERVE", []string{"shipping", "departing", "transporting"}, Transport},
+	{"ObjectEvent", "OBSERVE", []string{"retail_selling"}, Sell},
+	{"ObjectEvent", "", nil, Observe},
+	{"TransformationEvent", "", nil, Process},
+	{"AggregationEvent", "", nil, Aggregate},
+	{"AssociationEvent", "", nil, Observe},
+	{"TransactionEvent", "", nil, Observe},
+}
+
+// MapEPCIS returns the agritrace event type for an EPCIS event, or false for an unknown EPCIS type.
+func MapEPCIS(epcisType, action, bizStep string) (EventType, bool) {
+	for _, m := range EPCISMappings {
+		if m.EPCISType != epcisType || (m.Action != "" && m.Action != action) {
+			continue
+		}
+		if m.BizSteps == nil {
+			return m.Event, true
+		}
+		for _, b := range m.BizSteps {
+			if b == bizStep {
+				return m.Event, true
+			}
+		}
+	}
+	return "", false
+}
+
+// ExportBizStep is the CBV bizStep a native event exports with.
+func ExportBizStep(t EventType) string {
+	switch t {
+	case Produce:
+		return "commissioning"
+	case Purchase, Accept:
+		return "receiving"
+	case Store:
+		return "storing"
+	case Transport, Offer:
+		return "shipping"
+	case Inspect, Certify, Revoke:
+		return "inspecting"
+	case Sell:
+		return "retail_selling"
+	case Process, Split, Merge:
+		return "commissioning"
+	case Aggregate:
+		return "packing"
+	case Recall:
+		return "recalling"
+	}
+	return "other"
+}

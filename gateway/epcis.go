@@ -1,0 +1,31 @@
+package gateway
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/epcis"
+)
+
+// postEPCIS captures an EPCIS 2.0 document: every event is mapped, then recorded like a bulk of
+// native events (same idempotency, packing and per-event results).
+func (s *Server) postEPCIS(w http.ResponseWriter, r *http.Request) {
+	body, p := s.readBody(w, r, "application/ld+json", "application/json")
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	key := caller(r)
+	events, err := epcis.Decode(body, domain.Party{Enterprise: key.Name})
+	if err != nil {
+		var ee *epcis.Error
+		p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
+		if errors.As(err, &ee) {
+			p.Pointer, p.Detail = ee.Pointer, ee.Detail
+		}
+		writeProblem(w, r, p)
+		return
+	}
+	writeBulk(w, s.ingest(r.Context(), key, events, nil))
+}

@@ -1,0 +1,468 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// EventResult is the outcome of one event of a request.
+type EventResult struct {
+	Index   int      `json:"index"`
+	EventID string   `json:"eventId"`
+	Status  string   `json:"status"` // committed, duplicate, rejected
+	TxID    string   `json:"txId,omitempty"`
+	Block   uint64   `json:"block,omitempty"`
+	Problem *Problem `json:"problem,omitempty"`
+}
+
+// BulkResponse answers a bulk request.
+type BulkResponse struct {
+	Accepted   int           `json:"accepted"`
+	Duplicates int           `json:"duplicates"`
+	Rejected   int           `json:"rejected"`
+	Results    []EventResult `json:"results"`
+}
+
+// readBody enforces the content type and size limit.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, types ...string) ([]byte, *Problem) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	ok := false
+	for _, t := range types {
+		ok = ok || (err == nil && mt == t)
+	}
+	if !ok {
+		return nil, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type",
+			fmt.Sprintf("Content-Type %q is not accepted here; send %s", ct, strings.Join(types, " or ")))
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, newProblem(http.StatusRequestEntityTooLarge, "body-too-large",
+			fmt.Sprintf("request body exceeds %d bytes; split the batch", s.opts.MaxBodyBytes))
+	}
+	if err != nil {
+		return nil, newProblem(http.StatusBadRequest, "bad-body", "could not read the request body: "+err.Error())
+	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON value, refusing unknown fields and trailing data, and reports
+// where a type error is.
+func decodeStrict(data []byte, v any, pointerPrefix string) *Problem {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonProblem(err, data, pointerPrefix)
+	}
+	if dec.More() {
+		return newProblem(http.StatusBadRequest, "bad-json", "unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func jsonProblem(err error, data []byte, prefix string) *Problem {
+	p := newProblem(http.StatusBadRequest, "bad-json", err.Error())
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := position(data, se.Offset)
+		p.Detail = fmt.Sprintf("malformed JSON at line %d, column %d (byte %d): %v", line, col, se.Offset, se)
+	case errors.As(err, &te):
+		p.Pointer = prefix + "/" + strings.ReplaceAll(te.Field, ".", "/")
+		p.Detail = fmt.Sprintf("field %q must be %s, got JSON %s", te.Field, te.Type, te.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		p.Pointer = prefix + "/" + field
+		p.Detail = fmt.Sprintf("unknown field %q (see /openapi.json for the event schema)", field)
+	case errors.Is(err, io.EOF):
+		p.Detail = "request body is empty; send a JSON event or {\"events\": [...]}"
+	}
+	return p
+}
+
+func position(data []byte, off int64) (int, int) {
+	line, col := 1, 1
+	for i := int64(0); i < off && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// postEvents records one native event or {"events": [...]}.
+func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
+	body, p := s.readBody(w, r, "application/json")
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var probe struct {
+		Events json.RawMessage `json:"events"`
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		writeProblem(w, r, jsonProblem(fmt.Errorf("want a JSON object: one event, or {\"events\": [...]}"), body, ""))
+		return
+	}
+	if err := json.Unmarshal(trimmed, &probe); err != nil {
+		writeProblem(w, r, jsonProblem(err, body, ""))
+		return
+	}
+	if probe.Events == nil {
+		var e domain.Event
+		if p := decodeStrict(trimmed, &e, ""); p != nil {
+			writeProblem(w, r, p)
+			return
+		}
+		res := s.ingest(r.Context(), caller(r), []domain.Event{e}, nil)
+		s.writeSingle(w, r, res[0])
+		return
+	}
+	var raws []json.RawMessage
+	if p := decodeStrict(trimmed, &struct {
+		Events *[]json.RawMessage `json:"events"`
+	}{&raws}, ""); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if len(raws) == 0 || len(raws) > s.opts.MaxBulk {
+		p := newProblem(http.StatusBadRequest, "bulk-size", fmt.Sprintf("a bulk request carries 1 to %d events, got %d", s.opts.MaxBulk, len(raws)))
+		if len(raws) > s.opts.MaxBulk {
+			p.Status, p.Title = http.StatusRequestEntityTooLarge, http.StatusText(http.StatusRequestEntityTooLarge)
+		}
+		p.Pointer = "/events"
+		writeProblem(w, r, p)
+		return
+	}
+	events := make([]domain.Event, len(raws))
+	pre := make([]*Problem, len(raws))
+	for i, raw := range raws {
+		if p := decodeStrict(raw, &events[i], fmt.Sprintf("/events/%d", i)); p != nil {
+			i := i
+			p.Index = &i
+			pre[i] = p
+		}
+	}
+	results := s.ingest(r.Context(), caller(r), events, pre)
+	writeBulk(w, results)
+}
+
+func (s *Server) writeSingle(w http.ResponseWriter, r *http.Request, res EventResult) {
+	switch res.Status {
+	case "committed":
+		writeJSON(w, http.StatusCreated, res)
+	case "duplicate":
+		writeJSON(w, http.StatusOK, res)
+	default:
+		p := res.Problem
+		p.Index = nil
+		if strings.HasPrefix(p.Pointer, "/events/0") {
+			p.Pointer = strings.TrimPrefix(p.Pointer, "/events/0")
+		}
+		writeProblem(w, r, p)
+	}
+}
+
+func writeBulk(w http.ResponseWriter, results []EventResult) {
+	resp := BulkResponse{Results: results}
+	for _, r := range results {
+		switch r.Status {
+		case "committed":
+			resp.Accepted++
+		case "duplicate":
+			resp.Duplicates++
+		default:
+			resp.Rejected++
+		}
+	}
+	status := http.StatusOK
+	if resp.Rejected > 0 {
+		status = http.StatusMultiStatus
+	}
+	writeJSON(w, status, resp)
+}
+
+// ingest validates, de-duplicates, packs and submits events, returning one result per event.
+// pre holds decoding problems found earlier (nil entries for good events).
+func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event, pre []*Problem) []EventResult {
+	results := make([]EventResult, len(events))
+	var todo []int
+	private := map[string]domain.Private{}
+	now := s.now()
+	for i := range events {
+		e := &events[i]
+		results[i] = EventResult{Index: i, EventID: e.ID}
+		reject := func(p *Problem) {
+			idx := i
+			p.Index = &idx
+			if !strings.HasPrefix(p.Pointer, "/events/") {
+				p.Pointer = fmt.Sprintf("/events/%d%s", i, p.Pointer)
+			}
+			results[i].Status, results[i].Problem = "rejected", p
+			s.metrics.rejected.Add(1)
+		}
+		if pre != nil && pre[i] != nil {
+			reject(pre[i])
+			continue
+		}
+		if e.ID == "" {
+			// retries are only safe with the caller's own IDs; generated ones are returned to it
+			e.ID = uuid.NewString()
+			results[i].EventID = e.ID
+		}
+		if !key.mayRecord(e.Type) && e.Type.Valid() {
+			reject(newProblemAt(http.StatusForbidden, "stage-permission", "/type",
+				fmt.Sprintf("key %q may not record %s events", key.Name, e.Type)))
+			continue
+		}
+		if e.Actor.Platform != "" && e.Actor.Platform != key.MSPID {
+			reject(newProblemAt(http.StatusForbidden, "vouching", "/actor/platform",
+				fmt.Sprintf("%s cannot vouch for an enterprise of platform %s", key.MSPID, e.Actor.Platform)))
+			continue
+		}
+		e.Actor.Platform = key.MSPID
+		if err := domain.Validate(e, now); err != nil {
+			reject(problemFrom(err))
+			continue
+		}
+		if dup, p := s.replay(ctx, *e); p != nil {
+			reject(p)
+			continue
+		} else if dup != nil {
+			results[i] = *dup
+			results[i].Index = i
+			s.metrics.duplicates.Add(1)
+			continue
+		}
+		if e.Private != nil {
+			private[e.ID] = *e.Private
+		}
+		todo = append(todo, i)
+	}
+	s.submitAll(ctx, key, events, todo, private, results)
+	return results
+}
+
+func newProblemAt(status int, kind, pointer, detail string) *Problem {
+	p := newProblem(status, kind, detail)
+	p.Rule, p.Pointer = kind, pointer
+	return p
+}
+
+// replay answers a re-sent event from the read model: same content → the original record;
+// different content → 409. Events the read model has not seen yet are checked by the contract.
+func (s *Server) replay(ctx context.Context, e domain.Event) (*EventResult, *Problem) {
+	old, err := s.store.Event(ctx, e.ID)
+	if errors.Is(err, readmodel.ErrNotFound) || err != nil {
+		return nil, nil
+	}
+	if old.ContentHash != domain.Fingerprint(e) {
+		return nil, newProblemAt(http.StatusConflict, "idempotency", "/id",
+			fmt.Sprintf("event %q was already recorded in tx %s with different content; use a new event id", e.ID, old.TxID))
+	}
+	return &EventResult{EventID: e.ID, Status: "duplicate", TxID: old.TxID, Block: old.Block}, nil
+}
+
+// submitAll packs events into transactions: events that share a batch stay together and in order
+// (so they never conflict with each other), independent groups go in parallel.
+func (s *Server) submitAll(ctx context.Context, key *APIKey, events []domain.Event, todo []int, private map[string]domain.Private, results []EventResult) {
+	lanes := pack(events, todo, s.opts.EventsPerTx, private)
+	sem := make(chan struct{}, s.opts.Parallel)
+	var wg sync.WaitGroup
+	for _, lane := range lanes {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for _, chunk := range lane {
+				s.submitChunk(ctx, key, events, chunk, private, results)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// submitChunk submits one transaction. When the contract refuses event k, k is reported and the
+// rest resubmitted without it (a later event may depend on it and be refused in turn).
+func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.Event, chunk []int, private map[string]domain.Private, results []EventResult) {
+	for len(chunk) > 0 {
+		batch := make([]domain.Event, len(chunk))
+		priv := map[string]domain.Private{}
+		for j, i := range chunk {
+			batch[j] = events[i]
+			batch[j].Private = nil
+			if p, ok := private[events[i].ID]; ok {
+				priv[events[i].ID] = p
+			}
+		}
+		recs, committed, err := s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
+		s.metrics.txs.Add(1)
+		if err == nil {
+			for j, i := range chunk {
+				res := &results[i]
+				res.TxID, res.Block, res.Status = recs[j].TxID, committed.Block, "committed"
+				if recs[j].Duplicate {
+					res.Status, res.Block = "duplicate", 0
+					if old, err := s.store.Event(ctx, res.EventID); err == nil {
+						res.Block = old.Block
+					}
+					s.metrics.duplicates.Add(1)
+				} else {
+					s.metrics.recorded.Add(1)
+				}
+			}
+			return
+		}
+		p := problemFrom(err)
+		if de, ok := domain.AsError(err); ok && de.Index != nil && *de.Index >= 0 && *de.Index < len(chunk) {
+			bad := chunk[*de.Index]
+			p.Index = &bad
+			p.Pointer = fmt.Sprintf("/events/%d%s", bad, strings.TrimPrefix(de.Pointer, fmt.Sprintf("/events/%d", *de.Index)))
+			results[bad].Status, results[bad].Problem = "rejected", p
+			s.metrics.rejected.Add(1)
+			chunk = append(chunk[:*de.Index:*de.Index], chunk[*de.Index+1:]...)
+			continue
+		}
+		// the whole transaction failed (endorsement, ordering, commit): nothing of it is on the ledger
+		for _, i := range chunk {
+			cp := *p
+			idx := i
+			cp.Index = &idx
+			results[i].Status, results[i].Problem, results[i].TxID = "rejected", &cp, p.TxID
+			s.metrics.rejected.Add(1)
+		}
+		return
+	}
+}
+
+// endorsers are the orgs that must endorse a transaction with private terms: the parties of the
+// collection, plus the regulator when a deal stays inside one platform (MAJORITY needs two orgs).
+func (s *Server) endorsers(key *APIKey, batch []domain.Event, priv map[string]domain.Private) []string {
+	if len(priv) == 0 {
+		return nil
+	}
+	set := map[string]bool{key.MSPID: true}
+	for _, e := range batch {
+		if _, ok := priv[e.ID]; ok && e.To != nil && e.To.Platform != "" {
+			set[e.To.Platform] = true
+		}
+	}
+	if len(set) < 2 {
+		if reg, ok := s.opts.OrgMSP[s.opts.RegulatorOrg]; ok {
+			set[reg] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	return out
+}
+
+// pack groups events that touch a common batch (union-find) into lanes. A lane is a sequence of
+// transactions submitted in order; lanes are independent and go in parallel. Small groups share
+// one transaction of at most n events; a group larger than n becomes a lane of several; events with
+// private terms travel one per transaction, since each needs its own endorsing orgs.
+func pack(events []domain.Event, todo []int, n int, private map[string]domain.Private) [][][]int {
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(x int) int {
+		if parent[x] != x {
+			parent[x] = find(parent[x])
+		}
+		return parent[x]
+	}
+	owner := map[string]int{}
+	for _, i := range todo {
+		parent[i] = i
+	}
+	for _, i := range todo {
+		for _, b := range touched(events[i]) {
+			if j, ok := owner[b]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				owner[b] = i
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var order []int
+	for _, i := range todo {
+		r := find(i)
+		if _, ok := groups[r]; !ok {
+			order = append(order, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	var lanes [][][]int
+	var cur []int
+	flush := func() {
+		if len(cur) > 0 {
+			lanes = append(lanes, [][]int{cur})
+			cur = nil
+		}
+	}
+	for _, r := range order {
+		g := groups[r]
+		hasPrivate := false
+		for _, i := range g {
+			if _, ok := private[events[i].ID]; ok {
+				hasPrivate = true
+			}
+		}
+		switch {
+		case hasPrivate:
+			var lane [][]int
+			for _, i := range g {
+				lane = append(lane, []int{i})
+			}
+			lanes = append(lanes, lane)
+		case len(g) > n:
+			var lane [][]int
+			for len(g) > 0 {
+				k := min(n, len(g))
+				lane = append(lane, g[:k])
+				g = g[k:]
+			}
+			lanes = append(lanes, lane)
+		default:
+			if len(cur)+len(g) > n {
+				flush()
+			}
+			cur = append(cur, g...)
+		}
+	}
+	flush()
+	return lanes
+}
+
+func touched(e domain.Event) []string {
+	out := append([]string(nil), e.Batches...)
+	for _, in := range e.Inputs {
+		out = append(out, in.Batch)
+	}
+	for _, o := range e.Outputs {
+		out = append(out, o.Batch)
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/agritrace/agritrace/chaincode"
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
+	"github.com/agritrace/agritrace/network"
+)
+
+// Ledger is what the gateway needs from Fabric. Tests substitute an in-memory ledger.
+type Ledger interface {
+	// Record submits events as org and waits for the commit.
+	Record(ctx context.Context, org string, events []domain.Event, private map[string]domain.Private, endorsers []string) ([]domain.RecordResult, fabric.Committed, error)
+	// Evaluate runs a contract query as org.
+	Evaluate(ctx context.Context, org, fn string, args ...string) ([]byte, error)
+}
+
+// FabricLedger submits through the fabric-gateway client, one connection per org identity.
+type FabricLedger struct {
+	clients map[string]*fabric.Client
+	log     *slog.Logger
+	// MVCCRetries is how often a transaction that lost an MVCC race is re-endorsed.
+	MVCCRetries int
+}
+
+// NewFabricLedger connects every org of the network as its client user.
+func NewFabricLedger(c network.Config, log *slog.Logger) (*FabricLedger, error) {
+	l := &FabricLedger{clients: map[string]*fabric.Client{}, log: log, MVCCRetries: 5}
+	for _, o := range c.Orgs {
+		cl, err := fabric.Connect(c, o.Key, "User1")
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("connect as %s: %w", o.MSPID, err)
+		}
+		l.clients[o.Key] = cl
+	}
+	return l, nil
+}
+
+// Client returns the connection of one org (for the read-model listener).
+func (l *FabricLedger) Client(org string) *fabric.Client { return l.clients[org] }
+
+// Close closes every connection.
+func (l *FabricLedger) Close() {
+	for _, c := range l.clients {
+		c.Close()
+	}
+}
+
+func (l *FabricLedger) client(org string) (*fabric.Client, error) {
+	c, ok := l.clients[org]
+	if !ok {
+		return nil, fmt.Errorf("no Fabric identity for org %q", org)
+	}
+	return c, nil
+}
+
+// Record submits RecordEvents; MVCC conflicts (another tx changed a batch this one read) are
+// retried with a fresh endorsement, which is safe because event IDs make recording idempotent.
+func (l *FabricLedger) Record(ctx context.Context, org string, events []domain.Event, private map[string]domain.Private, endorsers []string) ([]domain.RecordResult, fabric.Committed, error) {
+	c, err := l.client(org)
+	if err != nil {
+		return nil, fabric.Committed{}, err
+	}
+	args, err := json.Marshal(events)
+	if err != nil {
+		return nil, fabric.Committed{}, err
+	}
+	var transient map[string][]byte
+	if len(private) > 0 {
+		b, _ := json.Marshal(private)
+		transient = map[string][]byte{chaincode.TransientPrivate: b}
+	}
+	var committed fabric.Committed
+	for attempt := 0; ; attempt++ {
+		committed, err = c.Submit(ctx, "RecordEvents", []string{string(args)}, transient, endorsers...)
+		if err == nil || !fabric.IsMVCCConflict(err) || attempt >= l.MVCCRetries {
+			break
+		}
+		wait := time.Duration(20+rand.IntN(60*(attempt+1))) * time.Millisecond
+		l.log.Info("MVCC conflict; re-endorsing", "tx", committed.TxID, "attempt", attempt+1, "wait", wait)
+		select {
+		case <-ctx.Done():
+			return nil, committed, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	if err != nil {
+		return nil, committed, classify(err)
+	}
+	var results []domain.RecordResult
+	if err := json.Unmarshal(committed.Result, &results); err != nil {
+		return nil, committed, fmt.Errorf("decode RecordEvents result of tx %s: %w", committed.TxID, err)
+	}
+	return results, committed, nil
+}
+
+// classify keeps contract refusals as domain errors and marks an unreachable ordering service.
+func classify(err error) error {
+	if _, ok := domain.AsError(err); ok {
+		return err
+	}
+	if s, ok := status.FromError(errors.Unwrap(err)); ok && (s.Code() == codes.Unavailable || s.Code() == codes.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", errUnavailable, err)
+	}
+	return err
+}
+
+// Evaluate runs a query on the org's own peer.
+func (l *FabricLedger) Evaluate(ctx context.Context, org, fn string, args ...string) ([]byte, error) {
+	c, err := l.client(org)
+	if err != nil {
+		return nil, err
+	}
+	return c.Evaluate(ctx, fn, args...)
+}

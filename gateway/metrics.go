@@ -1,0 +1,97 @@
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// metrics are a handful of counters in the Prometheus text format: enough for an operator's
+// dashboard without pulling a metrics framework into the gateway.
+type metrics struct {
+	mu         sync.Mutex
+	requests   map[string]int64 // route|code
+	latencySum map[string]float64
+	recorded   atomic.Int64
+	duplicates atomic.Int64
+	rejected   atomic.Int64
+	txs        atomic.Int64
+}
+
+func newMetrics() *metrics {
+	return &metrics{requests: map[string]int64{}, latencySum: map[string]float64{}}
+}
+
+func (m *metrics) request(route string, code int, d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests[fmt.Sprintf("%s|%d", route, code)]++
+	m.latencySum[route] += d.Seconds()
+}
+
+func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	m := s.metrics
+	fmt.Fprintf(w, "# TYPE agritrace_events_recorded_total counter\nagritrace_events_recorded_total %d\n", m.recorded.Load())
+	fmt.Fprintf(w, "# TYPE agritrace_events_duplicate_total counter\nagritrace_events_duplicate_total %d\n", m.duplicates.Load())
+	fmt.Fprintf(w, "# TYPE agritrace_events_rejected_total counter\nagritrace_events_rejected_total %d\n", m.rejected.Load())
+	fmt.Fprintf(w, "# TYPE agritrace_fabric_transactions_total counter\nagritrace_fabric_transactions_total %d\n", m.txs.Load())
+	fmt.Fprintf(w, "# TYPE agritrace_readmodel_block gauge\nagritrace_readmodel_block %d\n", s.ledgerBlock(r.Context()))
+	if s.follower != nil {
+		fmt.Fprintf(w, "# TYPE agritrace_readmodel_applied_total counter\nagritrace_readmodel_applied_total %d\n", s.follower.Applied())
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.requests))
+	for k := range m.requests {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(w, "# TYPE agritrace_http_requests_total counter")
+	for _, k := range keys {
+		var route string
+		var code int
+		for i := len(k) - 1; i >= 0; i-- {
+			if k[i] == '|' {
+				route = k[:i]
+				fmt.Sscan(k[i+1:], &code)
+				break
+			}
+		}
+		fmt.Fprintf(w, "agritrace_http_requests_total{route=%q,code=\"%d\"} %d\n", route, code, m.requests[k])
+	}
+	fmt.Fprintln(w, "# TYPE agritrace_http_request_seconds_sum counter")
+	routes := make([]string, 0, len(m.latencySum))
+	for k := range m.latencySum {
+		routes = append(routes, k)
+	}
+	sort.Strings(routes)
+	for _, rt := range routes {
+		fmt.Fprintf(w, "agritrace_http_request_seconds_sum{route=%q} %g\n", rt, m.latencySum[rt])
+	}
+}
+
+// Health is the /healthz body.
+type Health struct {
+	Status      string `json:"status"` // ok or degraded
+	LedgerBlock uint64 `json:"ledgerBlock"`
+	Following   bool   `json:"following"` // read-model event stream connected
+	Batches     int    `json:"batches"`
+	Events      int    `json:"events"`
+}
+
+func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.Counts(r.Context())
+	if err != nil {
+		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "read-model", err.Error()))
+		return
+	}
+	h := Health{Status: "ok", LedgerBlock: c.Block, Following: s.follower == nil || s.follower.Connected(), Batches: c.Batches, Events: c.Events}
+	if !h.Following {
+		h.Status = "degraded"
+	}
+	writeJSON(w, http.StatusOK, h)
+}

@@ -1,0 +1,258 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// Limits of read queries.
+const (
+	DefaultTrailDepth = 20
+	MaxTrailDepth     = 50
+	DefaultTrailLimit = 500
+	MaxTrailLimit     = 5000
+	DefaultPageSize   = 50
+	MaxPageSize       = 500
+)
+
+func (s *Server) pathID(r *http.Request) (string, *Problem) {
+	raw := r.PathValue("id")
+	id, err := domain.NormalizeID(raw, "")
+	if err != nil {
+		p := problemFrom(err)
+		p.Type, p.Detail = problemBase+"bad-identifier", "path identifier: "+p.Detail
+		p.Pointer = ""
+		return "", p
+	}
+	return id, nil
+}
+
+func notFound(what string) *Problem {
+	return newProblem(http.StatusNotFound, "not-found", what+" is not in the ledger (as of the read model's block); check the identifier")
+}
+
+func (s *Server) ledgerBlock(ctx context.Context) uint64 {
+	cp, _ := s.store.Checkpoint(ctx)
+	return cp.Block
+}
+
+// BatchResponse wraps a batch with the block height the read model reflects.
+type BatchResponse struct {
+	LedgerBlock uint64        `json:"ledgerBlock"`
+	Batch       *domain.Batch `json:"batch"`
+}
+
+func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
+	id, p := s.pathID(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	b, err := s.store.Batch(r.Context(), id)
+	if errors.Is(err, readmodel.ErrNotFound) {
+		writeProblem(w, r, notFound("batch "+id))
+		return
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, BatchResponse{LedgerBlock: s.ledgerBlock(r.Context()), Batch: b})
+}
+
+func intParam(q url.Values, name string, def, lo, hi int) (int, *Problem) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		p := newProblem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("%s must be an integer in %d..%d, got %q", name, lo, hi, v))
+		p.Pointer = "?" + name
+		return 0, p
+	}
+	return n, nil
+}
+
+// Trail returns the lineage of a batch from the read model.
+func (s *Server) Trail(ctx context.Context, id string, depth, limit int) (*domain.Trail, error) {
+	return s.store.Trail(ctx, id, depth, limit)
+}
+
+func (s *Server) getTrail(w http.ResponseWriter, r *http.Request) {
+	id, p := s.pathID(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	depth, p := intParam(r.URL.Query(), "depth", DefaultTrailDepth, 1, MaxTrailDepth)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	limit, p := intParam(r.URL.Query(), "limit", DefaultTrailLimit, 1, MaxTrailLimit)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	t, err := s.store.Trail(r.Context(), id, depth, limit)
+	if errors.Is(err, readmodel.ErrNotFound) {
+		writeProblem(w, r, notFound("batch "+id))
+		return
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// getHistory reads the ledger itself (GetHistoryForKey): every committed version of the batch.
+func (s *Server) getHistory(w http.ResponseWriter, r *http.Request) {
+	id, p := s.pathID(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	raw, err := s.ledger.Evaluate(r.Context(), caller(r).Org, "GetHistory", id)
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Batch    string          `json:"batch"`
+		Source   string          `json:"source"`
+		Versions json.RawMessage `json:"versions"`
+	}{id, "ledger", raw})
+}
+
+// EventResponse wraps an event.
+type EventResponse struct {
+	LedgerBlock uint64        `json:"ledgerBlock"`
+	Event       *domain.Event `json:"event"`
+}
+
+func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
+	e, err := s.store.Event(r.Context(), r.PathValue("id"))
+	if errors.Is(err, readmodel.ErrNotFound) {
+		writeProblem(w, r, notFound("event "+r.PathValue("id")))
+		return
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, EventResponse{LedgerBlock: s.ledgerBlock(r.Context()), Event: e})
+}
+
+var regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
+
+var stages = map[string]bool{"produce": true, "purchase": true, "store": true, "process": true, "sell": true, "around": true}
+var statuses = map[string]bool{"active": true, "consumed": true, "sold": true, "recalled": true}
+
+// ParseFilter reads the query parameters shared by batch and event searches.
+func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
+	bad := func(param, format string, a ...any) (readmodel.Filter, *Problem) {
+		p := newProblem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf(format, a...))
+		p.Pointer = "?" + param
+		return readmodel.Filter{}, p
+	}
+	f := readmodel.Filter{Product: q.Get("product"), Region: q.Get("region"), Stage: q.Get("stage"),
+		Type: q.Get("type"), Enterprise: q.Get("enterprise"), Status: q.Get("status"), Cursor: q.Get("cursor")}
+	if f.Region != "" && !regionPrefix.MatchString(f.Region) {
+		return bad("region", "region must be a GB/T 2260 code or prefix of 2, 4 or 6 digits (province, city, county), got %q", f.Region)
+	}
+	if f.Stage != "" && !stages[f.Stage] {
+		return bad("stage", "stage must be one of produce, purchase, store, process, sell, around; got %q", f.Stage)
+	}
+	if f.Status != "" && !statuses[f.Status] {
+		return bad("status", "status must be one of active, consumed, sold, recalled; got %q", f.Status)
+	}
+	if f.Type != "" && !domain.EventType(f.Type).Valid() {
+		return bad("type", "unknown event type %q", f.Type)
+	}
+	for _, name := range []string{"from", "to"} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			if d, derr := time.ParseInLocation("2006-01-02", v, time.FixedZone("CST", 8*3600)); derr == nil {
+				t, err = d, nil
+			}
+		}
+		if err != nil {
+			return bad(name, "%s must be RFC 3339 (2026-10-01T00:00:00+08:00) or a date (2026-10-01, China time), got %q", name, v)
+		}
+		if name == "from" {
+			f.From = t
+		} else {
+			f.To = t
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return bad("to", "empty time range: from %s is not before to %s", q.Get("from"), q.Get("to"))
+	}
+	n, p := intParam(q, "page_size", DefaultPageSize, 1, MaxPageSize)
+	if p != nil {
+		return readmodel.Filter{}, p
+	}
+	f.PageSize = n
+	return f, nil
+}
+
+// SearchResponse is a page of a search.
+type SearchResponse struct {
+	LedgerBlock uint64 `json:"ledgerBlock"`
+	Next        string `json:"next,omitempty"` // pass as ?cursor= for the next page
+	Batches     any    `json:"batches,omitempty"`
+	Events      any    `json:"events,omitempty"`
+}
+
+func (s *Server) searchBatches(w http.ResponseWriter, r *http.Request) {
+	f, p := ParseFilter(r.URL.Query())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	page, err := s.store.SearchBatches(r.Context(), f)
+	if err != nil {
+		writeProblem(w, r, cursorOr(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.ledgerBlock(r.Context()), Next: page.Next, Batches: page.Batches})
+}
+
+func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
+	f, p := ParseFilter(r.URL.Query())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	page, err := s.store.SearchEvents(r.Context(), f)
+	if err != nil {
+		writeProblem(w, r, cursorOr(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.ledgerBlock(r.Context()), Next: page.Next, Events: page.Events})
+}
+
+func cursorOr(err error) *Problem {
+	if err.Error() == "cursor is not one this service issued" {
+		p := newProblem(http.StatusBadRequest, "bad-parameter", err.Error())
+		p.Pointer = "?cursor"
+		return p
+	}
+	return problemFrom(err)
+}

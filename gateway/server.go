@@ -1,0 +1,151 @@
+// Package gateway is the HTTP service through which provincial platforms record events and
+// everyone reads the ledger: the native and EPCIS 2.0 ingest APIs, read APIs served from the read
+// model, and (through the trace and console packages) the consumer and regulator pages.
+package gateway
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// Options tune the gateway; zero values take the defaults.
+type Options struct {
+	MaxBodyBytes int64 // default 10 MiB
+	MaxBulk      int   // events per request, default 1000
+	EventsPerTx  int   // events packed into one Fabric transaction, default 100
+	Parallel     int   // transactions in flight per request, default 4
+	// RegulatorOrg is the org key whose peers may endorse same-platform private deals.
+	RegulatorOrg string
+	// OrgMSP maps org keys to MSP IDs (endorsers of private deals).
+	OrgMSP map[string]string
+}
+
+func (o *Options) defaults() {
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 10 << 20
+	}
+	if o.MaxBulk == 0 {
+		o.MaxBulk = 1000
+	}
+	if o.EventsPerTx == 0 {
+		o.EventsPerTx = 100
+	}
+	if o.Parallel == 0 {
+		o.Parallel = 4
+	}
+}
+
+// Server is the gateway.
+type Server struct {
+	keys     *Keys
+	store    *readmodel.Store
+	ledger   Ledger
+	follower *readmodel.Follower
+	opts     Options
+	log      *slog.Logger
+	metrics  *metrics
+	now      func() time.Time
+	mux      *http.ServeMux
+}
+
+// New builds the gateway. follower may be nil (tests without a ledger stream).
+func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.Follower, opts Options, log *slog.Logger) *Server {
+	opts.defaults()
+	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
+		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// Mux lets other packages (trace page, console) add their routes.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+// Store is the read model behind the server.
+func (s *Server) Store() *readmodel.Store { return s.store }
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("POST /v1/events", s.authenticate(s.postEvents, false))
+	m.HandleFunc("POST /v1/epcis/capture", s.authenticate(s.postEPCIS, false))
+	m.HandleFunc("GET /v1/events", s.authenticate(s.searchEvents, false))
+	m.HandleFunc("GET /v1/events/{id}", s.authenticate(s.getEvent, false))
+	m.HandleFunc("GET /v1/batches", s.authenticate(s.searchBatches, false))
+	m.HandleFunc("GET /v1/batches/{id}", s.authenticate(s.getBatch, false))
+	m.HandleFunc("GET /v1/batches/{id}/trail", s.authenticate(s.getTrail, false))
+	m.HandleFunc("GET /v1/batches/{id}/history", s.authenticate(s.getHistory, false))
+	m.HandleFunc("POST /v1/batches/{id}/recall", s.authenticate(s.postRecall, true))
+	m.HandleFunc("POST /v1/batches/{id}/offer", s.authenticate(s.postOffer, false))
+	m.HandleFunc("POST /v1/batches/{id}/accept", s.authenticate(s.postAccept, false))
+	m.HandleFunc("GET /openapi.json", s.getOpenAPI)
+	m.HandleFunc("GET /healthz", s.getHealth)
+	m.HandleFunc("GET /metrics", s.getMetrics)
+}
+
+// ServeHTTP adds logging, metrics and panic safety around every route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rw := &statusWriter{ResponseWriter: w, status: 200}
+	h, pattern := s.mux.Handler(r)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)
+			writeProblem(rw, r, newProblem(http.StatusInternalServerError, "internal", "internal error; see the gateway log"))
+		}
+		route := pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.request(route, rw.status, time.Since(start))
+		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rw.status, "dur", time.Since(start))
+	}()
+	_ = h
+	// the mux's own 404/405 answers are plain text: notFoundWriter turns them into problem+json
+	s.mux.ServeHTTP(&notFoundWriter{statusWriter: rw, r: r}, r)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// notFoundWriter turns the mux's plain-text 404/405 into problem+json.
+type notFoundWriter struct {
+	*statusWriter
+	r       *http.Request
+	written bool
+}
+
+func (w *notFoundWriter) WriteHeader(code int) {
+	if (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) &&
+		strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		w.written = true
+		kind := "not-found"
+		detail := "no such resource: " + w.r.URL.Path + " (see /openapi.json)"
+		if code == http.StatusMethodNotAllowed {
+			kind, detail = "method-not-allowed", w.r.Method+" is not allowed on "+w.r.URL.Path
+		}
+		p := newProblem(code, kind, detail)
+		p.Instance = w.r.URL.Path
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.statusWriter.WriteHeader(code)
+		_ = jsonEncode(w.statusWriter, p)
+		return
+	}
+	w.statusWriter.WriteHeader(code)
+}
+
+func (w *notFoundWriter) Write(b []byte) (int, error) {
+	if w.written {
+		return len(b), nil
+	}
+	return w.statusWriter.Write(b)
+}
