@@ -1,0 +1,238 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
+	"github.com/agritrace/agritrace/ledger"
+	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// memLedger runs the real contract rules over an in-memory state and feeds the read model the
+// way the block listener does: the whole gateway pipeline without Fabric.
+type memLedger struct {
+	mu    sync.Mutex
+	state *ledger.MemState
+	store *readmodel.Store
+	block uint64
+	n     int
+	down  bool // simulate an unreachable ordering service
+	calls int
+}
+
+var orgMSP = map[string]string{"hlj": "HeilongjiangMSP", "ha": "HenanMSP", "reg": "RegulatorMSP"}
+
+func (m *memLedger) Record(ctx context.Context, org string, events []domain.Event, private map[string]domain.Private, endorsers []string) ([]domain.RecordResult, fabric.Committed, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	m.n++
+	txID := fmt.Sprintf("tx%04d", m.n)
+	if m.down {
+		return nil, fabric.Committed{TxID: txID}, &fabric.TxError{TxID: txID, Stage: "submit", Err: errUnavailable}
+	}
+	evs := append([]domain.Event(nil), events...)
+	for i := range evs {
+		if p, ok := private[evs[i].ID]; ok {
+			evs[i].Private = &p
+		}
+	}
+	snapshot := maps.Clone(m.state.KV) // a failed Fabric tx writes nothing
+	m.state.Begin(txID)
+	rec := ledger.NewRecorder(m.state, ledger.Caller{MSPID: orgMSP[org], Regulator: org == "reg"}, ledger.Tx{ID: txID, Time: time.Now()})
+	res, err := rec.Record(evs)
+	if err != nil {
+		m.state.KV = snapshot
+		return nil, fabric.Committed{TxID: txID}, &fabric.TxError{TxID: txID, Stage: "endorse", Err: fmt.Errorf("chaincode response 500, %w", err)}
+	}
+	m.block++
+	if out := rec.Emitted(); len(out.Events) > 0 {
+		if _, err := m.store.Apply(ctx, m.block, txID, out); err != nil {
+			return nil, fabric.Committed{}, err
+		}
+	}
+	return res, fabric.Committed{TxID: txID, Block: m.block}, nil
+}
+
+func (m *memLedger) Evaluate(ctx context.Context, org, fn string, args ...string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := ledger.NewReader(m.state)
+	switch fn {
+	case "GetHistory":
+		h, err := r.History(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(h)
+	}
+	return nil, fmt.Errorf("memLedger: %s not supported", fn)
+}
+
+type env struct {
+	t      *testing.T
+	srv    *Server
+	ts     *httptest.Server
+	ledger *memLedger
+	keys   map[string]string // org → clear key
+}
+
+// observed collects (route, status) pairs of every test server for the OpenAPI conformance check.
+var (
+	observedMu sync.Mutex
+	servers    []*Server
+)
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keys := &Keys{}
+	clear := map[string]string{}
+	for _, o := range network.DefaultOrgs() {
+		k, err := keys.NewKey(o.Label, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear[o.Key] = k
+	}
+	// a key restricted to storage events
+	wh, _ := keys.NewKey("仓储子账户", network.Org{Key: "hlj", MSPID: "HeilongjiangMSP", Role: "platform"}, []string{"store", "transport"})
+	clear["hlj-store"] = wh
+	ml := &memLedger{state: ledger.NewMemState(), store: store}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := New(keys, store, ml, nil, Options{MaxBodyBytes: 1 << 20, RegulatorOrg: "reg", OrgMSP: orgMSP}, log)
+	observedMu.Lock()
+	servers = append(servers, srv)
+	observedMu.Unlock()
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &env{t: t, srv: srv, ts: ts, ledger: ml, keys: clear}
+}
+
+type response struct {
+	status int
+	ctype  string
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r response) problem(t *testing.T) Problem {
+	t.Helper()
+	if r.ctype != "application/problem+json" {
+		t.Fatalf("status %d with content type %q, want application/problem+json: %s", r.status, r.ctype, r.body)
+	}
+	var p Problem
+	r.json(t, &p)
+	if p.Status != r.status || p.Type == "" || p.Title == "" {
+		t.Fatalf("malformed problem %s", r.body)
+	}
+	return p
+}
+
+func (e *env) do(method, path, key, ctype string, body io.Reader) response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.ts.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header.Get("Content-Type"), b}
+}
+
+func (e *env) post(path, org string, v any) response {
+	e.t.Helper()
+	var body string
+	if s, ok := v.(string); ok {
+		body = s
+	} else {
+		b, _ := json.Marshal(v)
+		body = string(b)
+	}
+	return e.do("POST", path, e.keys[org], "application/json", strings.NewReader(body))
+}
+
+func (e *env) get(path, org string) response {
+	e.t.Helper()
+	return e.do("GET", path, e.keys[org], "", nil)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 {
+		if msg := checkDocumentedStatuses(); msg != "" {
+			fmt.Fprintln(os.Stderr, "OpenAPI conformance:", msg)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// checkDocumentedStatuses verifies that every (route, status) any handler test produced is a
+// documented response of that operation.
+func checkDocumentedStatuses() string {
+	var spec struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &spec); err != nil {
+		return err.Error()
+	}
+	var missing []string
+	for _, s := range servers {
+		s.metrics.mu.Lock()
+		for k := range s.metrics.requests {
+			i := strings.LastIndexByte(k, '|')
+			route, code := k[:i], k[i+1:]
+			method, path, ok := strings.Cut(route, " ")
+			if !ok {
+				continue // unmatched routes: the mux's 404/405
+			}
+			op, ok := spec.Paths[path][strings.ToLower(method)]
+			if !ok {
+				missing = append(missing, route+" is not in the spec")
+				continue
+			}
+			if _, ok := op.Responses[code]; !ok {
+				missing = append(missing, route+" answered "+code+", which the spec does not document")
+			}
+		}
+		s.metrics.mu.Unlock()
+	}
+	return strings.Join(missing, "; ")
+}
