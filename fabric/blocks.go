@@ -74,3 +74,85 @@ func TxEndorsers(ctx context.Context, c *Client, number uint64, txID string) ([]
 	}
 	return nil, fmt.Errorf("tx %s not in block %d", txID, number)
 }
+
+// TxEvent is a chaincode event found in a block by parsing it (independently of the gateway's
+// chaincode-event stream).
+type TxEvent struct {
+	Block     uint64
+	TxID      string
+	Chaincode string
+	Name      string
+	Payload   []byte
+}
+
+// ChaincodeEventsOf returns the chaincode events of the valid transactions of a block.
+func ChaincodeEventsOf(b *common.Block) ([]TxEvent, error) {
+	var filter []byte
+	if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_TRANSACTIONS_FILTER) {
+		filter = md[common.BlockMetadataIndex_TRANSACTIONS_FILTER]
+	}
+	var out []TxEvent
+	for i, data := range b.GetData().GetData() {
+		if i < len(filter) && peer.TxValidationCode(filter[i]) != peer.TxValidationCode_VALID {
+			continue
+		}
+		env := &common.Envelope{}
+		if err := proto.Unmarshal(data, env); err != nil {
+			return nil, fmt.Errorf("block %d tx %d: %w", b.GetHeader().GetNumber(), i, err)
+		}
+		pl := &common.Payload{}
+		if err := proto.Unmarshal(env.GetPayload(), pl); err != nil {
+			return nil, err
+		}
+		ch := &common.ChannelHeader{}
+		if err := proto.Unmarshal(pl.GetHeader().GetChannelHeader(), ch); err != nil {
+			return nil, err
+		}
+		if common.HeaderType(ch.GetType()) != common.HeaderType_ENDORSER_TRANSACTION {
+			continue
+		}
+		tx := &peer.Transaction{}
+		if err := proto.Unmarshal(pl.GetData(), tx); err != nil {
+			return nil, err
+		}
+		for _, a := range tx.GetActions() {
+			cap := &peer.ChaincodeActionPayload{}
+			if err := proto.Unmarshal(a.GetPayload(), cap); err != nil {
+				return nil, err
+			}
+			prp := &peer.ProposalResponsePayload{}
+			if err := proto.Unmarshal(cap.GetAction().GetProposalResponsePayload(), prp); err != nil {
+				return nil, err
+			}
+			act := &peer.ChaincodeAction{}
+			if err := proto.Unmarshal(prp.GetExtension(), act); err != nil {
+				return nil, err
+			}
+			ev := &peer.ChaincodeEvent{}
+			if err := proto.Unmarshal(act.GetEvents(), ev); err != nil || ev.GetEventName() == "" {
+				continue
+			}
+			out = append(out, TxEvent{Block: b.GetHeader().GetNumber(), TxID: ch.GetTxId(), Chaincode: ev.GetChaincodeId(),
+				Name: ev.GetEventName(), Payload: ev.GetPayload()})
+		}
+	}
+	return out, nil
+}
+
+// Height returns the channel's block height as seen by the org's peer (qscc GetChainInfo).
+func (c *Client) Height(ctx context.Context, channel string) (uint64, error) {
+	raw, err := c.Network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(channel))
+	if err != nil {
+		return 0, fmt.Errorf("chain info: %w", err)
+	}
+	info := &common.BlockchainInfo{}
+	if err := proto.Unmarshal(raw, info); err != nil {
+		return 0, err
+	}
+	return info.GetHeight(), nil
+}
+
+// Blocks streams blocks from start (full blocks, for audit and replay).
+func (c *Client) Blocks(ctx context.Context, start uint64) (<-chan *common.Block, error) {
+	return c.Network.BlockEvents(ctx, client.WithStartBlock(start))
+}

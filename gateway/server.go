@@ -50,6 +50,7 @@ type Server struct {
 	metrics  *metrics
 	now      func() time.Time
 	mux      *http.ServeMux
+	auditor  Auditor
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
@@ -80,6 +81,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/batches/{id}/recall", s.authenticate(s.postRecall, true))
 	m.HandleFunc("POST /v1/batches/{id}/offer", s.authenticate(s.postOffer, false))
 	m.HandleFunc("POST /v1/batches/{id}/accept", s.authenticate(s.postAccept, false))
+	m.HandleFunc("GET /v1/audit", s.authenticate(s.getAudit, true))
 	m.HandleFunc("GET /openapi.json", s.getOpenAPI)
 	m.HandleFunc("GET /healthz", s.getHealth)
 	m.HandleFunc("GET /metrics", s.getMetrics)

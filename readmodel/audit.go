@@ -7,36 +7,40 @@ import (
 
 // Mismatch is one difference between the read model and what the ledger says.
 type Mismatch struct {
-	Kind   string `json:"kind"` // batch, event, edge
+	Kind   string `json:"kind"` // batch, event, edge, batch-event
 	ID     string `json:"id"`
-	Reason string `json:"reason"` // missing, extra, differs
+	Reason string `json:"reason"`
 }
 
 func (m Mismatch) String() string { return fmt.Sprintf("%s %s: %s", m.Kind, m.ID, m.Reason) }
 
-// Compare reports every row of want (re-derived from the ledger) that got lacks or holds
-// differently, and every row got has that want does not.
-func Compare(ctx context.Context, want, got *Store) ([]Mismatch, error) {
+// Compare reports every row of want (re-derived from the ledger up to maxBlock) that got lacks or
+// holds differently, and every row of got up to maxBlock that want does not have. Rows got changed
+// after maxBlock are left out: the ledger moved on while the audit ran.
+func Compare(ctx context.Context, want, got *Store, maxBlock uint64) ([]Mismatch, error) {
 	var out []Mismatch
 	for _, t := range []struct{ kind, query string }{
-		{"batch", `SELECT id, doc FROM batches`},
-		{"event", `SELECT id, doc || '|' || tx_id || '|' || block FROM events`},
-		{"edge", `SELECT parent || ' -> ' || child, event FROM edges`},
-		{"batch-event", `SELECT batch || ' @ ' || event, event_time FROM batch_events`},
+		{"batch", `SELECT id, doc, block FROM batches`},
+		{"event", `SELECT id, doc || '|' || tx_id, block FROM events`},
+		{"edge", `SELECT g.parent || ' -> ' || g.child, g.event, e.block FROM edges g JOIN events e ON e.id = g.event`},
+		{"batch-event", `SELECT be.batch || ' @ ' || be.event, be.event_time, e.block FROM batch_events be JOIN events e ON e.id = be.event`},
 	} {
-		w, err := rowsMap(ctx, want, t.query)
+		w, _, err := rowsMap(ctx, want, t.query)
 		if err != nil {
 			return nil, err
 		}
-		g, err := rowsMap(ctx, got, t.query)
+		g, later, err := rowsMap(ctx, got, t.query, maxBlock)
 		if err != nil {
 			return nil, err
 		}
 		for id, wv := range w {
+			if later[id] {
+				continue
+			}
 			gv, ok := g[id]
 			switch {
 			case !ok:
-				out = append(out, Mismatch{t.kind, id, "missing from the read model"})
+				out = append(out, Mismatch{t.kind, id, "on the ledger but missing from the read model"})
 			case gv != wv:
 				out = append(out, Mismatch{t.kind, id, "differs from the ledger"})
 			}
@@ -50,19 +54,25 @@ func Compare(ctx context.Context, want, got *Store) ([]Mismatch, error) {
 	return out, nil
 }
 
-func rowsMap(ctx context.Context, s *Store, q string) (map[string]string, error) {
+// rowsMap reads key → value; rows whose block exceeds the optional maxBlock are reported in later.
+func rowsMap(ctx context.Context, s *Store, q string, maxBlock ...uint64) (map[string]string, map[string]bool, error) {
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out, later := map[string]string{}, map[string]bool{}
 	for rows.Next() {
 		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
+		var block uint64
+		if err := rows.Scan(&k, &v, &block); err != nil {
+			return nil, nil, err
+		}
+		if len(maxBlock) > 0 && block > maxBlock[0] {
+			later[k] = true
+			continue
 		}
 		out[k] = v
 	}
-	return out, rows.Err()
+	return out, later, rows.Err()
 }

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS batches (
 	product_key TEXT, product_name TEXT, category TEXT,
 	region TEXT, status TEXT, external INTEGER,
 	custodian TEXT, custodian_platform TEXT, owner TEXT,
-	recalled_by TEXT, created_at TEXT, updated_at TEXT
+	recalled_by TEXT, created_at TEXT, updated_at TEXT,
+	block INTEGER -- block of the last change
 );
 CREATE INDEX IF NOT EXISTS batches_product ON batches(product_key);
 CREATE INDEX IF NOT EXISTS batches_region ON batches(region);
@@ -131,7 +132,7 @@ func (s *Store) Apply(ctx context.Context, block uint64, txID string, rec domain
 		}
 	}
 	for _, b := range rec.Batches {
-		if err := putBatch(ctx, tx, b); err != nil {
+		if err := putBatch(ctx, tx, b, block); err != nil {
 			return false, fmt.Errorf("apply batch %s of tx %s: %w", b.ID, txID, err)
 		}
 	}
@@ -184,7 +185,7 @@ func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) err
 	return nil
 }
 
-func putBatch(ctx context.Context, tx *sql.Tx, b domain.Batch) error {
+func putBatch(ctx context.Context, tx *sql.Tx, b domain.Batch, block uint64) error {
 	doc, err := json.Marshal(b)
 	if err != nil {
 		return err
@@ -198,12 +199,12 @@ func putBatch(ctx context.Context, tx *sql.Tx, b domain.Batch) error {
 		pk = b.Product.Code
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO batches (id, doc, product_key, product_name, category, region, status, external,
-		custodian, custodian_platform, owner, recalled_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
 		category = excluded.category, region = excluded.region, status = excluded.status, external = excluded.external,
 		custodian = excluded.custodian, custodian_platform = excluded.custodian_platform, owner = excluded.owner,
-		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at`,
+		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`,
 		b.ID, string(doc), pk, b.Product.Name, b.Product.Category, region, string(b.Status), b.External,
-		b.Custodian.Enterprise, b.Custodian.Platform, b.Owner.Enterprise, b.RecalledBy, b.UpdatedAt, b.UpdatedAt)
+		b.Custodian.Enterprise, b.Custodian.Platform, b.Owner.Enterprise, b.RecalledBy, b.UpdatedAt, b.UpdatedAt, block)
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agritrace/agritrace/audit"
 	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/network"
@@ -104,6 +105,9 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 		public = "http://" + *gf.addr
 	}
 	s := gateway.New(keys, store, led, follower, gateway.Options{RegulatorOrg: reg.Key, OrgMSP: orgMSP}, log)
+	s.SetAuditor(func(ctx context.Context) (audit.Report, error) {
+		return audit.Run(ctx, listener, c.Channel, c.Chaincode, chaincode.EventName, store, nil)
+	})
 	mountPages(s, public, log)
 	ln, err := net.Listen("tcp", *gf.addr)
 	if err != nil {

@@ -1,0 +1,118 @@
+// Package audit re-derives every batch and event from the ledger's blocks (from block 0) and
+// compares the result with the gateway's read model.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// Source is the ledger as blocks.
+type Source interface {
+	Height(ctx context.Context, channel string) (uint64, error)
+	Blocks(ctx context.Context, start uint64) (<-chan *common.Block, error)
+}
+
+// Report is the outcome of an audit.
+type Report struct {
+	Height       uint64               `json:"height"` // blocks examined: 0 .. height-1
+	Transactions int                  `json:"transactions"`
+	Events       int                  `json:"events"`
+	Batches      int                  `json:"batches"`
+	ReadModel    readmodel.Counts     `json:"readModel"`
+	Mismatches   []readmodel.Mismatch `json:"mismatches"`
+	Seconds      float64              `json:"seconds"`
+}
+
+// Rebuild replays blocks 0..height-1 into store and returns how many transactions it applied.
+func Rebuild(ctx context.Context, src Source, chaincode, eventName string, height uint64, store *readmodel.Store, progress io.Writer) (int, error) {
+	if height == 0 {
+		return 0, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	blocks, err := src.Blocks(ctx, 0)
+	if err != nil {
+		return 0, fmt.Errorf("read blocks: %w", err)
+	}
+	txs := 0
+	last := time.Now()
+	for b := range blocks {
+		n := b.GetHeader().GetNumber()
+		evs, err := fabric.ChaincodeEventsOf(b)
+		if err != nil {
+			return txs, err
+		}
+		for _, ev := range evs {
+			if ev.Chaincode != chaincode || ev.Name != eventName {
+				continue
+			}
+			var rec domain.Recorded
+			if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+				return txs, fmt.Errorf("block %d tx %s: undecodable event: %w", n, ev.TxID, err)
+			}
+			if _, err := store.Apply(ctx, n, ev.TxID, rec); err != nil {
+				return txs, err
+			}
+			txs++
+		}
+		if progress != nil && time.Since(last) > 2*time.Second {
+			fmt.Fprintf(progress, "  replayed %d of %d blocks\n", n+1, height)
+			last = time.Now()
+		}
+		if n+1 >= height {
+			return txs, nil
+		}
+	}
+	return txs, ctx.Err()
+}
+
+// Run audits live against the ledger as it stands when the audit starts.
+func Run(ctx context.Context, src Source, channel, chaincode, eventName string, live *readmodel.Store, progress io.Writer) (Report, error) {
+	start := time.Now()
+	var r Report
+	h, err := src.Height(ctx, channel)
+	if err != nil {
+		return r, err
+	}
+	r.Height = h
+	fresh, err := readmodel.Open(":memory:")
+	if err != nil {
+		return r, err
+	}
+	defer fresh.Close()
+	if progress != nil {
+		fmt.Fprintf(progress, "re-deriving the read model from blocks 0..%d\n", h-1)
+	}
+	if r.Transactions, err = Rebuild(ctx, src, chaincode, eventName, h, fresh, progress); err != nil {
+		return r, err
+	}
+	want, err := fresh.Counts(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Batches, r.Events = want.Batches, want.Events
+	// let the live read model reach the same point before comparing
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := live.CatchUp(wctx, want.Block); err != nil {
+		return r, fmt.Errorf("read model has not reached block %d (the ledger's last agritrace block): %w", want.Block, err)
+	}
+	if r.ReadModel, err = live.Counts(ctx); err != nil {
+		return r, err
+	}
+	if r.Mismatches, err = readmodel.Compare(ctx, fresh, live, h-1); err != nil {
+		return r, err
+	}
+	r.Seconds = time.Since(start).Seconds()
+	return r, nil
+}
