@@ -59,12 +59,12 @@ func TestSingleEventIdempotency(t *testing.T) {
 	if r.status != 200 || again.Status != "duplicate" || again.TxID != first.TxID || again.Block != first.Block {
 		t.Fatalf("replay: %d %s", r.status, r.body)
 	}
-	calls := e.ledger.calls
+	calls := e.ledger.Calls
 	r = e.post("/v1/events", "hlj", harvest("h1", "LOT-1", 999))
 	if p := r.problem(t); r.status != 409 || p.Rule != "idempotency" || p.Pointer != "/id" {
 		t.Fatalf("conflicting replay: %d %s", r.status, r.body)
 	}
-	if e.ledger.calls != calls {
+	if e.ledger.Calls != calls {
 		t.Fatal("a replay answered from the read model still went to the ledger")
 	}
 	// a replay the read model has not seen yet is caught by the contract and still returns the original tx
@@ -102,8 +102,8 @@ func TestBulkPerEventResults(t *testing.T) {
 	if p := resp.Results[2].Problem; p == nil || p.Status != 403 || p.Rule != "custody" || p.Pointer != "/events/2/batches/0" {
 		t.Fatalf("custody result: %+v", p)
 	}
-	if e.ledger.calls > 6 {
-		t.Fatalf("%d ledger transactions for 251 events: events are not packed", e.ledger.calls)
+	if e.ledger.Calls > 6 {
+		t.Fatalf("%d ledger transactions for 251 events: events are not packed", e.ledger.Calls)
 	}
 	// the same bulk again: all duplicates, nothing new
 	r = e.post("/v1/events", "hlj", map[string]any{"events": events[3:]})
@@ -224,7 +224,7 @@ func TestBadInput(t *testing.T) {
 func TestLedgerUnavailable(t *testing.T) {
 	e := newEnv(t)
 	e.post("/v1/events", "hlj", harvest("h1", "LOT-1", 100))
-	e.ledger.down = true
+	e.ledger.Down = true
 	r := e.post("/v1/events", "hlj", harvest("h2", "LOT-2", 100))
 	if p := r.problem(t); r.status != 503 || p.TxID == "" {
 		t.Fatalf("ordering down: %d %s", r.status, r.body)
@@ -233,7 +233,7 @@ func TestLedgerUnavailable(t *testing.T) {
 	if r := e.get("/v1/batches/LOT-1", "hlj"); r.status != 200 {
 		t.Fatalf("read while ledger down: %d", r.status)
 	}
-	e.ledger.down = false
+	e.ledger.Down = false
 	if r := e.post("/v1/events", "hlj", harvest("h2", "LOT-2", 100)); r.status != 201 {
 		t.Fatalf("retry after outage: %d %s", r.status, r.body)
 	}

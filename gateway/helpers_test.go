@@ -1,93 +1,29 @@
 package gateway
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/fabric"
-	"github.com/agritrace/agritrace/ledger"
+	"github.com/agritrace/agritrace/internal/memledger"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
 )
 
-// memLedger runs the real contract rules over an in-memory state and feeds the read model the
-// way the block listener does: the whole gateway pipeline without Fabric.
-type memLedger struct {
-	mu    sync.Mutex
-	state *ledger.MemState
-	store *readmodel.Store
-	block uint64
-	n     int
-	down  bool // simulate an unreachable ordering service
-	calls int
-}
-
 var orgMSP = map[string]string{"hlj": "HeilongjiangMSP", "ha": "HenanMSP", "reg": "RegulatorMSP"}
-
-func (m *memLedger) Record(ctx context.Context, org string, events []domain.Event, private map[string]domain.Private, endorsers []string) ([]domain.RecordResult, fabric.Committed, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.calls++
-	m.n++
-	txID := fmt.Sprintf("tx%04d", m.n)
-	if m.down {
-		return nil, fabric.Committed{TxID: txID}, &fabric.TxError{TxID: txID, Stage: "submit", Err: errUnavailable}
-	}
-	evs := append([]domain.Event(nil), events...)
-	for i := range evs {
-		if p, ok := private[evs[i].ID]; ok {
-			evs[i].Private = &p
-		}
-	}
-	snapshot := maps.Clone(m.state.KV) // a failed Fabric tx writes nothing
-	m.state.Begin(txID)
-	rec := ledger.NewRecorder(m.state, ledger.Caller{MSPID: orgMSP[org], Regulator: org == "reg"}, ledger.Tx{ID: txID, Time: time.Now()})
-	res, err := rec.Record(evs)
-	if err != nil {
-		m.state.KV = snapshot
-		return nil, fabric.Committed{TxID: txID}, &fabric.TxError{TxID: txID, Stage: "endorse", Err: fmt.Errorf("chaincode response 500, %w", err)}
-	}
-	m.block++
-	if out := rec.Emitted(); len(out.Events) > 0 {
-		if _, err := m.store.Apply(ctx, m.block, txID, out); err != nil {
-			return nil, fabric.Committed{}, err
-		}
-	}
-	return res, fabric.Committed{TxID: txID, Block: m.block}, nil
-}
-
-func (m *memLedger) Evaluate(ctx context.Context, org, fn string, args ...string) ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r := ledger.NewReader(m.state)
-	switch fn {
-	case "GetHistory":
-		h, err := r.History(args[0])
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(h)
-	}
-	return nil, fmt.Errorf("memLedger: %s not supported", fn)
-}
 
 type env struct {
 	t      *testing.T
 	srv    *Server
 	ts     *httptest.Server
-	ledger *memLedger
+	ledger *memledger.Ledger
 	keys   map[string]string // org → clear key
 }
 
@@ -116,7 +52,7 @@ func newEnv(t *testing.T) *env {
 	// a key restricted to storage events
 	wh, _ := keys.NewKey("仓储子账户", network.Org{Key: "hlj", MSPID: "HeilongjiangMSP", Role: "platform"}, []string{"store", "transport"})
 	clear["hlj-store"] = wh
-	ml := &memLedger{state: ledger.NewMemState(), store: store}
+	ml := memledger.New(store, orgMSP, "reg")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := New(keys, store, ml, nil, Options{MaxBodyBytes: 1 << 20, RegulatorOrg: "reg", OrgMSP: orgMSP}, log)
 	observedMu.Lock()

@@ -1,0 +1,97 @@
+package seeds
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/gs1"
+	"github.com/agritrace/agritrace/internal/memledger"
+	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+func TestSeedDataIsValid(t *testing.T) {
+	for _, c := range Chains() {
+		for _, s := range c.Steps {
+			for _, e := range s.Events {
+				for _, o := range e.Outputs {
+					if o.Product.GTIN != "" {
+						if err := gs1.VerifyCheckDigit(o.Product.GTIN, 14); err != nil {
+							t.Errorf("%s: %v", e.ID, err)
+						}
+					}
+				}
+				for _, p := range []domain.Party{e.Actor} {
+					if len(p.Enterprise) == 18 && domain.IsUSCCShape(p.Enterprise) && !domain.ValidUSCC(p.Enterprise) {
+						t.Errorf("%s: invalid USCC %s", e.ID, p.Enterprise)
+					}
+				}
+			}
+		}
+	}
+	if _, err := Find("rice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Find("nope"); err == nil {
+		t.Fatal("unknown chain found")
+	}
+}
+
+// TestLoadTwice loads every chain through the gateway's HTTP API (rules and read model real, the
+// ledger in memory), then again: the second load adds nothing.
+func TestLoadTwice(t *testing.T) {
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	keys := &gateway.Keys{}
+	clear := map[string]string{}
+	msp := map[string]string{}
+	for _, o := range network.DefaultOrgs() {
+		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
+		msp[o.Key] = o.MSPID
+	}
+	led := memledger.New(store, msp, "reg")
+	srv := gateway.New(keys, store, led, nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	ctx := context.Background()
+	first, err := Load(ctx, ts.URL, clear, Chains(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Load(ctx, ts.URL, clear, Chains(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Committed == 0 || second.Committed != 0 || second.Duplicates != first.Committed {
+		t.Fatalf("first %+v, second %+v", first, second)
+	}
+	for _, c := range Chains() {
+		tr, err := store.Trail(ctx, c.Consumer, 20, 500)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Key, err)
+		}
+		hasProduce := false
+		for _, e := range tr.Events {
+			hasProduce = hasProduce || e.Type == domain.Produce
+		}
+		if !hasProduce {
+			t.Errorf("%s: the consumer batch does not trace back to a harvest", c.Key)
+		}
+		if (tr.RecalledBy != "") != c.Recalled {
+			t.Errorf("%s: recalled %q, want %v", c.Key, tr.RecalledBy, c.Recalled)
+		}
+	}
+	rice, _ := Find("rice")
+	b, _ := store.Batch(ctx, rice.Consumer)
+	if b.Custodian.Platform != "HenanMSP" || b.Status != domain.Sold {
+		t.Fatalf("rice bags after the cross-province hand-over: %+v", b)
+	}
+}
