@@ -487,7 +487,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 	// every documented operation is served (the mux answers with something other than its own 404/405)
 	for path, ops := range spec.Paths {
 		for method := range ops {
-			p := strings.ReplaceAll(path, "{id}", "LOT-1")
+			p := strings.NewReplacer("{id}", "LOT-1", "{gtin}", "09506000134352", "{lot}", "L1", "{serial}", "S1").Replace(path)
 			r := e.do(strings.ToUpper(method), p, e.keys["reg"], "application/json", strings.NewReader("{}"))
 			if r.status == 405 || (r.status == 404 && strings.Contains(string(r.body), "no such resource")) {
 				t.Errorf("%s %s documented but not served (%d)", method, path, r.status)
@@ -498,7 +498,9 @@ func TestOpenAPIRoutes(t *testing.T) {
 	for _, route := range []string{"POST /v1/events", "POST /v1/epcis/capture", "GET /v1/events", "GET /v1/events/{id}",
 		"GET /v1/batches", "GET /v1/batches/{id}", "GET /v1/batches/{id}/trail", "GET /v1/batches/{id}/history",
 		"POST /v1/batches/{id}/recall", "POST /v1/batches/{id}/offer", "POST /v1/batches/{id}/accept",
-		"GET /v1/audit", "GET /openapi.json", "GET /healthz", "GET /metrics"} {
+		"GET /v1/audit", "GET /openapi.json", "GET /healthz", "GET /metrics",
+		"GET /t/{id}", "GET /01/{gtin}/10/{lot}", "GET /01/{gtin}/10/{lot}/21/{serial}", "GET /01/{gtin}/21/{serial}",
+		"GET /v1/batches/{id}/qr.png", "GET /v1/batches/{id}/qr.svg"} {
 		method, path, _ := strings.Cut(route, " ")
 		if _, ok := spec.Paths[path][strings.ToLower(method)]; !ok {
 			t.Errorf("%s is served but not documented", route)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/agritrace/agritrace/internal/memledger"
 	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/trace"
 	"github.com/agritrace/agritrace/readmodel"
 )
 
@@ -58,6 +59,7 @@ func newEnv(t *testing.T) *env {
 	observedMu.Lock()
 	servers = append(servers, srv)
 	observedMu.Unlock()
+	(&trace.Handler{Store: store, Public: "http://trace.test", Log: log}).Mount(srv.Mux())
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, ledger: ml, keys: clear}

@@ -4,7 +4,10 @@ import (
 	"log/slog"
 
 	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/trace"
 )
 
 // mountPages adds the QR resolver, consumer trace page and regulator console to the gateway.
-func mountPages(s *gateway.Server, publicURL string, log *slog.Logger) {}
+func mountPages(s *gateway.Server, publicURL string, log *slog.Logger) {
+	(&trace.Handler{Store: s.Store(), Public: publicURL, Log: log}).Mount(s.Mux())
+}

@@ -1,0 +1,227 @@
+package trace
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/gs1"
+	"github.com/agritrace/agritrace/qr"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+//go:embed page.html
+var pageFS embed.FS
+
+var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
+	"t":          tr,
+	"day":        day,
+	"short":      func(s string) string { return s[:min(12, len(s))] },
+	"stageClass": func(s string) string { return "st-" + s },
+	"typeLabel":  typeLabel,
+}).ParseFS(pageFS, "page.html"))
+
+// Trail depth and size for the consumer page: deep enough for field → shelf, small enough to stay fast.
+const (
+	pageDepth = 30
+	pageLimit = 300
+)
+
+// Handler serves the resolver, trace page and QR images.
+type Handler struct {
+	Store  *readmodel.Store
+	Public string // public base URL printed in codes
+	Log    *slog.Logger
+}
+
+// Mount registers the public routes.
+func (h *Handler) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /t/{id}", h.byID)
+	mux.HandleFunc("GET /01/{gtin}/10/{lot}", h.byDigitalLink)
+	mux.HandleFunc("GET /01/{gtin}/10/{lot}/21/{serial}", h.byDigitalLink)
+	mux.HandleFunc("GET /01/{gtin}/21/{serial}", h.byDigitalLink)
+	mux.HandleFunc("GET /v1/batches/{id}/qr.png", h.qrPNG)
+	mux.HandleFunc("GET /v1/batches/{id}/qr.svg", h.qrSVG)
+}
+
+func (h *Handler) byID(w http.ResponseWriter, r *http.Request) {
+	h.resolve(w, r, r.PathValue("id"))
+}
+
+// byDigitalLink resolves a GS1 Digital Link. A serialised item of a lot (10 + 21) resolves to its lot.
+func (h *Handler) byDigitalLink(w http.ResponseWriter, r *http.Request) {
+	gtin, lot, serial := r.PathValue("gtin"), r.PathValue("lot"), r.PathValue("serial")
+	var id gs1.ID
+	g, err := gs1.NormalizeGTIN(gtin)
+	switch {
+	case err != nil:
+		h.fail(w, r, http.StatusBadRequest, "bad-code", err.Error())
+		return
+	case lot != "":
+		id = gs1.ID{Kind: gs1.KindLot, GTIN: g, Lot: lot}
+	default:
+		id = gs1.ID{Kind: gs1.KindSerial, GTIN: g, Serial: serial}
+	}
+	h.resolve(w, r, id.String())
+}
+
+func wantsJSON(r *http.Request) bool {
+	if f := r.URL.Query().Get("format"); f != "" {
+		return f == "json"
+	}
+	acc := r.Header.Get("Accept")
+	if acc == "" {
+		return false
+	}
+	// the first listed of HTML and JSON wins; browsers list text/html first
+	h := strings.Index(acc, "text/html")
+	j := strings.Index(acc, "application/json")
+	if j < 0 {
+		j = strings.Index(acc, "application/ld+json")
+	}
+	if j < 0 {
+		j = strings.Index(acc, "application/linkset+json")
+	}
+	return j >= 0 && (h < 0 || j < h)
+}
+
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "zh" {
+		return l
+	}
+	if strings.HasPrefix(r.Header.Get("Accept-Language"), "en") {
+		return "en"
+	}
+	return "zh"
+}
+
+func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
+	id, err := gs1.Normalize(raw)
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, "bad-code", err.Error())
+		return
+	}
+	t, err := h.Store.Trail(r.Context(), id, pageDepth, pageLimit)
+	if errors.Is(err, readmodel.ErrNotFound) {
+		h.fail(w, r, http.StatusNotFound, "unknown-code", id)
+		return
+	}
+	if err != nil {
+		h.Log.Error("trace page", "id", id, "err", err)
+		h.fail(w, r, http.StatusInternalServerError, "internal", "")
+		return
+	}
+	lg := lang(r)
+	pt := Public(t, lg)
+	self := h.selfURL(id)
+	pt.Links = []Link{
+		{LinkType: "gs1:traceability", Href: self, Type: "text/html", Title: tr(lg, "title")},
+		{LinkType: "gs1:traceability", Href: self + "?format=json", Type: "application/json"},
+		{LinkType: "gs1:defaultLink", Href: self, Type: "text/html"},
+	}
+	if r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json") {
+		w.Header().Set("Content-Type", "application/linkset+json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
+		return
+	}
+	w.Header().Set("Vary", "Accept, Accept-Language")
+	w.Header().Set("Link", "<"+self+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(pt)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=30")
+	if err := page.Execute(w, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true}); err != nil {
+		h.Log.Error("render trace page", "err", err)
+	}
+}
+
+func (h *Handler) selfURL(id string) string {
+	u, err := qr.URL(h.Public, id)
+	if err != nil {
+		return h.Public + "/t/" + url.PathEscape(id)
+	}
+	return u
+}
+
+// fail answers with a helpful page for people and problem+json for programs.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, kind, detail string) {
+	lg := lang(r)
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]any{"type": "https://agritrace.example/problems/" + kind,
+			"title": http.StatusText(status), "status": status, "detail": detail, "instance": r.URL.Path})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_ = page.Execute(w, map[string]any{"Lang": lg, "OK": false, "Status": status, "Kind": kind, "Detail": detail})
+}
+
+func (h *Handler) batchForQR(w http.ResponseWriter, r *http.Request) (string, bool) {
+	id, err := domain.NormalizeID(r.PathValue("id"), "")
+	if err != nil {
+		writeProblem(w, r, http.StatusBadRequest, "bad-identifier", err.Error())
+		return "", false
+	}
+	if _, err := h.Store.Batch(context.WithoutCancel(r.Context()), id); err != nil {
+		writeProblem(w, r, http.StatusNotFound, "not-found", "batch "+id+" is not on the ledger")
+		return "", false
+	}
+	u, err := qr.URL(h.Public, id)
+	if err != nil {
+		writeProblem(w, r, http.StatusBadRequest, "bad-identifier", err.Error())
+		return "", false
+	}
+	return u, true
+}
+
+func (h *Handler) qrPNG(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.batchForQR(w, r)
+	if !ok {
+		return
+	}
+	c, err := qr.Encode(u)
+	if err == nil {
+		var png []byte
+		if png, err = c.PNG(8); err == nil {
+			w.Header().Set("Content-Type", "image/png")
+			_, _ = w.Write(png)
+			return
+		}
+	}
+	writeProblem(w, r, http.StatusInternalServerError, "internal", err.Error())
+}
+
+func (h *Handler) qrSVG(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.batchForQR(w, r)
+	if !ok {
+		return
+	}
+	c, err := qr.Encode(u)
+	if err != nil {
+		writeProblem(w, r, http.StatusInternalServerError, "internal", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	_, _ = w.Write([]byte(c.SVG("30mm")))
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, kind, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"type": "https://agritrace.example/problems/" + kind,
+		"title": http.StatusText(status), "status": status, "detail": detail, "instance": r.URL.Path})
+}

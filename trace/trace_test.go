@@ -1,0 +1,230 @@
+package trace_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	_ "image/png"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/internal/memledger"
+	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/qr"
+	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/seeds"
+	"github.com/agritrace/agritrace/trace"
+)
+
+type site struct {
+	ts   *httptest.Server
+	keys map[string]string
+}
+
+// newSite serves the gateway with the trace pages over the seeded demo chains.
+func newSite(t *testing.T) *site {
+	t.Helper()
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keys := &gateway.Keys{}
+	clear, msp := map[string]string{}, map[string]string{}
+	for _, o := range network.DefaultOrgs() {
+		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
+		msp[o.Key] = o.MSPID
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, log)
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
+	if _, err := seeds.Load(context.Background(), ts.URL, clear, seeds.Chains(), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return &site{ts: ts, keys: clear}
+}
+
+func get(t *testing.T, u, accept string) (int, string, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+}
+
+func decodePNG(t *testing.T, png []byte) string {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return res.GetText()
+}
+
+// TestQRRoundTrip: PNG from the API → independent decoder → URL → trail.
+func TestQRRoundTrip(t *testing.T) {
+	s := newSite(t)
+	for _, c := range seeds.Chains() {
+		status, ctype, png := get(t, s.ts.URL+"/v1/batches/"+url.PathEscape(c.Consumer)+"/qr.png", "")
+		if status != 200 || ctype != "image/png" {
+			t.Fatalf("%s qr.png: %d %s", c.Key, status, ctype)
+		}
+		u := decodePNG(t, []byte(png))
+		if !strings.HasPrefix(u, s.ts.URL+"/01/") {
+			t.Fatalf("%s: code carries %q, not a Digital Link on this resolver", c.Key, u)
+		}
+		status, _, body := get(t, u, "application/json")
+		var pt trace.PublicTrail
+		if status != 200 || json.Unmarshal([]byte(body), &pt) != nil {
+			t.Fatalf("%s: resolve %s: %d %s", c.Key, u, status, body)
+		}
+		stages := map[string]bool{}
+		for _, st := range pt.Steps {
+			stages[st.Stage] = true
+			if st.TxID == "" || st.Block == 0 {
+				t.Errorf("%s: step %s without ledger proof", c.Key, st.Event)
+			}
+		}
+		if !stages["produce"] || pt.Origin == nil {
+			t.Errorf("%s: trail lacks its origin: %+v", c.Key, stages)
+		}
+		if (pt.Recall != nil) != c.Recalled {
+			t.Errorf("%s: recall %+v, want %v", c.Key, pt.Recall, c.Recalled)
+		}
+	}
+	status, ctype, svg := get(t, s.ts.URL+"/v1/batches/"+url.PathEscape(seeds.WuchangRice().Consumer)+"/qr.svg", "")
+	if status != 200 || ctype != "image/svg+xml" || !strings.HasPrefix(svg, "<svg") {
+		t.Fatalf("qr.svg: %d %s", status, ctype)
+	}
+}
+
+func TestTracePage(t *testing.T) {
+	s := newSite(t)
+	rice := seeds.WuchangRice()
+	u, _ := qr.URL(s.ts.URL, rice.Consumer)
+	status, ctype, html := get(t, u, "text/html,application/xhtml+xml")
+	if status != 200 || !strings.HasPrefix(ctype, "text/html") {
+		t.Fatalf("page: %d %s", status, ctype)
+	}
+	for _, want := range []string{"五常大米 稻花香 5kg", "黑龙江省 哈尔滨市 五常市", `data-stage="produce"`, `data-stage="purchase"`,
+		`data-stage="store"`, `data-stage="process"`, `data-stage="sell"`, "镉（Cd）", "AGI-2026-WC-0412", "sha256 3f1b0c1f", "区块 #"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "recall-banner") {
+		t.Error("recall banner on a clean lot")
+	}
+	if len(html) > 60_000 || strings.Contains(html, "<script src") || strings.Contains(html, "https://cdn") {
+		t.Errorf("page is %d bytes or pulls external assets", len(html))
+	}
+	_, _, en := get(t, u+"?lang=en", "text/html")
+	if !strings.Contains(en, "From field to shelf") || !strings.Contains(en, "Wuchang, Harbin") {
+		t.Error("English page")
+	}
+	// the recalled chain's consumer bag shows the banner although the recall was issued on the corn
+	cu, _ := qr.URL(s.ts.URL, seeds.RecalledCorn().Consumer)
+	_, _, corn := get(t, cu, "text/html")
+	if !strings.Contains(corn, `id="recall-banner"`) || !strings.Contains(corn, "黄曲霉毒素") {
+		t.Error("recalled lineage without the red banner")
+	}
+	// serialised item of a lot resolves to the lot; linkset
+	item, _ := qr.ItemURL(s.ts.URL, rice.Consumer, "000042")
+	if st, _, _ := get(t, item, "text/html"); st != 200 {
+		t.Errorf("serialised item: %d", st)
+	}
+	st, ctype, ls := get(t, u+"?linkType=all", "")
+	if st != 200 || ctype != "application/linkset+json" || !strings.Contains(ls, "gs1:traceability") {
+		t.Errorf("linkset: %d %s %s", st, ctype, ls)
+	}
+}
+
+func TestUnknownAndMalformedCodes(t *testing.T) {
+	s := newSite(t)
+	for _, tc := range []struct {
+		path, accept string
+		status       int
+		want         string
+	}{
+		{"/01/06901234100037/10/NO-SUCH-LOT", "text/html", 404, "没有找到这个追溯码"},
+		{"/01/06901234100038/10/LOT", "text/html", 400, "这个码无法识别"},
+		{"/01/123/10/LOT", "application/json", 400, "problems/bad-code"},
+		{"/t/" + url.PathEscape("bad code!"), "text/html", 400, "这个码无法识别"},
+		{"/t/NO-SUCH", "application/json", 404, "unknown-code"},
+		{"/v1/batches/NO-SUCH/qr.png", "", 404, "not on the ledger"},
+		{"/v1/batches/" + url.PathEscape("urn:epc:id:sgtin:1") + "/qr.svg", "", 400, "bad-identifier"},
+	} {
+		status, _, body := get(t, s.ts.URL+tc.path, tc.accept)
+		if status != tc.status || !strings.Contains(body, tc.want) || strings.Contains(body, "goroutine") {
+			t.Errorf("%s: %d, want %d with %q: %.200s", tc.path, status, tc.status, tc.want, body)
+		}
+	}
+}
+
+// TestNoPrivateFields: prices and contract terms recorded for the rice lot never reach the public
+// JSON or HTML, nor do attributes outside the public allowlist.
+func TestNoPrivateFields(t *testing.T) {
+	s := newSite(t)
+	rice := seeds.WuchangRice()
+	extra := domain.Event{ID: "priv-1", Type: domain.Observe, EventTime: "2026-11-07T10:00:00+08:00",
+		Actor: domain.Party{Enterprise: "DENNIS"}, Batches: []string{rice.Consumer},
+		Attributes: map[string]any{"unit_price_cny": 49.9, "contract_no": "HT-2026-0088", "temp_c": 18}}
+	b, _ := json.Marshal(extra)
+	req, _ := http.NewRequest("POST", s.ts.URL+"/v1/events", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+s.keys["ha"])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("record attributes: %v %d", err, resp.StatusCode)
+	}
+	resp.Body.Close()
+	var private []string
+	for _, st := range rice.Steps {
+		for _, e := range st.Events {
+			if e.Private != nil {
+				private = append(private, e.Private.ContractTerms, strings.TrimRight(strings.TrimRight(jsonNum(e.Private.Price), "0"), "."))
+			}
+		}
+	}
+	private = append(private, "HT-2026-0088", "49.9", "unit_price", "contract_no", "privateHash", "货到付款")
+	u, _ := qr.URL(s.ts.URL, rice.Consumer)
+	for _, accept := range []string{"text/html", "application/json"} {
+		_, _, body := get(t, u, accept)
+		for _, p := range private {
+			if p != "" && strings.Contains(body, p) {
+				t.Errorf("%s page shows private %q", accept, p)
+			}
+		}
+		if !strings.Contains(body, "18") {
+			t.Errorf("%s page lost the public temperature", accept)
+		}
+	}
+}
+
+func jsonNum(f float64) string { b, _ := json.Marshal(f); return string(b) }
