@@ -429,7 +429,7 @@ func TestEPCISCapture(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		body, ctype, pointer string
-		status              int
+		status               int
 	}{
 		{`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","action":"OBSERVE","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+08:00","epcList":["urn:epc:id:sgtin:bad"]}]}}`, "application/ld+json", "/epcisBody/eventList/0/epcList/0", 400},
 		{`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","action":"OBSERVE","eventTime":"2026-01-01T00:00:00Z","epcList":["urn:epc:id:sgtin:0614141.107346.2017"]}]}}`, "application/ld+json", "/epcisBody/eventList/0/eventTimeZoneOffset", 400},

@@ -14,8 +14,8 @@ import (
 
 	"github.com/agritrace/agritrace/internal/memledger"
 	"github.com/agritrace/agritrace/network"
-	"github.com/agritrace/agritrace/trace"
 	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/trace"
 )
 
 var orgMSP = map[string]string{"hlj": "HeilongjiangMSP", "ha": "HenanMSP", "reg": "RegulatorMSP"}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,6 +19,15 @@ func Down(c Config, wipe bool, out io.Writer) error {
 	// Peers finish a graceful gRPC stop only when every stream closes, which can take long; stop
 	// everything in parallel and fall back to SIGKILL after a short grace (Fabric's ledgers are
 	// crash-consistent, that is what they recover from).
+	// a foreground `agritrace run` goes first: it would otherwise restart what we stop
+	if pid, ok := c.recordedPID("run"); ok && pid != os.Getpid() {
+		if _, err := c.stopProc("run", 15*time.Second); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "stopped agritrace run (pid %d)\n", pid)
+	} else if ok {
+		os.Remove(c.pidFile("run"))
+	}
 	names := c.processNames()
 	type result struct {
 		name    string
@@ -257,4 +267,17 @@ func Kill(c Config, name string) (int, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return pid, nil
+}
+
+// RecordForeground records the calling process (e.g. `agritrace run`, which serves the gateway)
+// as part of the network, so that Down from another terminal stops it too.
+func RecordForeground(c Config, name string) error {
+	if err := os.MkdirAll(filepath.Dir(c.pidFile(name)), 0o755); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(c.pidFile(name), []byte(fmt.Sprintf("%d\n%s\n", os.Getpid(), exe)), 0o644)
 }
