@@ -1,6 +1,7 @@
 package chaincode
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -185,7 +186,7 @@ func TestQueries(t *testing.T) {
 
 func TestServeNeedsEnvironment(t *testing.T) {
 	t.Setenv("CHAINCODE_ID", "")
-	if err := Serve(nil); err == nil || !strings.Contains(err.Error(), "CHAINCODE_ID") {
+	if err := Serve(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "CHAINCODE_ID") {
 		t.Fatalf("Serve without env = %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package chaincode
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,9 +10,10 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 )
 
-// Serve runs the contract as a chaincode server (chaincode-as-a-service). CHAINCODE_ID must be the
-// exact package ID installed on the peers; CHAINCODE_SERVER_ADDRESS is where the peer dials.
-func Serve(log *slog.Logger) error {
+// Serve runs the contract as a chaincode server (chaincode-as-a-service) until ctx ends.
+// CHAINCODE_ID must be the exact package ID installed on the peers; CHAINCODE_SERVER_ADDRESS is
+// where the peer dials.
+func Serve(ctx context.Context, log *slog.Logger) error {
 	ccid, addr := os.Getenv("CHAINCODE_ID"), os.Getenv("CHAINCODE_SERVER_ADDRESS")
 	if ccid == "" || addr == "" {
 		return fmt.Errorf("CHAINCODE_ID and CHAINCODE_SERVER_ADDRESS must be set (the network sets them when it starts this server)")
@@ -24,8 +26,13 @@ func Serve(log *slog.Logger) error {
 		// loopback only; a multi-host deployment enables TLS here and in connection.json
 		TLSProps: shim.TLSProperties{Disabled: true}}
 	log.Info("chaincode server listening", "address", addr, "package", ccid, "org", os.Getenv("AGRITRACE_ORG"))
-	if err := server.Start(); err != nil {
+	errc := make(chan error, 1)
+	go func() { errc <- server.Start() }()
+	select {
+	case err := <-errc:
 		return fmt.Errorf("chaincode server on %s: %w", addr, err)
+	case <-ctx.Done():
+		log.Info("chaincode server stopping", "address", addr)
+		return nil
 	}
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
@@ -125,6 +126,17 @@ func (c *Client) Submit(ctx context.Context, fn string, args []string, transient
 	}
 	txID := proposal.TransactionID()
 	tx, err := proposal.EndorseWithContext(ctx)
+	// An endorsing peer that has not yet committed the block the gateway peer just committed
+	// simulates against older state, and the endorsements differ. It catches up within
+	// milliseconds; nothing was submitted, so endorsing the same proposal again is safe.
+	for attempt := 1; err != nil && attempt <= 5 && strings.Contains(err.Error(), "ProposalResponsePayloads do not match"); attempt++ {
+		select {
+		case <-ctx.Done():
+			return Committed{TxID: txID}, &TxError{TxID: txID, Stage: "endorse", Err: ctx.Err()}
+		case <-time.After(time.Duration(attempt*100) * time.Millisecond):
+		}
+		tx, err = proposal.EndorseWithContext(ctx)
+	}
 	if err != nil {
 		return Committed{TxID: txID}, &TxError{TxID: txID, Stage: "endorse", Err: err}
 	}

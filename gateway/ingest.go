@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -259,7 +260,27 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 		todo = append(todo, i)
 	}
 	s.submitAll(ctx, key, events, todo, private, results)
+	s.awaitReadModel(ctx, results)
 	return results
+}
+
+// awaitReadModel gives read-your-writes: it waits (briefly) until the read model has applied the
+// highest block this request committed, so a GET right after a POST sees the new events.
+func (s *Server) awaitReadModel(ctx context.Context, results []EventResult) {
+	var top uint64
+	for _, r := range results {
+		if r.Status == "committed" {
+			top = max(top, r.Block)
+		}
+	}
+	if top == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := s.store.CatchUp(ctx, top); err != nil {
+		s.log.Warn("read model behind the ledger", "block", top, "err", err)
+	}
 }
 
 func newProblemAt(status int, kind, pointer, detail string) *Problem {

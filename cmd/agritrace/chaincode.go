@@ -15,11 +15,11 @@ func init() {
 	register("ccaas-builder", "Fabric external builder for chaincode-as-a-service (called by peers)", runBuilder)
 }
 
-func runChaincode(_ context.Context, args []string) error {
+func runChaincode(ctx context.Context, args []string) error {
 	if len(args) != 1 || args[0] != "serve" {
 		return fmt.Errorf("usage: agritrace chaincode serve  (CHAINCODE_ID and CHAINCODE_SERVER_ADDRESS in the environment)")
 	}
-	return chaincode.Serve(slog.Default())
+	return chaincode.Serve(ctx, slog.Default())
 }
 
 // runBuilder implements bin/detect, bin/build and bin/release of Fabric's external builder contract.

@@ -89,6 +89,12 @@ func Start(t *testing.T, basePort int, extra ...string) network.Config {
 	Skip(t)
 	state := filepath.Join(t.TempDir(), "network")
 	args := append([]string{"network", "up", "--state", state, "--base-port", itoa(basePort)}, extra...)
+	// tear down even when up fails half-way: whatever it started must not outlive the test
+	t.Cleanup(func() {
+		if c, err := network.LoadConfig(state); err == nil {
+			Stop(t, c)
+		}
+	})
 	out, err := Run(t, args...)
 	t.Logf("network up:\n%s", out)
 	if err != nil {
@@ -98,7 +104,6 @@ func Start(t *testing.T, basePort int, extra ...string) network.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { Stop(t, c) })
 	return c
 }
 
