@@ -500,10 +500,101 @@ func TestOpenAPIRoutes(t *testing.T) {
 		"POST /v1/batches/{id}/recall", "POST /v1/batches/{id}/offer", "POST /v1/batches/{id}/accept",
 		"GET /v1/audit", "GET /openapi.json", "GET /healthz", "GET /metrics",
 		"GET /t/{id}", "GET /01/{gtin}/10/{lot}", "GET /01/{gtin}/10/{lot}/21/{serial}", "GET /01/{gtin}/21/{serial}",
-		"GET /v1/batches/{id}/qr.png", "GET /v1/batches/{id}/qr.svg"} {
+		"GET /v1/batches/{id}/qr.png", "GET /v1/batches/{id}/qr.svg", "GET /v1/batches/{id}/lineage", "GET /v1/batches/{id}/impact",
+		"GET /v1/export/batches.csv", "GET /v1/export/epcis", "GET /v1/stats"} {
 		method, path, _ := strings.Cut(route, " ")
 		if _, ok := spec.Paths[path][strings.ToLower(method)]; !ok {
 			t.Errorf("%s is served but not documented", route)
 		}
+	}
+}
+
+func TestRegulatorAPI(t *testing.T) {
+	e := newEnv(t)
+	e.post("/v1/events", "hlj", harvest("h1", "WHEAT-1", 1000))
+	e.post("/v1/events", "hlj", harvest("h2", "WHEAT-2", 1000))
+	merge := domain.Event{ID: "m", Type: domain.Merge, EventTime: "2026-10-02T08:00:00+08:00", Actor: domain.Party{Enterprise: "SILO"},
+		Inputs:  []domain.Portion{{Batch: "WHEAT-1"}, {Batch: "WHEAT-2"}},
+		Outputs: []domain.Output{{Batch: "SILO-1", Product: domain.Product{Name: "小麦"}, Quantity: domain.Quantity{Value: 2, Unit: "t"}}}}
+	split := domain.Event{ID: "s", Type: domain.Split, EventTime: "2026-10-03T08:00:00+08:00", Actor: domain.Party{Enterprise: "MILL"},
+		Inputs: []domain.Portion{{Batch: "SILO-1"}},
+		Outputs: []domain.Output{{Batch: "FLOUR-A", Product: domain.Product{Name: "面粉"}, Quantity: domain.Quantity{Value: 700, Unit: "kg"}},
+			{Batch: "FLOUR-B", Product: domain.Product{Name: "面粉"}, Quantity: domain.Quantity{Value: 700, Unit: "kg"}}}}
+	if r := e.post("/v1/events", "hlj", map[string]any{"events": []domain.Event{merge, split}}); r.status != 200 {
+		t.Fatalf("lineage setup: %d %s", r.status, r.body)
+	}
+	var g LineageResponse
+	r := e.get("/v1/batches/SILO-1/lineage", "reg")
+	r.json(t, &g)
+	if r.status != 200 || len(g.Upstream) != 2 || len(g.Downstream) != 2 || len(g.Edges) != 4 {
+		t.Fatalf("lineage: %d %s", r.status, r.body)
+	}
+	e.get("/v1/batches/FLOUR-A/lineage?direction=up&depth=1", "reg").json(t, &g)
+	if len(g.Upstream) != 1 || !g.Truncated {
+		t.Fatalf("depth-limited lineage: %+v", g)
+	}
+	e.get("/v1/batches/WHEAT-1/lineage?direction=down&limit=1", "reg").json(t, &g)
+	if len(g.Downstream) != 1 || !g.Truncated {
+		t.Fatalf("size-limited lineage: %+v", g)
+	}
+	for _, q := range []string{"direction=sideways", "depth=0", "depth=51", "limit=5001"} {
+		if r := e.get("/v1/batches/SILO-1/lineage?"+q, "reg"); r.status != 400 {
+			t.Errorf("lineage %s: %d", q, r.status)
+		}
+	}
+	if r := e.get("/v1/batches/SILO-1/lineage", "hlj"); r.status != 403 {
+		t.Errorf("platform reading lineage API: %d", r.status)
+	}
+	if r := e.get("/v1/batches/NOPE/lineage", "reg"); r.status != 404 {
+		t.Errorf("lineage of unknown: %d", r.status)
+	}
+	var imp ImpactResponse
+	e.get("/v1/batches/WHEAT-1/impact", "reg").json(t, &imp)
+	if len(imp.Affected) != 4 || imp.Affected[0].Custodian.Platform != "HeilongjiangMSP" {
+		t.Fatalf("impact: %+v", imp)
+	}
+	if r := e.get("/v1/batches/NOPE/impact", "reg"); r.status != 404 {
+		t.Errorf("impact of unknown: %d", r.status)
+	}
+	if r := e.get("/v1/batches/WHEAT-1/impact?depth=99", "reg"); r.status != 400 {
+		t.Errorf("impact depth: %d", r.status)
+	}
+	r = e.get("/v1/export/batches.csv?region=23", "reg")
+	if r.status != 200 || !strings.HasPrefix(r.ctype, "text/csv") || strings.Count(string(r.body), "\n") != 6 {
+		t.Fatalf("csv: %d %s", r.status, r.body)
+	}
+	if r := e.get("/v1/export/batches.csv?region=x", "reg"); r.status != 400 {
+		t.Errorf("csv bad region: %d", r.status)
+	}
+	// the EPCIS export is itself a capture document this gateway accepts
+	r = e.get("/v1/export/epcis", "reg")
+	if r.status != 200 || !strings.Contains(string(r.body), "TransformationEvent") {
+		t.Fatalf("epcis export: %d %s", r.status, r.body)
+	}
+	re := newEnv(t)
+	r2 := re.do("POST", "/v1/epcis/capture", re.keys["hlj"], "application/ld+json", strings.NewReader(string(r.body)))
+	var bulk BulkResponse
+	r2.json(t, &bulk)
+	if r2.status != 200 || bulk.Accepted != 4 {
+		t.Fatalf("re-capture of the export: %d %s", r2.status, r2.body)
+	}
+	if r := e.get("/v1/export/epcis?stage=x", "reg"); r.status != 400 {
+		t.Errorf("epcis bad stage: %d", r.status)
+	}
+	e.post("/v1/batches/WHEAT-2/recall", "reg", `{"reason":"test"}`)
+	var st struct {
+		Activity []map[string]any
+		Recalls  []map[string]any
+	}
+	r = e.get("/v1/stats?stored_days=1", "reg")
+	r.json(t, &st)
+	if r.status != 200 || len(st.Activity) == 0 || len(st.Recalls) != 1 || st.Recalls[0]["batches"].(float64) != 4 {
+		t.Fatalf("stats: %d %s", r.status, r.body)
+	}
+	if r := e.get("/v1/stats?stored_days=0", "reg"); r.status != 400 {
+		t.Errorf("stats bad days: %d", r.status)
+	}
+	if r := e.get("/v1/stats?from=bad", "reg"); r.status != 400 {
+		t.Errorf("stats bad from: %d", r.status)
 	}
 }

@@ -260,3 +260,27 @@ func sortEvents(es []domain.Event) {
 		return es[i].ID < es[j].ID
 	})
 }
+
+// EdgesAmong returns [parent, child, event, kind] for edges touching the given batches.
+func (s *Store) EdgesAmong(ctx context.Context, ids []string) ([][4]string, error) {
+	var out [][4]string
+	for start := 0; start < len(ids); start += 400 {
+		chunk := ids[start:min(len(ids), start+400)]
+		ph := placeholders(len(chunk))
+		args := append(anySlice(chunk), anySlice(chunk)...)
+		rows, err := s.db.QueryContext(ctx, `SELECT parent, child, event, kind FROM edges WHERE parent IN (`+ph+`) OR child IN (`+ph+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var e [4]string
+			if err := rows.Scan(&e[0], &e[1], &e[2], &e[3]); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		rows.Close()
+	}
+	return out, nil
+}

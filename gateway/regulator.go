@@ -1,0 +1,259 @@
+package gateway
+
+import (
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// Regulator API: lineage, recall impact, exports and statistics (regulator key only).
+
+// Lineage bounds.
+const (
+	MaxLineageDepth = 50
+	MaxLineageSize  = 5000
+	MaxExportRows   = 100_000
+)
+
+// Edge is a lineage edge (parent → child) and the event that made it.
+type Edge struct {
+	Parent string `json:"parent"`
+	Child  string `json:"child"`
+	Event  string `json:"event"`
+	Kind   string `json:"kind"`
+}
+
+// LineageResponse is a lineage graph.
+type LineageResponse struct {
+	LedgerBlock uint64      `json:"ledgerBlock"`
+	Root        string      `json:"root"`
+	Upstream    []string    `json:"upstream"`
+	Downstream  []string    `json:"downstream"`
+	Batches     interface{} `json:"batches"`
+	Edges       []Edge      `json:"edges"`
+	Truncated   bool        `json:"truncated"`
+}
+
+func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) {
+	id, p := s.pathID(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	q := r.URL.Query()
+	depth, p := intParam(q, "depth", 10, 1, MaxLineageDepth)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	limit, p := intParam(q, "limit", 500, 1, MaxLineageSize)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	dir := q.Get("direction")
+	if dir == "" {
+		dir = "both"
+	}
+	if dir != "up" && dir != "down" && dir != "both" {
+		pr := newProblem(http.StatusBadRequest, "bad-parameter", "direction must be up, down or both")
+		pr.Pointer = "?direction"
+		writeProblem(w, r, pr)
+		return
+	}
+	g, err := s.LineageGraph(r, id, dir, depth, limit)
+	if errors.Is(err, readmodel.ErrNotFound) {
+		writeProblem(w, r, notFound("batch "+id))
+		return
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, g)
+}
+
+// LineageGraph builds the graph around id (used by the API and the console).
+func (s *Server) LineageGraph(r *http.Request, id, dir string, depth, limit int) (*LineageResponse, error) {
+	ctx := r.Context()
+	if _, err := s.store.Batch(ctx, id); err != nil {
+		return nil, err
+	}
+	g := &LineageResponse{Root: id, LedgerBlock: s.ledgerBlock(ctx), Upstream: []string{}, Downstream: []string{}, Edges: []Edge{}}
+	var err error
+	var cut bool
+	if dir != "down" {
+		if g.Upstream, cut, err = s.store.Lineage(ctx, id, true, depth, limit); err != nil {
+			return nil, err
+		}
+		g.Truncated = cut
+	}
+	if dir != "up" {
+		if g.Downstream, cut, err = s.store.Lineage(ctx, id, false, depth, limit); err != nil {
+			return nil, err
+		}
+		g.Truncated = g.Truncated || cut
+	}
+	ids := append(append([]string{id}, g.Upstream...), g.Downstream...)
+	bs, err := s.store.Batches(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	g.Batches = bs
+	in := map[string]bool{}
+	for _, x := range ids {
+		in[x] = true
+	}
+	edges, err := s.store.EdgesAmong(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range edges {
+		if in[e[0]] && in[e[1]] {
+			g.Edges = append(g.Edges, Edge{Parent: e[0], Child: e[1], Event: e[2], Kind: e[3]})
+		}
+	}
+	return g, nil
+}
+
+// ImpactResponse is what a recall of a batch would reach.
+type ImpactResponse struct {
+	LedgerBlock uint64               `json:"ledgerBlock"`
+	Batch       string               `json:"batch"`
+	Affected    []readmodel.Affected `json:"affected"`
+	Truncated   bool                 `json:"truncated"`
+}
+
+func (s *Server) getImpact(w http.ResponseWriter, r *http.Request) {
+	id, p := s.pathID(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	depth, p := intParam(r.URL.Query(), "depth", MaxLineageDepth, 1, MaxLineageDepth)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	limit, p := intParam(r.URL.Query(), "limit", MaxLineageSize, 1, MaxLineageSize)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	aff, cut, err := s.store.Impact(r.Context(), id, depth, limit)
+	if errors.Is(err, readmodel.ErrNotFound) {
+		writeProblem(w, r, notFound("batch "+id))
+		return
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, ImpactResponse{LedgerBlock: s.ledgerBlock(r.Context()), Batch: id, Affected: aff, Truncated: cut})
+}
+
+// exportBatchesCSV streams every batch matching the filters as CSV.
+func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
+	f, p := ParseFilter(r.URL.Query())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	f.PageSize = MaxPageSize
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="agritrace-batches.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "product", "gtin", "category", "quantity", "unit", "status", "origin_region", "harvest_date",
+		"owner", "custodian", "custodian_platform", "recalled_by", "external", "updated_at"})
+	rows := 0
+	for rows < MaxExportRows {
+		page, err := s.store.SearchBatches(r.Context(), f)
+		if err != nil {
+			break
+		}
+		for _, b := range page.Batches {
+			region, harvest := "", ""
+			if b.Origin != nil {
+				region, harvest = b.Origin.Region, b.Origin.HarvestDate
+			}
+			_ = cw.Write([]string{b.ID, b.Product.Name, b.Product.GTIN, b.Product.Category, strconv.FormatFloat(b.Quantity.Value, 'f', -1, 64),
+				b.Quantity.Unit, string(b.Status), region, harvest, b.Owner.Enterprise, b.Custodian.Enterprise, b.Custodian.Platform,
+				b.RecalledBy, strconv.FormatBool(b.External), b.UpdatedAt})
+			rows++
+		}
+		if page.Next == "" {
+			break
+		}
+		f.Cursor = page.Next
+	}
+	cw.Flush()
+}
+
+// exportEPCIS returns the events matching the filters as an EPCIS 2.0 document.
+func (s *Server) exportEPCIS(w http.ResponseWriter, r *http.Request) {
+	f, p := ParseFilter(r.URL.Query())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	f.PageSize = MaxPageSize
+	page, err := s.store.SearchEvents(r.Context(), f)
+	if err != nil {
+		writeProblem(w, r, cursorOr(err))
+		return
+	}
+	events := page.Events
+	for page.Next != "" && len(events) < 10_000 {
+		f.Cursor = page.Next
+		if page, err = s.store.SearchEvents(r.Context(), f); err != nil {
+			break
+		}
+		events = append(events, page.Events...)
+	}
+	doc, err := epcis.Encode(events, s.now())
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	w.Header().Set("Content-Disposition", `attachment; filename="agritrace-epcis.jsonld"`)
+	_, _ = w.Write(doc)
+}
+
+func (s *Server) getStats(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, p := ParseFilter(q)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	days, p := intParam(q, "stored_days", 30, 1, 3650)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	now := s.now()
+	if f.To.IsZero() {
+		f.To = now.Add(24 * time.Hour)
+	}
+	if f.From.IsZero() {
+		f.From = f.To.Add(-365 * 24 * time.Hour)
+	}
+	st, err := s.store.Statistics(r.Context(), f.From, f.To, days, now)
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		LedgerBlock uint64 `json:"ledgerBlock"`
+		From        string `json:"from"`
+		To          string `json:"to"`
+		StoredDays  int    `json:"storedDays"`
+		readmodel.Stats
+	}{s.ledgerBlock(r.Context()), f.From.Format(time.RFC3339), f.To.Format(time.RFC3339), days, st})
+}

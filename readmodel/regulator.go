@@ -1,0 +1,134 @@
+package readmodel
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+// Affected is one batch a recall reaches, with where it is now.
+type Affected struct {
+	Batch     string       `json:"batch"`
+	Product   string       `json:"product"`
+	Status    string       `json:"status"`
+	Custodian domain.Party `json:"custodian"`
+	Region    string       `json:"region,omitempty"`
+	Quantity  string       `json:"quantity,omitempty"`
+}
+
+// Impact lists the batch and every descendant (within depth and limit) with its custodian.
+func (s *Store) Impact(ctx context.Context, id string, depth, limit int) ([]Affected, bool, error) {
+	if _, err := s.Batch(ctx, id); err != nil {
+		return nil, false, err
+	}
+	ids, truncated, err := s.Lineage(ctx, id, false, depth, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	bs, err := s.Batches(ctx, append([]string{id}, ids...))
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]Affected, 0, len(bs))
+	for _, b := range bs {
+		a := Affected{Batch: b.ID, Product: b.Product.Name, Status: string(b.Status), Custodian: b.Custodian}
+		if b.Origin != nil {
+			a.Region = b.Origin.Region
+		}
+		if b.Quantity.Unit != "" {
+			q, _ := json.Marshal(b.Quantity.Value)
+			a.Quantity = string(q) + " " + b.Quantity.Unit
+		}
+		out = append(out, a)
+	}
+	return out, truncated, nil
+}
+
+// StageCount is one cell of the activity statistics.
+type StageCount struct {
+	Day      string `json:"day"`
+	Province string `json:"province"` // first two digits of the GB/T 2260 code of where it happened
+	Stage    string `json:"stage"`
+	Events   int    `json:"events"`
+}
+
+// RecallSummary is one recall and how many batches it reached.
+type RecallSummary struct {
+	Event   string `json:"event"`
+	Batch   string `json:"batch"`
+	Reason  string `json:"reason"`
+	Time    string `json:"time"`
+	Batches int    `json:"batches"`
+}
+
+// LongStored is a batch sitting in storage for longer than the threshold.
+type LongStored struct {
+	Batch   string `json:"batch"`
+	Product string `json:"product"`
+	Holder  string `json:"holder"`
+	Since   string `json:"since"`
+	Days    int    `json:"days"`
+}
+
+// Stats is the regulator's statistics panel.
+type Stats struct {
+	Activity   []StageCount    `json:"activity"`
+	Recalls    []RecallSummary `json:"recalls"`
+	LongStored []LongStored    `json:"longStored"`
+}
+
+// Statistics computes events per stage, province and day (within [from, to)), the recalls, and
+// active batches whose last event is a storage event older than storedDays.
+func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays int, now time.Time) (Stats, error) {
+	var st Stats
+	rows, err := s.db.QueryContext(ctx, `SELECT substr(event_time, 1, 10), COALESCE(NULLIF(substr(region, 1, 2), ''), '--'), stage, COUNT(*)
+		FROM events WHERE event_time >= ? AND event_time < ? GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
+		from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return st, err
+	}
+	for rows.Next() {
+		var c StageCount
+		if err := rows.Scan(&c.Day, &c.Province, &c.Stage, &c.Events); err != nil {
+			rows.Close()
+			return st, err
+		}
+		st.Activity = append(st.Activity, c)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, `SELECT e.id, json_extract(e.doc, '$.batches[0]'), COALESCE(json_extract(e.doc, '$.reason'), ''), e.event_time,
+		(SELECT COUNT(*) FROM batches b WHERE b.recalled_by = e.id) FROM events e WHERE e.type = 'recall' ORDER BY e.event_time DESC`)
+	if err != nil {
+		return st, err
+	}
+	for rows.Next() {
+		var r RecallSummary
+		if err := rows.Scan(&r.Event, &r.Batch, &r.Reason, &r.Time, &r.Batches); err != nil {
+			rows.Close()
+			return st, err
+		}
+		st.Recalls = append(st.Recalls, r)
+	}
+	rows.Close()
+	cutoff := now.Add(-time.Duration(storedDays) * 24 * time.Hour).UTC().Format(time.RFC3339Nano)
+	rows, err = s.db.QueryContext(ctx, `SELECT b.id, b.product_name, b.custodian, e.event_time FROM batches b
+		JOIN events e ON e.id = json_extract(b.doc, '$.lastEvent')
+		WHERE b.status = 'active' AND e.type = 'store' AND e.event_time < ? ORDER BY e.event_time LIMIT 500`, cutoff)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l LongStored
+		if err := rows.Scan(&l.Batch, &l.Product, &l.Holder, &l.Since); err != nil {
+			return st, err
+		}
+		if t, err := time.Parse(time.RFC3339Nano, l.Since); err == nil {
+			l.Days = int(now.Sub(t).Hours() / 24)
+		}
+		st.LongStored = append(st.LongStored, l)
+	}
+	return st, rows.Err()
+}
