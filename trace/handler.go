@@ -93,10 +93,9 @@ func wantsJSON(r *http.Request) bool {
 }
 
 func lang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "en" || l == "zh" {
-		return l
-	}
-	if strings.HasPrefix(r.Header.Get("Accept-Language"), "en") {
+	// Chinese unless English is asked for explicitly: the page is for shoppers in China, and a
+	// phone's browser language is a weak signal of what the label's reader wants
+	if r.URL.Query().Get("lang") == "en" {
 		return "en"
 	}
 	return "zh"

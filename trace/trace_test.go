@@ -2,14 +2,11 @@ package trace_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"image"
 	_ "image/png"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,44 +15,22 @@ import (
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/gateway"
-	"github.com/agritrace/agritrace/internal/memledger"
-	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/internal/demosite"
 	"github.com/agritrace/agritrace/qr"
-	"github.com/agritrace/agritrace/readmodel"
 	"github.com/agritrace/agritrace/seeds"
 	"github.com/agritrace/agritrace/trace"
 )
 
 type site struct {
-	ts   *httptest.Server
+	ts   struct{ URL string }
 	keys map[string]string
 }
 
-// newSite serves the gateway with the trace pages over the seeded demo chains.
 func newSite(t *testing.T) *site {
-	t.Helper()
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	keys := &gateway.Keys{}
-	clear, msp := map[string]string{}, map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
-		msp[o.Key] = o.MSPID
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, log)
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Start()
-	t.Cleanup(ts.Close)
-	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
-	if _, err := seeds.Load(context.Background(), ts.URL, clear, seeds.Chains(), io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	return &site{ts: ts, keys: clear}
+	d := demosite.New(t)
+	s := &site{keys: d.Keys}
+	s.ts.URL = d.URL
+	return s
 }
 
 func get(t *testing.T, u, accept string) (int, string, string) {

@@ -1,0 +1,52 @@
+// Package demosite serves the whole gateway — API, trace pages, console — over an in-memory ledger
+// with the demo chains loaded through the API: the product without Fabric, for page tests.
+package demosite
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/agritrace/agritrace/console"
+	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/internal/memledger"
+	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/seeds"
+	"github.com/agritrace/agritrace/trace"
+)
+
+// Site is a running demo.
+type Site struct {
+	URL   string
+	Keys  map[string]string // org key → API key
+	Store *readmodel.Store
+}
+
+// New starts a site and loads the seeds.
+func New(t *testing.T) *Site {
+	t.Helper()
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keys := &gateway.Keys{}
+	clear, msp := map[string]string{}, map[string]string{}
+	for _, o := range network.DefaultOrgs() {
+		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
+		msp[o.Key] = o.MSPID
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, log)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
+	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
+	if _, err := seeds.Load(context.Background(), ts.URL, clear, seeds.Chains(), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return &Site{URL: ts.URL, Keys: clear, Store: store}
+}
