@@ -1,18 +1,20 @@
-SHELL := /bin/bash
 # agritrace — two commands: `make run` (everything, with demo data) and `make test` (every test).
+SHELL   := /bin/bash
 GO      ?= go
 BIN     := bin/agritrace
-# Fabric binaries are built once from the Go module proxy and cached here (inside the clone, so CI
-# reuses them when it keeps the workspace).
+# Fabric binaries are built once from the Go module proxy and cached inside the clone, so CI reuses
+# them when it keeps the workspace (AGRITRACE_FABRIC_CACHE overrides).
 export AGRITRACE_FABRIC_CACHE ?= $(CURDIR)/.cache/fabric
 FUZZTIME ?= 5s
+# screenshots and other test artifacts
+ARTIFACTS := $(CURDIR)/test-output
 
 .PHONY: all build fabric tools run down test test-unit test-e2e fuzz bench clean help
 
 all: build
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 build: ## build bin/agritrace
 	$(GO) build -o $(BIN) ./cmd/agritrace
@@ -20,10 +22,13 @@ build: ## build bin/agritrace
 fabric: build ## build the pinned Fabric v2.5.0 binaries into the cache (no-op when cached)
 	$(BIN) network fabric
 
-tools: ## install system tools a fresh machine lacks (chromium for browser tests)
-	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (browser tests)…"; \
-		(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && SUDO=sudo; \
-		 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null); }
+# Debian packages a fresh machine lacks: Chromium (browser tests) and a CJK font (so screenshots
+# show Chinese). Installed only when missing.
+tools: ## install missing system tools (chromium, CJK font)
+	@need=""; command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	 fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk' || need="$$need fonts-wqy-zenhei"; \
+	 if [ -n "$$need" ]; then echo "installing:$$need"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; fi
 
 run: build fabric ## start network, chaincode, gateway and demo data; print the URLs; Ctrl-C stops all
 	$(BIN) run
@@ -31,19 +36,27 @@ run: build fabric ## start network, chaincode, gateway and demo data; print the 
 down: build ## stop everything `make run` started (from another terminal)
 	$(BIN) network down
 
-test: build fabric tools test-unit fuzz test-e2e ## every test: unit, fuzz (short), end-to-end on a real network
+test: build fabric tools test-unit fuzz test-e2e ## every test: unit + pages, fuzz (short), end-to-end on real networks
 
-test-unit: ## unit tests (no network)
+test-unit: ## unit, handler and browser tests (no Fabric network)
 	$(GO) vet ./...
-	$(GO) test -short -count=1 -cover ./...
+	@mkdir -p $(ARTIFACTS)
+	AGRITRACE_REQUIRE_BROWSER=1 $(GO) test -short -count=1 -cover -artifacts -outputdir=$(ARTIFACTS) ./...
 
-fuzz: ## run each fuzz target for FUZZTIME
+fuzz: ## run each fuzz target for FUZZTIME (default 5s)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./gs1/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./domain/
 	$(GO) test -run '^$$' -fuzz '^FuzzRecordEventsArgs$$' -fuzztime $(FUZZTIME) ./chaincode/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./epcis/
+	$(GO) test -run '^$$' -fuzz '^FuzzPostEvents$$' -fuzztime $(FUZZTIME) ./gateway/
 
 test-e2e: ## end-to-end tests, each on its own real Fabric network (one package at a time: 2 cores)
-	$(GO) test -p 1 -count=1 -timeout 30m -run 'E2E' -v ./... 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go' ; exit $${PIPESTATUS[0]}
+	@mkdir -p $(ARTIFACTS)
+	set -o pipefail; $(GO) test -p 1 -count=1 -timeout 30m -run 'E2E' -v -artifacts -outputdir=$(ARTIFACTS) ./... 2>&1 \
+	  | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go:'
 
-clean: ## remove build output (keeps the Fabric cache and run/ state)
-	rm -rf bin
+bench: build fabric ## benchmarks against baselines in the same run; writes docs/BENCHMARKS.md
+	$(BIN) bench --out docs/BENCHMARKS.md
+
+clean: ## remove build output and test artifacts (keeps the Fabric cache and run/ state)
+	rm -rf bin $(ARTIFACTS)

@@ -21,7 +21,7 @@ import (
 var orgMSP = map[string]string{"hlj": "HeilongjiangMSP", "ha": "HenanMSP", "reg": "RegulatorMSP"}
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	ts     *httptest.Server
 	ledger *memledger.Ledger
@@ -34,7 +34,7 @@ var (
 	servers    []*Server
 )
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	store, err := readmodel.Open(":memory:")
 	if err != nil {

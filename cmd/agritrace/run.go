@@ -29,6 +29,7 @@ stops it all from another terminal.`)
 	gf := addGatewayFlags(fs)
 	cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo chains")
+	basePort := fs.Int("base-port", 7050, "first Fabric port (only when the network is created)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,6 +46,8 @@ stops it all from another terminal.`)
 	c.ChaincodeCmd, c.BuilderCmd = []string{exe, "chaincode", "serve"}, []string{exe, "ccaas-builder"}
 	if existing {
 		fmt.Printf("using the existing network in %s\n", c.StateDir)
+	} else {
+		c.BasePort = *basePort
 	}
 	bins, err := network.EnsureBinaries(ctx, *cache, os.Stdout)
 	if err != nil {

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"image"
+	_ "image/png"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/agritrace/agritrace/internal/testnet"
+	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/seeds"
+	"github.com/agritrace/agritrace/trace"
+)
+
+// TestE2EMakeRun runs what `make run` runs, non-interactively: it waits for "ready", checks every
+// printed URL answers, resolves the QR code of each seeded chain to its full trail, then stops it
+// with Ctrl-C and checks nothing is left running or listening.
+func TestE2EMakeRun(t *testing.T) {
+	testnet.Skip(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "network")
+	addr := "127.0.0.1:18650"
+	cmd := exec.Command(testnet.Binary(t), "run", "--state", state, "--base-port", "27650", "--addr", addr,
+		"--keys", filepath.Join(dir, "keys.json"), "--env", filepath.Join(dir, "demo.env"), "--db", filepath.Join(dir, "rm.db"))
+	cmd.Env = append(cmd.Environ(), "AGRITRACE_FABRIC_CACHE="+testnet.CacheDir(t))
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	var out strings.Builder
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			out.WriteString(sc.Text() + "\n")
+			if strings.HasPrefix(sc.Text(), "Ctrl-C stops everything") {
+				close(ready)
+			}
+		}
+		exited <- cmd.Wait()
+	}()
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+		}
+		if c, err := network.LoadConfig(state); err == nil {
+			_ = network.Down(c, false, io.Discard)
+		}
+	}()
+	select {
+	case <-ready:
+	case err := <-exited:
+		t.Fatalf("run exited before ready: %v\n%s\n%s", err, out.String(), stderr.String())
+	case <-time.After(4 * time.Minute):
+		t.Fatalf("run not ready after 4 minutes:\n%s", out.String())
+	}
+	printed := out.String()
+	t.Logf("make run printed:\n%s", printed)
+	urls := regexp.MustCompile(`http://127\.0\.0\.1:18650[^\s)]*`).FindAllString(printed, -1)
+	if len(urls) < 8 {
+		t.Fatalf("only %d URLs printed", len(urls))
+	}
+	env := readEnvFile(t, filepath.Join(dir, "demo.env"))
+	for _, u := range urls {
+		req, _ := http.NewRequest("GET", u, nil)
+		if strings.Contains(u, "/v1/") { // the printed curl example carries the platform key
+			req.Header.Set("Authorization", "Bearer "+env["AGRITRACE_PLATFORM_KEY"])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s answered %d", u, resp.StatusCode)
+		}
+	}
+	for _, ch := range seeds.Chains() {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/v1/batches/"+url.PathEscape(ch.Consumer)+"/qr.png", nil)
+		req.Header.Set("Authorization", "Bearer "+env["AGRITRACE_PLATFORM_KEY"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := image.Decode(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("%s qr: %v", ch.Key, err)
+		}
+		bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+		res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
+		if err != nil {
+			t.Fatalf("%s: decode QR: %v", ch.Key, err)
+		}
+		req, _ = http.NewRequest("GET", res.GetText(), nil)
+		req.Header.Set("Accept", "application/json")
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pt trace.PublicTrail
+		err = json.NewDecoder(resp.Body).Decode(&pt)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: resolve %s: %d %v", ch.Key, res.GetText(), resp.StatusCode, err)
+		}
+		if len(pt.Steps) < 3 || pt.Steps[0].Type != "produce" || pt.Steps[0].Block == 0 || (pt.Recall != nil) != ch.Recalled {
+			t.Errorf("%s: trail of %d steps, first %+v, recall %v", ch.Key, len(pt.Steps), pt.Steps[0], pt.Recall)
+		}
+	}
+	c, err := network.LoadConfig(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := network.RecordedPIDs(c)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("run exited with %v after Ctrl-C\n%s", err, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("run did not stop within 60 s of Ctrl-C")
+	}
+	for name, pid := range pids {
+		if syscall.Kill(pid, 0) == nil {
+			if b, _ := exec.Command("ps", "-o", "stat=", "-p", itoaPID(pid)).Output(); !strings.HasPrefix(strings.TrimSpace(string(b)), "Z") {
+				t.Errorf("%s (pid %d) still running after Ctrl-C", name, pid)
+			}
+		}
+	}
+	if busy := network.BusyPorts(c); len(busy) > 0 {
+		t.Errorf("ports still listening: %v", busy)
+	}
+	if conn, err := net.DialTimeout("tcp", addr, 300*time.Millisecond); err == nil {
+		conn.Close()
+		t.Errorf("gateway still listening on %s", addr)
+	}
+}
+
+func itoaPID(p int) string { return strconv.Itoa(p) }
+
+func readEnvFile(t *testing.T, path string) map[string]string {
+	t.Helper()
+	env, err := readEnv(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
