@@ -53,7 +53,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 5s)
 test-e2e: ## end-to-end tests, each on its own real Fabric network (one package at a time: 2 cores)
 	@mkdir -p $(ARTIFACTS)
 	set -o pipefail; $(GO) test -p 1 -count=1 -timeout 30m -run 'E2E' -v -artifacts -outputdir=$(ARTIFACTS) ./... 2>&1 \
-	  | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go:'
+	  | grep -vE '^\s+\[ *[0-9.]+s\]'
 
 bench: build fabric ## benchmarks against baselines in the same run; writes docs/BENCHMARKS.md
 	$(BIN) bench --out docs/BENCHMARKS.md

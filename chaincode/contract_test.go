@@ -205,3 +205,14 @@ func FuzzRecordEventsArgs(f *testing.F) {
 		}
 	})
 }
+
+func TestBaselinePut(t *testing.T) {
+	h := newHarness(t)
+	ctx := h.ctx("HeilongjiangMSP", nil, nil)
+	if err := NewBaseline().Put(ctx, "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if string(h.mem.KV["baseline/k"]) != "v" || string(ctx.stub.events["baseline.put"]) != "k" {
+		t.Fatal("baseline put")
+	}
+}

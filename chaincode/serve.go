@@ -18,7 +18,7 @@ func Serve(ctx context.Context, log *slog.Logger) error {
 	if ccid == "" || addr == "" {
 		return fmt.Errorf("CHAINCODE_ID and CHAINCODE_SERVER_ADDRESS must be set (the network sets them when it starts this server)")
 	}
-	cc, err := contractapi.NewChaincode(New())
+	cc, err := contractapi.NewChaincode(New(), NewBaseline())
 	if err != nil {
 		return fmt.Errorf("create chaincode: %w", err)
 	}

@@ -72,6 +72,10 @@ func Up(ctx context.Context, c Config, b Binaries, out io.Writer) error {
 		if err := waitHealthy(ctx, o.Name, o.OpsPort, 30*time.Second); err != nil {
 			return c.withLog(o.Name, err)
 		}
+		// the operations endpoint can answer before the admin (channel participation) listener
+		if err := waitListening(ctx, o.Name+" admin", o.AdminPort, 30*time.Second); err != nil {
+			return c.withLog(o.Name, err)
+		}
 	}
 	if !c.done("orderers-joined") {
 		for _, o := range c.OrdererNodes() {
@@ -89,6 +93,9 @@ func Up(ctx context.Context, c Config, b Binaries, out io.Writer) error {
 	step("orderers serve channel %q (Raft, %d node(s))", c.Channel, c.Orderers)
 	for _, p := range c.Peers() {
 		if err := waitHealthy(ctx, p.Name, p.OpsPort, 30*time.Second); err != nil {
+			return c.withLog(p.Name, err)
+		}
+		if err := waitListening(ctx, p.Name, p.Port, 30*time.Second); err != nil {
 			return c.withLog(p.Name, err)
 		}
 	}
@@ -207,6 +214,21 @@ func waitHealthy(ctx context.Context, name string, port int, timeout time.Durati
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+func waitListening(ctx context.Context, name string, port int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for !listening(port) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not listening on port %d after %s", name, port, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 func healthz(url string) error {

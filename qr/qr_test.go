@@ -83,3 +83,23 @@ func TestPNGRoundTrip(t *testing.T) {
 		t.Fatalf("terminal rendering has %d lines for %d modules", lines, c.Modules())
 	}
 }
+
+func TestSheet(t *testing.T) {
+	var labels []Label
+	for i := 0; i < 60; i++ {
+		u, _ := ItemURL("https://r.example", "urn:epc:class:lgtin:6901234.010003.L1", strings.Repeat("0", 5)+string(rune('0'+i%10))+string(rune('a'+i/10)))
+		labels = append(labels, Label{URL: u, Product: "五常大米 5kg", Lot: "L1", Serial: u[len(u)-7:]})
+	}
+	var b strings.Builder
+	pages := 0
+	if err := WriteSheet(&b, "test", labels, func(done, total int) { pages++ }); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	if strings.Count(html, "<svg") != 60 || strings.Count(html, `class="page"`) != 3 || pages != 3 || !strings.Contains(html, "@page{size:A4") {
+		t.Fatalf("sheet: %d codes, %d pages", strings.Count(html, "<svg"), strings.Count(html, `class="page"`))
+	}
+	if !strings.Contains(html, "五常大米 5kg") || !strings.Contains(html, "批次 L1") {
+		t.Fatal("label text missing")
+	}
+}

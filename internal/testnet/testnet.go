@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/agritrace/agritrace/network"
 )
@@ -95,11 +96,12 @@ func Start(t *testing.T, basePort int, extra ...string) network.Config {
 			Stop(t, c)
 		}
 	})
+	start := time.Now()
 	out, err := Run(t, args...)
-	t.Logf("network up:\n%s", out)
 	if err != nil {
-		t.Fatalf("network up: %v", err)
+		t.Fatalf("network up: %v\n%s", err, out)
 	}
+	t.Logf("network up in %s", time.Since(start).Round(100*time.Millisecond))
 	c, err := network.LoadConfig(state)
 	if err != nil {
 		t.Fatal(err)
