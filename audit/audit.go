@@ -52,6 +52,7 @@ func Rebuild(ctx context.Context, src Source, chaincode, eventName string, heigh
 		if err != nil {
 			return txs, err
 		}
+		var recs []readmodel.TxRecord
 		for _, ev := range evs {
 			if ev.Chaincode != chaincode || ev.Name != eventName {
 				continue
@@ -60,11 +61,13 @@ func Rebuild(ctx context.Context, src Source, chaincode, eventName string, heigh
 			if err := json.Unmarshal(ev.Payload, &rec); err != nil {
 				return txs, fmt.Errorf("block %d tx %s: undecodable event: %w", n, ev.TxID, err)
 			}
-			if _, err := store.Apply(ctx, n, ev.TxID, rec); err != nil {
-				return txs, err
-			}
-			txs++
+			recs = append(recs, readmodel.TxRecord{TxID: ev.TxID, Recorded: rec})
 		}
+		applied, err := store.ApplyBlock(ctx, n, recs)
+		if err != nil {
+			return txs, err
+		}
+		txs += applied
 		if progress != nil && time.Since(last) > 2*time.Second {
 			fmt.Fprintf(progress, "  replayed %d of %d blocks\n", n+1, height)
 			last = time.Now()

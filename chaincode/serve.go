@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -26,6 +28,13 @@ func Serve(ctx context.Context, log *slog.Logger) error {
 		// loopback only; a multi-host deployment enables TLS here and in connection.json
 		TLSProps: shim.TLSProperties{Disabled: true}}
 	log.Info("chaincode server listening", "address", addr, "package", ccid, "org", os.Getenv("AGRITRACE_ORG"))
+	// AGRITRACE_CHAINCODE_PROFILE=<dir> records a CPU profile of the server's whole life (benchmarks)
+	if dir := os.Getenv("AGRITRACE_CHAINCODE_PROFILE"); dir != "" {
+		f, err := os.Create(filepath.Join(dir, "chaincode-"+os.Getenv("AGRITRACE_ORG")+".pprof"))
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Start() }()
 	select {

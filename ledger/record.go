@@ -210,6 +210,11 @@ func (r *Recorder) saveBatch(b *domain.Batch, e *domain.Event) error {
 		r.changed = append(r.changed, b.ID)
 	}
 	r.batches[b.ID] = b
+	// every state call is a round trip between the chaincode server and the peer: index a batch
+	// once, when the event that created it (or gave it a product) is applied
+	if b.CreatedBy != e.ID {
+		return nil
+	}
 	if pk := productKey(b.Product); pk != "" {
 		if err := r.put(CompositeKey(objProduct, pk, b.ID), []byte{0}); err != nil {
 			return err

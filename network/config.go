@@ -63,7 +63,7 @@ func DefaultConfig(stateDir string) Config {
 		Orderers:     1,
 		BasePort:     7050,
 		BatchTimeout: 250 * time.Millisecond,
-		BatchMaxTx:   100,
+		BatchMaxTx:   10, // 16 concurrent clients fill a block at once instead of waiting for the timeout
 		Endorsement:  "majority",
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo toolchain needed on the host
@@ -19,7 +20,8 @@ import (
 
 // Store is the read model.
 type Store struct {
-	db *sql.DB
+	db    *sql.DB
+	block atomic.Uint64 // checkpoint block, kept in memory for cheap cache validation
 }
 
 const schema = `
@@ -79,8 +81,18 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("create read model schema: %w", err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db}
+	cp, err := s.Checkpoint(context.Background())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.block.Store(cp.Block)
+	return s, nil
 }
+
+// Block is the block the read model reflects (the checkpoint), without a query.
+func (s *Store) Block() uint64 { return s.block.Load() }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
@@ -109,38 +121,66 @@ func (s *Store) Checkpoint(ctx context.Context) (Checkpoint, error) {
 }
 
 // Apply applies one transaction's chaincode event and moves the checkpoint in the same SQL
-// transaction. A transaction at or before the checkpoint is skipped (already applied).
+// transaction. A transaction already applied (delivered again after a reconnect) is skipped.
 func (s *Store) Apply(ctx context.Context, block uint64, txID string, rec domain.Recorded) (bool, error) {
+	applied, err := s.ApplyBlock(ctx, block, []TxRecord{{TxID: txID, Recorded: rec}})
+	return applied > 0, err
+}
+
+// TxRecord is one transaction's chaincode event payload.
+type TxRecord struct {
+	TxID     string
+	Recorded domain.Recorded
+}
+
+// ApplyBlock applies the transactions of one block in one SQL transaction (catch-up from block 0
+// applies whole blocks at once) and returns how many were new.
+func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (int, error) {
+	if len(txs) == 0 {
+		return 0, nil
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck
-	var applied int
-	// the same tx can be delivered again after a reconnect: its events are already here
-	if len(rec.Events) > 0 {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tx_id = ?`, txID).Scan(&applied); err != nil {
-			return false, err
+	n := 0
+	last := ""
+	for _, t := range txs {
+		var seen int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tx_id = ?`, t.TxID).Scan(&seen); err != nil {
+			return 0, err
 		}
-	}
-	if applied > 0 {
-		return false, nil
-	}
-	for _, e := range rec.Events {
-		if err := putEvent(ctx, tx, e, block); err != nil {
-			return false, fmt.Errorf("apply event %s of tx %s: %w", e.ID, txID, err)
+		last = t.TxID
+		if seen > 0 || len(t.Recorded.Events) == 0 {
+			continue
 		}
-	}
-	for _, b := range rec.Batches {
-		if err := putBatch(ctx, tx, b, block); err != nil {
-			return false, fmt.Errorf("apply batch %s of tx %s: %w", b.ID, txID, err)
+		for _, e := range t.Recorded.Events {
+			if err := putEvent(ctx, tx, e, block); err != nil {
+				return 0, fmt.Errorf("apply event %s of tx %s: %w", e.ID, t.TxID, err)
+			}
 		}
+		for _, b := range t.Recorded.Batches {
+			if err := putBatch(ctx, tx, b, block); err != nil {
+				return 0, fmt.Errorf("apply batch %s of tx %s: %w", b.ID, t.TxID, err)
+			}
+		}
+		n++
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO checkpoint (id, block, tx) VALUES (1, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx`, block, txID); err != nil {
-		return false, err
+		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx`, block, last); err != nil {
+		return 0, err
 	}
-	return true, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	for {
+		cur := s.block.Load()
+		if block <= cur || s.block.CompareAndSwap(cur, block) {
+			break
+		}
+	}
+	return n, nil
 }
 
 func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) error {

@@ -1,15 +1,18 @@
 package trace
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
@@ -39,6 +42,33 @@ type Handler struct {
 	Store  *readmodel.Store
 	Public string // public base URL printed in codes
 	Log    *slog.Logger
+
+	// Rendered answers are cached per read-model block: a code scanned many times renders once
+	// until the ledger moves. A new block empties the cache (any block may change any lineage).
+	mu    sync.Mutex
+	cache map[string][]byte
+	block uint64
+}
+
+const maxCached = 20000
+
+func (h *Handler) cached(key string) ([]byte, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if b := h.Store.Block(); b != h.block || h.cache == nil {
+		h.cache, h.block = map[string][]byte{}, b
+	}
+	body, ok := h.cache[key]
+	return body, ok
+}
+
+func (h *Handler) remember(key string, block uint64, body []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if block != h.block || len(h.cache) >= maxCached {
+		return
+	}
+	h.cache[key] = body
 }
 
 // Mount registers the public routes.
@@ -107,6 +137,14 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 		h.fail(w, r, http.StatusBadRequest, "bad-code", err.Error())
 		return
 	}
+	lg, asJSON := lang(r), wantsJSON(r)
+	linkset := r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json")
+	key := fmt.Sprintf("%s|%s|%v|%v", id, lg, asJSON, linkset)
+	block := h.Store.Block()
+	if body, ok := h.cached(key); ok {
+		h.write(w, id, asJSON, linkset, body)
+		return
+	}
 	t, err := h.Store.Trail(r.Context(), id, pageDepth, pageLimit)
 	if errors.Is(err, readmodel.ErrNotFound) {
 		h.fail(w, r, http.StatusNotFound, "unknown-code", id)
@@ -117,7 +155,6 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 		h.fail(w, r, http.StatusInternalServerError, "internal", "")
 		return
 	}
-	lg := lang(r)
 	pt := Public(t, lg)
 	self := h.selfURL(id)
 	pt.Links = []Link{
@@ -125,25 +162,39 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 		{LinkType: "gs1:traceability", Href: self + "?format=json", Type: "application/json"},
 		{LinkType: "gs1:defaultLink", Href: self, Type: "text/html"},
 	}
-	if r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json") {
-		w.Header().Set("Content-Type", "application/linkset+json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
+	var buf bytes.Buffer
+	switch {
+	case linkset:
+		err = json.NewEncoder(&buf).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
+	case asJSON:
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(pt)
+	default:
+		err = page.Execute(&buf, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true})
+	}
+	if err != nil {
+		h.Log.Error("render trace page", "id", id, "err", err)
+		h.fail(w, r, http.StatusInternalServerError, "internal", "")
 		return
+	}
+	h.remember(key, block, buf.Bytes())
+	h.write(w, id, asJSON, linkset, buf.Bytes())
+}
+
+func (h *Handler) write(w http.ResponseWriter, id string, asJSON, linkset bool, body []byte) {
+	switch {
+	case linkset:
+		w.Header().Set("Content-Type", "application/linkset+json")
+	case asJSON:
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	default:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=30")
 	}
 	w.Header().Set("Vary", "Accept, Accept-Language")
-	w.Header().Set("Link", "<"+self+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
-	if wantsJSON(r) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(pt)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=30")
-	if err := page.Execute(w, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true}); err != nil {
-		h.Log.Error("render trace page", "err", err)
-	}
+	w.Header().Set("Link", "<"+h.selfURL(id)+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
+	_, _ = w.Write(body)
 }
 
 func (h *Handler) selfURL(id string) string {

@@ -203,3 +203,35 @@ func TestNoPrivateFields(t *testing.T) {
 }
 
 func jsonNum(f float64) string { b, _ := json.Marshal(f); return string(b) }
+
+// TestCacheFollowsTheLedger: a page served from the per-block cache changes as soon as a new event
+// on its lineage is committed.
+func TestCacheFollowsTheLedger(t *testing.T) {
+	s := newSite(t)
+	apples := seeds.ShandongApples().Consumer
+	u, _ := qr.URL(s.ts.URL, apples)
+	count := func() int {
+		_, _, body := get(t, u, "application/json")
+		var pt trace.PublicTrail
+		_ = json.Unmarshal([]byte(body), &pt)
+		return len(pt.Steps)
+	}
+	before := count()
+	if again := count(); again != before {
+		t.Fatalf("cached page differs: %d vs %d", again, before)
+	}
+	ev := domain.Event{ID: "cache-1", Type: domain.Inspect, EventTime: "2026-11-11T10:00:00+08:00", Actor: domain.Party{Enterprise: "LAB"},
+		Batches: []string{apples}, Inspection: &domain.Inspection{Item: "甲胺磷", Result: "pass"}}
+	b, _ := json.Marshal(ev)
+	req, _ := http.NewRequest("POST", s.ts.URL+"/v1/events", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+s.keys["ha"])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("record: %v", err)
+	}
+	resp.Body.Close()
+	if after := count(); after != before+1 {
+		t.Fatalf("after a new event the page shows %d steps, want %d", after, before+1)
+	}
+}

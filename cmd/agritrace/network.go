@@ -61,6 +61,7 @@ func runNetwork(ctx context.Context, args []string) error {
 		orderers := fs.Int("orderers", 1, "Raft orderers: 1 or 3 (only when the network is created)")
 		basePort := fs.Int("base-port", 7050, "first port; orderers use base.., peers base+100.. (only when created)")
 		batch := fs.Duration("batch-timeout", 250*time.Millisecond, "orderer BatchTimeout (only when created)")
+		batchSize := fs.Int("batch-size", 10, "orderer MaxMessageCount: transactions per block (only when created)")
 		endorse := fs.String("endorsement", "majority", "chaincode endorsement: majority, any, all or a signature policy")
 		cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
 		watch := fs.Bool("watch", false, "stay in the foreground and restart any process that exits, until Ctrl-C")
@@ -72,7 +73,7 @@ func runNetwork(ctx context.Context, args []string) error {
 			return err
 		}
 		if !existing {
-			c.Orderers, c.BasePort, c.BatchTimeout, c.Endorsement = *orderers, *basePort, *batch, *endorse
+			c.Orderers, c.BasePort, c.BatchTimeout, c.BatchMaxTx, c.Endorsement = *orderers, *basePort, *batch, *batchSize, *endorse
 		} else {
 			fmt.Printf("using the existing network in %s (settings from when it was created)\n", c.StateDir)
 		}

@@ -200,4 +200,3 @@ func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
 		}
 	}
 }
-
