@@ -9,7 +9,7 @@ FUZZTIME ?= 5s
 # screenshots and other test artifacts
 ARTIFACTS := $(CURDIR)/test-output
 
-.PHONY: all build fabric tools run down test test-unit test-e2e fuzz bench clean help
+.PHONY: all build fabric tools run down test test-unit test-e2e test-faults fuzz bench clean help
 
 all: build
 
@@ -54,6 +54,9 @@ test-e2e: ## end-to-end tests, each on its own real Fabric network (one package 
 	@mkdir -p $(ARTIFACTS)
 	set -o pipefail; $(GO) test -p 1 -count=1 -timeout 30m -run 'E2E' -v -artifacts -outputdir=$(ARTIFACTS) ./... 2>&1 \
 	  | grep -vE '^\s+\[ *[0-9.]+s\]'
+
+test-faults: build fabric ## the full crash suite: 60 s of load while peer, Raft leader, chaincode and gateway are killed
+	AGRITRACE_FAULT_SECONDS=60 $(GO) test -count=1 -timeout 20m -run 'E2ECrash' -v ./faults/ 2>&1 | grep -vE '^\s+\[ *[0-9.]+s\]'
 
 bench: build fabric ## benchmarks against baselines in the same run; writes docs/BENCHMARKS.md
 	$(BIN) bench --out docs/BENCHMARKS.md

@@ -191,6 +191,78 @@ func TestBadInput(t *testing.T) {
 		{"other platform vouching", "application/json", ev(func(m map[string]any) {
 			m["actor"] = map[string]any{"enterprise": "X", "platform": "HenanMSP"}
 		}), 403, "/actor/platform", "vouch"},
+		{"id too long", "application/json", ev(func(m map[string]any) { m["id"] = strings.Repeat("x", 201) }), 400, "/id", "1–200"},
+		{"type as number", "application/json", ev(func(m map[string]any) { m["type"] = 3 }), 400, "/type", "must be"},
+		{"empty type", "application/json", ev(func(m map[string]any) { m["type"] = "" }), 400, "/type", "unknown event type"},
+		{"no actor", "application/json", ev(func(m map[string]any) { delete(m, "actor") }), 400, "/actor/enterprise", "required"},
+		{"actor too long", "application/json", ev(func(m map[string]any) { m["actor"] = map[string]any{"enterprise": strings.Repeat("企", 30)} }), 400, "/actor/enterprise", "64 bytes"},
+		{"bad USCC", "application/json", ev(func(m map[string]any) { m["actor"] = map[string]any{"enterprise": "91230184MA1BXR5N80"} }), 400, "/actor/enterprise", "check character"},
+		{"empty time", "application/json", ev(func(m map[string]any) { m["eventTime"] = "" }), 400, "/eventTime", "RFC 3339"},
+		{"date only", "application/json", ev(func(m map[string]any) { m["eventTime"] = "2026-10-01" }), 400, "/eventTime", "zone"},
+		{"before 1990", "application/json", ev(func(m map[string]any) { m["eventTime"] = "1970-01-01T00:00:00Z" }), 400, "/eventTime", "1990"},
+		{"bad location region", "application/json", ev(func(m map[string]any) { m["location"] = map[string]any{"region": "0000"} }), 400, "/location/region", "6-digit"},
+		{"bad SGLN", "application/json", ev(func(m map[string]any) { m["location"] = map[string]any{"id": "urn:epc:id:sgln:1.2.3"} }), 400, "/location/id", "digits"},
+		{"produce without outputs", "application/json", ev(func(m map[string]any) { delete(m, "outputs") }), 400, "/outputs", "at least one"},
+		{"output without product name", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["product"] = map[string]any{}
+		}), 400, "/outputs/0/product/name", "required"},
+		{"bad category", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["product"] = map[string]any{"name": "x", "category": "fish"}
+		}), 400, "/outputs/0/product/category", "grain or produce"},
+		{"bad GTIN", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["product"] = map[string]any{"name": "x", "gtin": "12345"}
+		}), 400, "/outputs/0/product/gtin", "8, 12, 13 or 14"},
+		{"zero quantity", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["quantity"] = map[string]any{"value": 0, "unit": "kg"}
+		}), 400, "/outputs/0/quantity/value", "positive"},
+		{"quantity as string", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["quantity"] = map[string]any{"value": "12", "unit": "kg"}
+		}), 400, "/outputs/quantity/value", "must be float64"},
+		{"counted net content", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["quantity"] = map[string]any{"value": 2, "unit": "bag", "netContent": map[string]any{"value": 1, "unit": "box"}}
+		}), 400, "/outputs/0/quantity/netContent", "mass or volume"},
+		{"bad harvest date", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["origin"] = map[string]any{"harvestDate": "2026-02-30"}
+		}), 400, "/outputs/0/origin/harvestDate", "YYYY-MM-DD"},
+		{"5-digit origin region", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["origin"] = map[string]any{"region": "23018"}
+		}), 400, "/outputs/0/origin/region", "6-digit"},
+		{"short document hash", "application/json", ev(func(m map[string]any) { m["documents"] = []any{map[string]any{"name": "a.pdf", "sha256": "abc"}} }), 400, "/documents/0/sha256", "64"},
+		{"document without name", "application/json", ev(func(m map[string]any) { m["documents"] = []any{map[string]any{"sha256": strings.Repeat("a", 64)}} }), 400, "/documents/0/name", "required"},
+		{"private terms on a harvest", "application/json", ev(func(m map[string]any) { m["private"] = map[string]any{"price": 1} }), 400, "/private", "purchase, sell or offer"},
+		{"split with one output", "application/json", ev(func(m map[string]any) {
+			m["type"], m["inputs"] = "split", []any{map[string]any{"batch": "LOT-1"}}
+		}), 400, "/outputs", "at least two"},
+		{"merge with one input", "application/json", ev(func(m map[string]any) {
+			m["type"], m["inputs"] = "merge", []any{map[string]any{"batch": "LOT-1"}}
+		}), 400, "/inputs", "at least two"},
+		{"process without inputs", "application/json", ev(func(m map[string]any) { m["type"] = "process" }), 400, "/inputs", "at least one"},
+		{"purchase without buyer", "application/json", ev(func(m map[string]any) { m["type"], m["batches"] = "purchase", []any{"LOT-1"} }), 400, "/to", "receiving party"},
+		{"inspection without result", "application/json", ev(func(m map[string]any) {
+			m["type"], m["batches"], m["inspection"] = "inspect", []any{"LOT-1"}, map[string]any{"item": "水分"}
+		}), 400, "/inspection/result", "pass or fail"},
+		{"certificate without id", "application/json", ev(func(m map[string]any) {
+			m["type"], m["batches"], m["certificate"] = "certify", []any{"LOT-1"}, map[string]any{"type": "organic"}
+		}), 400, "/certificate/id", "required"},
+		{"recall by a platform", "application/json", ev(func(m map[string]any) {
+			m["type"], m["batches"], m["reason"] = "recall", []any{"LOT-1"}, "x"
+		}), 403, "/type", "may not record recall"},
+		{"negative input quantity", "application/json", ev(func(m map[string]any) {
+			m["type"], m["inputs"] = "process", []any{map[string]any{"batch": "LOT-1", "quantity": map[string]any{"value": -5, "unit": "kg"}}}
+		}), 400, "/inputs/0/quantity/value", "positive"},
+		{"empty attribute name", "application/json", ev(func(m map[string]any) { m["attributes"] = map[string]any{"": 1} }), 400, "/attributes", "1–100"},
+		{"zero-width joiner in batch id", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["batch"] = "LOT‍1"
+		}), 400, "/outputs/0/batch", "neither"},
+		{"emoji batch id", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["batch"] = "🌾-1"
+		}), 400, "/outputs/0/batch", "neither"},
+		{"non-EPC URN", "application/json", ev(func(m map[string]any) {
+			m["outputs"].([]any)[0].(map[string]any)["batch"] = "urn:isbn:978-7-111"
+		}), 400, "/outputs/0/batch", "only urn:epc"},
+		{"trailing data", "application/json", ev(func(m map[string]any) {}) + " {}", 400, "", "after top-level value"},
+		{"null body", "application/json", "null", 400, "", "JSON object"},
+		{"events not an array", "application/json", `{"events":{}}`, 400, "/events", "must be"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,6 +272,9 @@ func TestBadInput(t *testing.T) {
 				t.Fatalf("got %d pointer %q detail %q, want %d %q %q", r.status, p.Pointer, p.Detail, tc.status, tc.pointer, tc.detail)
 			}
 		})
+	}
+	if len(tests) < 50 {
+		t.Fatalf("the bad-input table has %d cases; keep it at 50 or more", len(tests))
 	}
 	// too big: the body limit in this test server is 1 MiB
 	big := `{"id":"big","type":"produce","reason":"` + strings.Repeat("x", 2<<20) + `"}`

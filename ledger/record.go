@@ -12,6 +12,10 @@ import (
 // MaxEventsPerTx bounds one recording transaction (a bulk request is cut into such chunks).
 const MaxEventsPerTx = 200
 
+// regulatorMay are the event types the regulator org records; commercial events belong to the
+// platforms that vouch for the enterprises.
+var regulatorMay = map[domain.EventType]bool{domain.Inspect: true, domain.Certify: true, domain.Revoke: true, domain.Recall: true}
+
 // Recorder applies events to the state within one transaction.
 type Recorder struct {
 	s       State
@@ -70,6 +74,10 @@ func (r *Recorder) Emitted() domain.Recorded {
 func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 	if err := domain.Validate(&e, r.tx.Time); err != nil {
 		return domain.RecordResult{}, err
+	}
+	if r.caller.Regulator && !regulatorMay[e.Type] {
+		return domain.RecordResult{}, domain.Refuse(403, "regulator-role", "/type",
+			"the regulator inspects, certifies, revokes and recalls; it does not record %s events for enterprises", e.Type)
 	}
 	if !r.caller.mayRecord(string(e.Type)) {
 		return domain.RecordResult{}, domain.Refuse(403, "stage-permission", "/type",

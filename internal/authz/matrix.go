@@ -1,0 +1,108 @@
+// Package authz is the authorization matrix: every (calling org × operation × owner of the batch)
+// with the outcome the rules require. The contract and the gateway are both tested against it.
+package authz
+
+import (
+	"fmt"
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+// Orgs are the callers; Owners the platforms that can hold a batch.
+var (
+	Orgs   = []string{"HeilongjiangMSP", "HenanMSP", "RegulatorMSP"}
+	Owners = []string{"HeilongjiangMSP", "HenanMSP"}
+	Ops    = []domain.EventType{domain.Produce, domain.Purchase, domain.Store, domain.Transport, domain.Inspect, domain.Certify,
+		domain.Revoke, domain.Process, domain.Split, domain.Merge, domain.Aggregate, domain.Sell, domain.Offer, domain.Accept,
+		domain.Recall, domain.Observe}
+)
+
+// Case is one cell of the matrix.
+type Case struct {
+	Caller, Owner string
+	Op            domain.EventType
+	Allowed       bool
+}
+
+// Name labels the case in test output.
+func (c Case) Name() string { return fmt.Sprintf("%s/%s/owner=%s", c.Caller, c.Op, c.Owner) }
+
+// Other is the other platform.
+func Other(p string) string {
+	if p == "HeilongjiangMSP" {
+		return "HenanMSP"
+	}
+	return "HeilongjiangMSP"
+}
+
+// Expected is what the rules say.
+func Expected(caller string, op domain.EventType, owner string) bool {
+	regulator := caller == "RegulatorMSP"
+	switch op {
+	case domain.Produce:
+		return !regulator // a new batch: any platform, for its own enterprises
+	case domain.Inspect, domain.Certify:
+		return regulator || caller == owner
+	case domain.Revoke, domain.Recall:
+		return regulator
+	case domain.Accept:
+		return caller == Other(owner) // the batch is offered to the other platform
+	}
+	return caller == owner && !regulator
+}
+
+// Cases enumerates the matrix.
+func Cases() []Case {
+	var out []Case
+	for _, c := range Orgs {
+		for _, op := range Ops {
+			for _, o := range Owners {
+				out = append(out, Case{Caller: c, Owner: o, Op: op, Allowed: Expected(c, op, o)})
+			}
+		}
+	}
+	return out
+}
+
+// Setup returns the events (recorded by the owner platform) that put batch in place for a case:
+// it is produced by owner; for accept, also offered to the other platform.
+func Setup(c Case, batch string) []domain.Event {
+	e := domain.Event{ID: "setup-" + batch, Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "OWNER-ENT"},
+		Outputs: []domain.Output{{Batch: batch, Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 100, Unit: "kg"}}}}
+	evs := []domain.Event{e}
+	if c.Op == domain.Accept {
+		evs = append(evs, domain.Event{ID: "offer-" + batch, Type: domain.Offer, EventTime: "2026-10-01T09:00:00+08:00",
+			Actor: domain.Party{Enterprise: "OWNER-ENT"}, Batches: []string{batch}, To: &domain.Party{Enterprise: "RECEIVER", Platform: Other(c.Owner)}})
+	}
+	return evs
+}
+
+// Attempt is the event the caller tries.
+func Attempt(c Case, batch string) domain.Event {
+	e := domain.Event{ID: "try-" + batch, Type: c.Op, EventTime: "2026-10-02T08:00:00+08:00", Actor: domain.Party{Enterprise: "CALLER-ENT"}}
+	switch c.Op {
+	case domain.Produce:
+		e.Outputs = []domain.Output{{Batch: batch + "-NEW", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 1, Unit: "kg"}}}
+	case domain.Process:
+		e.Inputs = []domain.Portion{{Batch: batch}}
+		e.Outputs = []domain.Output{{Batch: batch + "-OUT", Product: domain.Product{Name: "大米"}, Quantity: domain.Quantity{Value: 60, Unit: "kg"}}}
+	case domain.Split:
+		e.Inputs = []domain.Portion{{Batch: batch}}
+		e.Outputs = []domain.Output{{Batch: batch + "-A", Product: domain.Product{Name: "大米"}, Quantity: domain.Quantity{Value: 50, Unit: "kg"}},
+			{Batch: batch + "-B", Product: domain.Product{Name: "大米"}, Quantity: domain.Quantity{Value: 50, Unit: "kg"}}}
+	case domain.Merge:
+		e.Inputs = []domain.Portion{{Batch: batch, Quantity: &domain.Quantity{Value: 50, Unit: "kg"}}, {Batch: batch, Quantity: &domain.Quantity{Value: 10, Unit: "kg"}}}
+		e.Outputs = []domain.Output{{Batch: batch + "-M", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 60, Unit: "kg"}}}
+	case domain.Purchase, domain.Offer:
+		e.Batches, e.To = []string{batch}, &domain.Party{Enterprise: "BUYER", Platform: Other(c.Owner)}
+	case domain.Inspect:
+		e.Batches, e.Inspection = []string{batch}, &domain.Inspection{Item: "水分", Result: "pass"}
+	case domain.Certify, domain.Revoke:
+		e.Batches, e.Certificate = []string{batch}, &domain.Certificate{ID: "C-" + batch, Type: "organic"}
+	case domain.Recall:
+		e.Batches, e.Reason = []string{batch}, "test"
+	default:
+		e.Batches = []string{batch}
+	}
+	return e
+}
