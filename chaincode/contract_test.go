@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +216,24 @@ func TestBaselinePut(t *testing.T) {
 	}
 	if string(h.mem.KV["baseline/k"]) != "v" || string(ctx.stub.events["baseline.put"]) != "k" {
 		t.Fatal("baseline put")
+	}
+}
+
+func TestServeStopsWithContext(t *testing.T) {
+	t.Setenv("CHAINCODE_ID", "agritrace_1.0:test")
+	t.Setenv("CHAINCODE_SERVER_ADDRESS", "127.0.0.1:0")
+	t.Setenv("AGRITRACE_CHAINCODE_PROFILE", t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
 	}
 }

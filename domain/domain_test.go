@@ -225,3 +225,46 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func TestEPCISMappingTable(t *testing.T) {
+	for _, tc := range []struct {
+		typ, action, step string
+		want              EventType
+		ok                bool
+	}{
+		{"ObjectEvent", "ADD", "commissioning", Produce, true},
+		{"ObjectEvent", "ADD", "", Produce, true},
+		{"ObjectEvent", "OBSERVE", "receiving", Store, true},
+		{"ObjectEvent", "OBSERVE", "shipping", Transport, true},
+		{"ObjectEvent", "OBSERVE", "retail_selling", Sell, true},
+		{"ObjectEvent", "DELETE", "recalling", Recall, true},
+		{"ObjectEvent", "DELETE", "destroying", Observe, true},
+		{"TransformationEvent", "", "commissioning", Process, true},
+		{"AggregationEvent", "ADD", "packing", Aggregate, true},
+		{"AssociationEvent", "ADD", "assembling", Observe, true},
+		{"TransactionEvent", "ADD", "", Observe, true},
+		{"SensorEvent", "", "", "", false},
+	} {
+		got, ok := MapEPCIS(tc.typ, tc.action, tc.step)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("MapEPCIS(%s, %s, %s) = %s %v", tc.typ, tc.action, tc.step, got, ok)
+		}
+	}
+	for _, et := range EventTypes {
+		if ExportBizStep(et) == "" {
+			t.Errorf("%s exports without a bizStep", et)
+		}
+	}
+	if ExportBizStep(Observe) != "other" || ExportBizStep(Sell) != "retail_selling" {
+		t.Error("export bizSteps")
+	}
+	if u := Units(); len(u) != 11 || !ValidUnit("jin") || ValidUnit("担") {
+		t.Error("units")
+	}
+	if _, err := ParseEventTime("2026-10-01T08:00:00+08:00"); err != nil {
+		t.Error(err)
+	}
+	if err := ValidQuantity(Quantity{Value: 1, Unit: "kg", NetContent: &Quantity{Value: -1, Unit: "kg"}}, "/q"); err == nil {
+		t.Error("negative net content accepted")
+	}
+}
