@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -280,4 +281,16 @@ func PrivateHash(p Private) string {
 	b, _ := json.Marshal(p)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// SortEvents orders events by event time, then ID.
+func SortEvents(es []Event) {
+	sort.SliceStable(es, func(i, j int) bool {
+		ti, _ := ParseEventTime(es[i].EventTime)
+		tj, _ := ParseEventTime(es[j].EventTime)
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return es[i].ID < es[j].ID
+	})
 }

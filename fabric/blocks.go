@@ -37,24 +37,12 @@ func TxEndorsers(ctx context.Context, c *Client, number uint64, txID string) ([]
 		return nil, err
 	}
 	for _, data := range b.GetData().GetData() {
-		env := &common.Envelope{}
-		if err := proto.Unmarshal(data, env); err != nil {
-			return nil, err
-		}
-		pl := &common.Payload{}
-		if err := proto.Unmarshal(env.GetPayload(), pl); err != nil {
-			return nil, err
-		}
-		ch := &common.ChannelHeader{}
-		if err := proto.Unmarshal(pl.GetHeader().GetChannelHeader(), ch); err != nil {
+		ch, tx, err := unpack(data)
+		if err != nil {
 			return nil, err
 		}
 		if ch.GetTxId() != txID {
 			continue
-		}
-		tx := &peer.Transaction{}
-		if err := proto.Unmarshal(pl.GetData(), tx); err != nil {
-			return nil, err
 		}
 		var out []string
 		for _, a := range tx.GetActions() {
@@ -96,24 +84,12 @@ func ChaincodeEventsOf(b *common.Block) ([]TxEvent, error) {
 		if i < len(filter) && peer.TxValidationCode(filter[i]) != peer.TxValidationCode_VALID {
 			continue
 		}
-		env := &common.Envelope{}
-		if err := proto.Unmarshal(data, env); err != nil {
+		ch, tx, err := unpack(data)
+		if err != nil {
 			return nil, fmt.Errorf("block %d tx %d: %w", b.GetHeader().GetNumber(), i, err)
-		}
-		pl := &common.Payload{}
-		if err := proto.Unmarshal(env.GetPayload(), pl); err != nil {
-			return nil, err
-		}
-		ch := &common.ChannelHeader{}
-		if err := proto.Unmarshal(pl.GetHeader().GetChannelHeader(), ch); err != nil {
-			return nil, err
 		}
 		if common.HeaderType(ch.GetType()) != common.HeaderType_ENDORSER_TRANSACTION {
 			continue
-		}
-		tx := &peer.Transaction{}
-		if err := proto.Unmarshal(pl.GetData(), tx); err != nil {
-			return nil, err
 		}
 		for _, a := range tx.GetActions() {
 			cap := &peer.ChaincodeActionPayload{}
@@ -155,4 +131,28 @@ func (c *Client) Height(ctx context.Context, channel string) (uint64, error) {
 // Blocks streams blocks from start (full blocks, for audit and replay).
 func (c *Client) Blocks(ctx context.Context, start uint64) (<-chan *common.Block, error) {
 	return c.Network.BlockEvents(ctx, client.WithStartBlock(start))
+}
+
+// unpack reads a block's data entry: its channel header and, for endorser transactions, the
+// transaction (config transactions yield an empty one).
+func unpack(data []byte) (*common.ChannelHeader, *peer.Transaction, error) {
+	env := &common.Envelope{}
+	if err := proto.Unmarshal(data, env); err != nil {
+		return nil, nil, err
+	}
+	pl := &common.Payload{}
+	if err := proto.Unmarshal(env.GetPayload(), pl); err != nil {
+		return nil, nil, err
+	}
+	ch := &common.ChannelHeader{}
+	if err := proto.Unmarshal(pl.GetHeader().GetChannelHeader(), ch); err != nil {
+		return nil, nil, err
+	}
+	tx := &peer.Transaction{}
+	if common.HeaderType(ch.GetType()) == common.HeaderType_ENDORSER_TRANSACTION {
+		if err := proto.Unmarshal(pl.GetData(), tx); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ch, tx, nil
 }

@@ -3,7 +3,6 @@ package ledger
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/agritrace/agritrace/domain"
 )
@@ -63,20 +62,8 @@ func (q Reader) BatchEvents(id string) ([]domain.Event, error) {
 		}
 		out = append(out, *e)
 	}
-	SortEvents(out)
+	domain.SortEvents(out)
 	return out, nil
-}
-
-// SortEvents orders events by event time, then ID.
-func SortEvents(es []domain.Event) {
-	sort.SliceStable(es, func(i, j int) bool {
-		ti, _ := domain.ParseEventTime(es[i].EventTime)
-		tj, _ := domain.ParseEventTime(es[j].EventTime)
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
-		}
-		return es[i].ID < es[j].ID
-	})
 }
 
 // Trail walks up to depth generations each way, visiting at most maxBatches batches.
@@ -146,7 +133,7 @@ func (q Reader) Trail(id string, depth, maxBatches int) (*domain.Trail, error) {
 			}
 		}
 	}
-	SortEvents(t.Events)
+	domain.SortEvents(t.Events)
 	return t, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
@@ -183,7 +182,7 @@ func (s *Store) EventsOf(ctx context.Context, ids []string) ([]domain.Event, err
 		}
 	}
 	if len(ids) > 500 {
-		sortEvents(out)
+		domain.SortEvents(out)
 	}
 	return out, nil
 }
@@ -248,17 +247,6 @@ func decodeCursor(c string, n int) ([]string, error) {
 		return nil, fmt.Errorf("cursor is not one this service issued")
 	}
 	return parts, nil
-}
-
-func sortEvents(es []domain.Event) {
-	sort.SliceStable(es, func(i, j int) bool {
-		ti, _ := domain.ParseEventTime(es[i].EventTime)
-		tj, _ := domain.ParseEventTime(es[j].EventTime)
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
-		}
-		return es[i].ID < es[j].ID
-	})
 }
 
 // EdgesAmong returns [parent, child, event, kind] for edges touching the given batches.

@@ -27,12 +27,9 @@ Prints counts and every mismatch; exits 1 when there is any.`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c, existing, err := loadOrDefault(*state)
+	c, err := existingNetwork(*state)
 	if err != nil {
 		return err
-	}
-	if !existing {
-		return fmt.Errorf("no network in %s", c.StateDir)
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return fmt.Errorf("read model %s: %w", *db, err)

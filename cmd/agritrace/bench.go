@@ -47,6 +47,14 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	fmt.Println("== labels (before the network starts, so nothing else uses the CPU)")
+	sk, bb, err := bench.Labels(10000)
+	if err != nil {
+		return err
+	}
+	rep.Add(bench.Row{Name: "10,000 QR label PNGs, skip2/go-qrcode (used)", Value: sk.Seconds(), Unit: "s", Baseline: bb.Seconds(),
+		Target: "≤ 5 s", Met: metp(sk.Seconds() <= 5), Note: "baseline column: boombuler/barcode, same URLs, same scale"})
+
 	c := network.DefaultConfig(filepath.Join(tmp, "network"))
 	c.BasePort = 37050
 	exe, _ := os.Executable()
@@ -210,14 +218,6 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 			Target: "≤ 50 ms", Met: metp(impP99 <= 50), Note: fmt.Sprintf("p50 %.2f ms", impP50)})
 	}
 
-	fmt.Println("== labels")
-	sk, bb, err := bench.Labels(10000)
-	if err != nil {
-		return err
-	}
-	rep.Add(bench.Row{Name: "10,000 QR label PNGs, skip2/go-qrcode (used)", Value: sk.Seconds(), Unit: "s", Baseline: bb.Seconds(),
-		Target: "≤ 5 s", Met: metp(sk.Seconds() <= 5), Note: "baseline column: boombuler/barcode, same URLs, same scale"})
-
 	machine := fmt.Sprintf("%d CPUs, %s, Fabric %s, BatchTimeout %s, %d orgs, 1 Raft orderer", runtime.NumCPU(), runtime.Version(),
 		network.FabricVersion, c.BatchTimeout, len(c.Orgs))
 	// stop the network now: the chaincode servers write their CPU profiles as they exit
@@ -235,6 +235,31 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 }
 
 const benchFooter = `
+## What limits the missed targets
+
+* **Ingest (single 0.6×, bulk ≈ 800 events/s against 3,000).** Two of three peers endorse every
+  transaction and all three commit it, with the orderer, three chaincode servers, the gateway and
+  the load generator on the same two cores. In the chaincode profile the top entries are system
+  calls and futex waits: every GetState/PutState is a synchronous gRPC round trip between chaincode
+  server and peer (Fabric 2.5's Go shim has no write batching; a 200-event transaction makes
+  ≈ 1,400 of them, twice, one per endorser). The contract was already trimmed to index a batch once,
+  on creation. The HTTP path adds validation, a replay check against the read model and a wait until
+  the read model has applied the commit (read-your-writes), which costs latency and so throughput at
+  a fixed number of clients. What would lift it: peers on their own hosts (step 1 of SCALING.md),
+  endorsement by one org for bulk platform uploads (policy ` + "`--endorsement any`" + `), Fabric 3.x write
+  batching, fewer keys per event (the per-event stage index could move to the read model only).
+* **Catch-up (≈ 8k against 10k events/s).** Blocks are parsed and applied one SQL transaction per
+  block through pure-Go SQLite; the delivery stream and the JSON decoding of each chaincode event
+  share the two cores with the idle network. Prepared statements and multi-row inserts are the next
+  step.
+* **Labels (go-qrcode ≈ 1.5× the target).** go-qrcode re-encodes the symbol for every rendering and
+  scores all eight mask patterns; agritrace writes the PNG itself (1-bit, fast compression), which
+  took a fifth off, and the alternative library measured here (boombuler/barcode) is 2.7× slower
+  still. Error correction Q (chosen for scuffed packaging) costs a little over M.
+* **QR resolution is met because answers are cached per read-model block**: the first scan of a
+  lot after a new block renders from SQLite (≈ 600–900 req/s in an uncached run of this benchmark,
+  p99 well under 10 ms at low concurrency); every further scan is served from memory.
+
 ## How to read and reproduce
 
 ` + "`make bench`" + ` (≈ 6–10 minutes on 2 cores) builds a fresh network on ports 37050+, runs an in-process gateway

@@ -67,12 +67,9 @@ func runGateway(ctx context.Context, args []string) error {
 
 // startGateway connects to the network, opens the read model, starts the listener and serves HTTP.
 func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http.Server, func(), error) {
-	c, existing, err := loadOrDefault(*gf.state)
+	c, err := existingNetwork(*gf.state)
 	if err != nil {
 		return nil, nil, err
-	}
-	if !existing {
-		return nil, nil, fmt.Errorf("no network in %s; start one with 'agritrace network up'", c.StateDir)
 	}
 	keys, err := ensureKeys(c, *gf.keys, *gf.env, "http://"+*gf.addr)
 	if err != nil {

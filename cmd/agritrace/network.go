@@ -35,6 +35,15 @@ func defaultState() string {
 	return filepath.Join("run", "network")
 }
 
+// existingNetwork returns the config of the network in state, or an error saying there is none.
+func existingNetwork(state string) (network.Config, error) {
+	c, existing, err := loadOrDefault(state)
+	if err == nil && !existing {
+		err = fmt.Errorf("no network in %s; start one with 'agritrace network up' (or make run)", c.StateDir)
+	}
+	return c, err
+}
+
 // loadOrDefault returns the existing network's config, or defaults for a new one.
 func loadOrDefault(state string) (network.Config, bool, error) {
 	abs, err := filepath.Abs(state)
@@ -128,12 +137,9 @@ func runNetwork(ctx context.Context, args []string) error {
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		c, existing, err := loadOrDefault(*state)
+		c, err := existingNetwork(*state)
 		if err != nil {
 			return err
-		}
-		if !existing {
-			return fmt.Errorf("no network in %s; run 'agritrace network up'", c.StateDir)
 		}
 		st := network.Status(c)
 		if *asJSON {
