@@ -38,10 +38,16 @@ type Binaries struct {
 // Tool returns the path of one Fabric binary.
 func (b Binaries) Tool(name string) string { return filepath.Join(b.Dir, name) }
 
-// DefaultCacheDir is where binaries are cached unless AGRITRACE_FABRIC_CACHE says otherwise.
+// DefaultCacheDir is where binaries are cached: AGRITRACE_FABRIC_CACHE, else the checkout's
+// .cache/fabric when the Makefile has filled it, else the user's cache directory.
 func DefaultCacheDir() string {
 	if d := os.Getenv("AGRITRACE_FABRIC_CACHE"); d != "" {
 		return d
+	}
+	if _, err := os.Stat(filepath.Join(".cache", "fabric", FabricVersion, "bin")); err == nil {
+		if abs, err := filepath.Abs(filepath.Join(".cache", "fabric")); err == nil {
+			return abs
+		}
 	}
 	if d, err := os.UserCacheDir(); err == nil {
 		return filepath.Join(d, "agritrace", "fabric")

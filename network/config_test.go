@@ -1,0 +1,169 @@
+package network
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func testConfig(t *testing.T) (Config, Binaries) {
+	t.Helper()
+	c := DefaultConfig(t.TempDir())
+	c.ChaincodeCmd, c.BuilderCmd = []string{"/bin/true"}, []string{"/bin/true"}
+	// a minimal stand-in for Fabric's sampleconfig with the shape the generator edits
+	dir := t.TempDir()
+	core := `peer: {gossip: {}, tls: {}, BCCSP: {SW: {FileKeyStore: {}}}}
+vm: {endpoint: unix:///var/run/docker.sock}
+chaincode: {}
+ledger: {state: {}, history: {}, snapshots: {}}
+operations: {}
+metrics: {}
+`
+	orderer := `General: {Cluster: {}, BCCSP: {SW: {FileKeyStore: {}}}}
+FileLedger: {}
+Operations: {}
+Metrics: {}
+Admin: {}
+ChannelParticipation: {}
+`
+	for name, body := range map[string]string{"core.yaml": core, "orderer.yaml": orderer} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c, Binaries{Dir: dir, SampleConfig: dir}
+}
+
+func TestValidate(t *testing.T) {
+	c, _ := testConfig(t)
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, mut := range map[string]func(*Config){
+		"two orderers":  func(c *Config) { c.Orderers = 2 },
+		"low port":      func(c *Config) { c.BasePort = 80 },
+		"slow batches":  func(c *Config) { c.BatchTimeout = time.Minute },
+		"no batch size": func(c *Config) { c.BatchMaxTx = 0 },
+		"one org":       func(c *Config) { c.Orgs = c.Orgs[:1] },
+		"bad policy":    func(c *Config) { c.Endorsement = "most" },
+		"no chaincode":  func(c *Config) { c.ChaincodeCmd = nil },
+	} {
+		cc := c
+		cc.Orgs = append([]Org(nil), c.Orgs...)
+		mut(&cc)
+		if err := cc.Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestNodeConfigs(t *testing.T) {
+	c, b := testConfig(t)
+	c.Orderers = 3
+	if err := c.writeNodeConfigs(b); err != nil {
+		t.Fatal(err)
+	}
+	var core map[string]any
+	raw, _ := os.ReadFile(filepath.Join(c.nodeDir("peer0.ha"), "core.yaml"))
+	if err := yaml.Unmarshal(raw, &core); err != nil {
+		t.Fatal(err)
+	}
+	peer := core["peer"].(map[string]any)
+	if peer["localMspId"] != "HenanMSP" || peer["listenAddress"] != "127.0.0.1:7160" {
+		t.Fatalf("peer0.ha core.yaml: %v %v", peer["localMspId"], peer["listenAddress"])
+	}
+	if core["vm"].(map[string]any)["endpoint"] != "" {
+		t.Fatal("the Docker endpoint must be blank")
+	}
+	if peer["gossip"].(map[string]any)["reconnectInterval"] != "2s" || peer["gossip"].(map[string]any)["externalEndpoint"] != "127.0.0.1:7160" {
+		t.Fatal("gossip settings")
+	}
+	if !strings.Contains(string(raw), "enableHistoryDatabase: true") || !strings.Contains(string(raw), "goleveldb") {
+		t.Fatal("history database / LevelDB")
+	}
+	raw, _ = os.ReadFile(filepath.Join(c.nodeDir("orderer2"), "orderer.yaml"))
+	for _, want := range []string{"ListenPort: 7070", "BootstrapMethod: none", "ClientAuthRequired: true", "127.0.0.1:7071"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("orderer2 orderer.yaml lacks %q", want)
+		}
+	}
+}
+
+func TestChannelAndCryptoConfig(t *testing.T) {
+	c, _ := testConfig(t)
+	c.Orderers = 3
+	c.Endorsement = "all"
+	tx := c.configTx()
+	prof := tx["Profiles"].(map[string]any)["AgritraceChannel"].(map[string]any)
+	ord := prof["Orderer"].(map[string]any)
+	if ord["BatchTimeout"] != "250ms" || len(ord["EtcdRaft"].(map[string]any)["Consenters"].([]map[string]any)) != 3 {
+		t.Fatalf("orderer section: %v", ord)
+	}
+	orgs := prof["Application"].(map[string]any)["Organizations"].([]map[string]any)
+	if len(orgs) != 3 || orgs[2]["ID"] != "RegulatorMSP" || orgs[0]["AnchorPeers"] == nil {
+		t.Fatalf("application orgs: %v", orgs)
+	}
+	if p, _ := c.signaturePolicy(); p != "AND('HeilongjiangMSP.peer','HenanMSP.peer','RegulatorMSP.peer')" {
+		t.Fatalf("policy %q", p)
+	}
+	cc := c.cryptoConfig()
+	if len(cc["PeerOrgs"].([]map[string]any)) != 3 || len(cc["OrdererOrgs"].([]map[string]any)[0]["Specs"].([]map[string]any)) != 3 {
+		t.Fatal("crypto config")
+	}
+	colls := c.collections()
+	if len(colls) != 3 || colls[1]["name"] != "terms_HeilongjiangMSP_HenanMSP" {
+		t.Fatalf("collections: %v", colls)
+	}
+}
+
+func TestBuilderAndPackage(t *testing.T) {
+	pkg, err := chaincodePackage("agritrace_1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := chaincodePackage("agritrace_1.0")
+	if PackageID("agritrace_1.0", pkg) != PackageID("agritrace_1.0", again) {
+		t.Fatal("package is not deterministic: the package ID would change on every start")
+	}
+	src, meta, out, rel := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(src, "connection.json"), []byte(connectionTemplate), 0o644)
+	os.WriteFile(filepath.Join(meta, "metadata.json"), []byte(`{"type":"ccaas","label":"x"}`), 0o644)
+	if err := BuilderBuild(src, meta, out, `{"ccaddr":"127.0.0.1:7153"}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := BuilderRelease(out, rel); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(rel, "chaincode", "server", "connection.json"))
+	if !strings.Contains(string(b), `"address":"127.0.0.1:7153"`) {
+		t.Fatalf("released connection.json: %s", b)
+	}
+	if err := BuilderBuild(src, meta, out, `{}`); err == nil || !strings.Contains(err.Error(), "ccaddr") {
+		t.Fatalf("missing template key: %v", err)
+	}
+	os.WriteFile(filepath.Join(meta, "metadata.json"), []byte(`{"type":"golang"}`), 0o644)
+	if err := BuilderDetect(meta); err == nil {
+		t.Fatal("a golang package was detected as ccaas")
+	}
+	c, _ := testConfig(t)
+	if err := c.writeBuilder(); err != nil {
+		t.Fatal(err)
+	}
+	script, _ := os.ReadFile(filepath.Join(c.StateDir, "builder", "bin", "build"))
+	if !strings.Contains(string(script), "exec '/bin/true' build") {
+		t.Fatalf("builder script: %s", script)
+	}
+}
+
+func TestPortInUseIsNamed(t *testing.T) {
+	c, _ := testConfig(t)
+	busy := listenOn(t)
+	_, err := c.startProc(proc{name: "peer0.x", argv: []string{"/bin/true"}, ports: []namedPort{{busy, "peer0.x gRPC"}}})
+	if err == nil || !strings.Contains(err.Error(), "peer0.x gRPC") || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("busy port: %v", err)
+	}
+}
