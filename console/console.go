@@ -41,10 +41,6 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		return s
 	},
 	"short": func(s string) string { return s[:min(12, len(s))] },
-	"json": func(v any) string {
-		b, _ := json.MarshalIndent(v, "", "  ")
-		return string(b)
-	},
 }).ParseFS(tmplFS, "templates.html"))
 
 type session struct {
@@ -209,10 +205,7 @@ func (c *Console) batch(w http.ResponseWriter, r *http.Request) {
 	if _, b := c.api(r, s, "GET", "/v1/batches/"+esc+"/lineage?depth=20&limit=200", nil); b != nil {
 		var g gateway.LineageResponse
 		if json.Unmarshal(b, &g) == nil {
-			var bs []domain.Batch
-			raw, _ := json.Marshal(g.Batches)
-			_ = json.Unmarshal(raw, &bs)
-			data["Graph"] = template.HTML(graphSVG(&g, bs)) //nolint:gosec // built with escaped values
+			data["Graph"] = template.HTML(graphSVG(&g, g.Batches)) //nolint:gosec // built from escaped values
 			data["Lineage"] = g
 		}
 	}

@@ -67,7 +67,11 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	if p.Instance == "" && r != nil {
 		p.Instance = r.URL.Path
 	}
-	if p.Status >= 500 {
+	switch {
+	case p.Status >= 500 && r.Context().Err() != nil:
+		// the client hung up or its deadline passed: worth a line, not a warning
+		slog.Info("request abandoned by the client", "path", r.URL.Path, "tx", p.TxID)
+	case p.Status >= 500:
 		slog.Warn("request failed", "path", r.URL.Path, "status", p.Status, "detail", p.Detail, "tx", p.TxID)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")

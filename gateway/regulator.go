@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/epcis"
 	"github.com/agritrace/agritrace/readmodel"
 )
@@ -30,13 +31,13 @@ type Edge struct {
 
 // LineageResponse is a lineage graph.
 type LineageResponse struct {
-	LedgerBlock uint64      `json:"ledgerBlock"`
-	Root        string      `json:"root"`
-	Upstream    []string    `json:"upstream"`
-	Downstream  []string    `json:"downstream"`
-	Batches     interface{} `json:"batches"`
-	Edges       []Edge      `json:"edges"`
-	Truncated   bool        `json:"truncated"`
+	LedgerBlock uint64         `json:"ledgerBlock"`
+	Root        string         `json:"root"`
+	Upstream    []string       `json:"upstream"`
+	Downstream  []string       `json:"downstream"`
+	Batches     []domain.Batch `json:"batches"`
+	Edges       []Edge         `json:"edges"`
+	Truncated   bool           `json:"truncated"`
 }
 
 func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package trace
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -226,7 +225,7 @@ func (h *Handler) batchForQR(w http.ResponseWriter, r *http.Request) (string, bo
 		writeProblem(w, r, http.StatusBadRequest, "bad-identifier", err.Error())
 		return "", false
 	}
-	if _, err := h.Store.Batch(context.WithoutCancel(r.Context()), id); err != nil {
+	if _, err := h.Store.Batch(r.Context(), id); err != nil {
 		writeProblem(w, r, http.StatusNotFound, "not-found", "batch "+id+" is not on the ledger")
 		return "", false
 	}

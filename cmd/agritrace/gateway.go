@@ -54,14 +54,13 @@ func runGateway(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	srv, shutdown, err := startGateway(ctx, gf, slog.Default())
+	_, shutdown, err := startGateway(ctx, gf, slog.Default())
 	if err != nil {
 		return err
 	}
 	defer shutdown()
 	slog.Info("gateway ready", "url", "http://"+*gf.addr, "openapi", "http://"+*gf.addr+"/openapi.json")
 	<-ctx.Done()
-	_ = srv
 	return nil
 }
 
