@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -21,6 +22,9 @@ func Labels(n int) (skip2, boombuler time.Duration, err error) {
 	for i := range urls {
 		urls[i] = fmt.Sprintf("https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/%06d", i)
 	}
+	// a label run is a batch job that allocates heavily: let the heap grow instead of collecting
+	// on every few symbols (the qr sheet command does the same)
+	defer debug.SetGCPercent(debug.SetGCPercent(800))
 	par := func(f func(u string) error) (time.Duration, error) {
 		start := time.Now()
 		var wg sync.WaitGroup

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -131,6 +132,8 @@ func runQR(ctx context.Context, args []string) error {
 			return err
 		}
 		defer f.Close()
+		// thousands of symbols allocate heavily: let the heap grow rather than collect constantly
+		debug.SetGCPercent(800)
 		start := time.Now()
 		last := time.Now()
 		err = qr.WriteSheet(f, product+" "+parsed.Lot, labels, func(done, total int) {
