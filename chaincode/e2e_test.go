@@ -3,12 +3,14 @@ package chaincode_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
+	"github.com/agritrace/agritrace/internal/authz"
 	"github.com/agritrace/agritrace/internal/testnet"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/seeds"
@@ -152,5 +154,60 @@ func TestE2ERiceChain(t *testing.T) {
 	res, err := record(t, clients["hlj"], corn.Steps[0].Events[0])
 	if err != nil || !res[0].Duplicate {
 		t.Fatalf("replay: %+v %v", res, err)
+	}
+}
+
+// TestE2EAuthorizationMatrix runs the whole authorization matrix against the chaincode on a real
+// network, each case submitted with the calling org's own Fabric identity (no gateway in between).
+func TestE2EAuthorizationMatrix(t *testing.T) {
+	c := testnet.Start(t, 27850)
+	byMSP := map[string]*fabric.Client{}
+	for _, o := range c.Orgs {
+		byMSP[o.MSPID] = connect(t, c, o.Key)
+	}
+	cases := authz.Cases()
+	// set every case up in two transactions, one per holding platform
+	setups := map[string][]domain.Event{}
+	for i, cs := range cases {
+		setups[cs.Owner] = append(setups[cs.Owner], authz.Setup(cs, fmt.Sprintf("AZE-%d", i))...)
+	}
+	for owner, evs := range setups {
+		for start := 0; start < len(evs); start += 150 {
+			if _, err := record(t, byMSP[owner], evs[start:min(len(evs), start+150)]...); err != nil {
+				t.Fatalf("setup for %s: %v", owner, err)
+			}
+		}
+	}
+	type outcome struct {
+		i   int
+		err error
+	}
+	results := make(chan outcome, len(cases))
+	sem := make(chan struct{}, 12)
+	for i, cs := range cases {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			_, err := record(t, byMSP[cs.Caller], authz.Attempt(cs, fmt.Sprintf("AZE-%d", i)))
+			results <- outcome{i, err}
+		}()
+	}
+	got := make([]error, len(cases))
+	for range cases {
+		o := <-results
+		got[o.i] = o.err
+	}
+	for i, cs := range cases {
+		err := got[i]
+		switch de, ok := domain.AsError(err); {
+		case cs.Allowed && err != nil:
+			t.Errorf("%s: refused on the real network, want allowed: %v", cs.Name(), err)
+		case !cs.Allowed && (!ok || de.Status != 403):
+			t.Errorf("%s: got %v, want a 403 from the chaincode", cs.Name(), err)
+		case !cs.Allowed:
+			t.Logf("%s: refused by rule %q", cs.Name(), de.Rule)
+		default:
+			t.Logf("%s: allowed", cs.Name())
+		}
 	}
 }

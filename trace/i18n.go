@@ -2,6 +2,7 @@ package trace
 
 var labels = map[string][2]string{
 	"title":           {"产品追溯", "Product trace"},
+	"variety":         {"品种", "Variety"},
 	"origin":          {"产地", "Origin"},
 	"harvest":         {"收获日期", "Harvested"},
 	"plot":            {"地块", "Plot"},
@@ -36,12 +37,12 @@ var labels = map[string][2]string{
 	"status-sold":     {"已售出", "sold"},
 	"status-consumed": {"已加工", "processed"},
 	"status-recalled": {"已召回", "recalled"},
-	"st-produce":      {"产", "Grow"},
-	"st-purchase":     {"购", "Buy"},
-	"st-store":        {"储", "Store"},
-	"st-process":      {"加", "Make"},
-	"st-sell":         {"销", "Sell"},
-	"st-around":       {"检", "Check"},
+	"st-produce":      {"产", "G"},
+	"st-purchase":     {"购", "B"},
+	"st-store":        {"储", "S"},
+	"st-process":      {"加", "M"},
+	"st-sell":         {"销", "$"},
+	"st-around":       {"检", "✓"},
 }
 
 var typeLabels = map[string][2]string{

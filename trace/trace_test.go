@@ -107,7 +107,7 @@ func TestTracePage(t *testing.T) {
 	if status != 200 || !strings.HasPrefix(ctype, "text/html") {
 		t.Fatalf("page: %d %s", status, ctype)
 	}
-	for _, want := range []string{"五常大米 稻花香 5kg", "黑龙江省 哈尔滨市 五常市", `data-stage="produce"`, `data-stage="purchase"`,
+	for _, want := range []string{"五常大米 稻花香 5kg", "黑龙江省 哈尔滨市 五常市", "<dt>品种</dt>", `data-stage="produce"`, `data-stage="purchase"`,
 		`data-stage="store"`, `data-stage="process"`, `data-stage="sell"`, "镉（Cd）", "AGI-2026-WC-0412", "sha256 3f1b0c1f", "区块 #"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)

@@ -19,9 +19,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/agritrace/agritrace/internal/browser"
 	"github.com/agritrace/agritrace/internal/testnet"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/seeds"
@@ -127,6 +129,24 @@ func TestE2EMakeRun(t *testing.T) {
 			t.Errorf("%s: trail of %d steps, first %+v, recall %v", ch.Key, len(pt.Steps), pt.Steps[0], pt.Recall)
 		}
 	}
+	// a phone opens the rice bag's page served from the real network
+	riceURL := ""
+	for _, u := range urls {
+		if strings.Contains(u, "/01/06901234100037/10/WC2610-B5A") {
+			riceURL = u
+		}
+	}
+	phone := browser.New(t, 360, 740)
+	var stages []string
+	if err := chromedp.Run(phone, chromedp.Navigate(riceURL), chromedp.WaitReady(`ol.tl`),
+		chromedp.Evaluate(`[...new Set([...document.querySelectorAll('li.step')].map(li => li.dataset.stage))]`, &stages)); err != nil {
+		t.Fatalf("load %s in Chromium: %v", riceURL, err)
+	}
+	if len(stages) < 5 {
+		t.Errorf("the rice page shows stages %v", stages)
+	}
+	browser.Screenshot(t, phone, "make-run-rice-360.png")
+
 	c, err := network.LoadConfig(state)
 	if err != nil {
 		t.Fatal(err)
