@@ -44,35 +44,59 @@ func Rebuild(ctx context.Context, src Source, chaincode, eventName string, heigh
 	if err != nil {
 		return 0, fmt.Errorf("read blocks: %w", err)
 	}
+	// decode (protobuf + JSON) and apply (SQLite) in two stages, so both cores work during catch-up
+	type decoded struct {
+		number uint64
+		recs   []readmodel.TxRecord
+		err    error
+	}
+	stage := make(chan decoded, 64)
+	go func() {
+		defer close(stage)
+		for b := range blocks {
+			n := b.GetHeader().GetNumber()
+			d := decoded{number: n}
+			evs, err := fabric.ChaincodeEventsOf(b)
+			if err != nil {
+				d.err = err
+			}
+			for _, ev := range evs {
+				if d.err != nil || ev.Chaincode != chaincode || ev.Name != eventName {
+					continue
+				}
+				var rec domain.Recorded
+				if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+					d.err = fmt.Errorf("block %d tx %s: undecodable event: %w", n, ev.TxID, err)
+					continue
+				}
+				d.recs = append(d.recs, readmodel.TxRecord{TxID: ev.TxID, Recorded: rec})
+			}
+			select {
+			case stage <- d:
+			case <-ctx.Done():
+				return
+			}
+			if d.err != nil || n+1 >= height {
+				return
+			}
+		}
+	}()
 	txs := 0
 	last := time.Now()
-	for b := range blocks {
-		n := b.GetHeader().GetNumber()
-		evs, err := fabric.ChaincodeEventsOf(b)
-		if err != nil {
-			return txs, err
+	for d := range stage {
+		if d.err != nil {
+			return txs, d.err
 		}
-		var recs []readmodel.TxRecord
-		for _, ev := range evs {
-			if ev.Chaincode != chaincode || ev.Name != eventName {
-				continue
-			}
-			var rec domain.Recorded
-			if err := json.Unmarshal(ev.Payload, &rec); err != nil {
-				return txs, fmt.Errorf("block %d tx %s: undecodable event: %w", n, ev.TxID, err)
-			}
-			recs = append(recs, readmodel.TxRecord{TxID: ev.TxID, Recorded: rec})
-		}
-		applied, err := store.ApplyBlock(ctx, n, recs)
+		applied, err := store.ApplyBlock(ctx, d.number, d.recs)
 		if err != nil {
 			return txs, err
 		}
 		txs += applied
 		if progress != nil && time.Since(last) > 2*time.Second {
-			fmt.Fprintf(progress, "  replayed %d of %d blocks\n", n+1, height)
+			fmt.Fprintf(progress, "  replayed %d of %d blocks\n", d.number+1, height)
 			last = time.Now()
 		}
-		if n+1 >= height {
+		if d.number+1 >= height {
 			return txs, nil
 		}
 	}

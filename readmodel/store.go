@@ -22,6 +22,35 @@ import (
 type Store struct {
 	db    *sql.DB
 	block atomic.Uint64 // checkpoint block, kept in memory for cheap cache validation
+	// statements of Apply, prepared once: parsing SQL was a visible share of the gateway's CPU
+	stmts map[string]*sql.Stmt
+}
+
+var writeSQL = map[string]string{
+	"seen": `SELECT COUNT(*) FROM events WHERE tx_id = ?`,
+	"checkpoint": `INSERT INTO checkpoint (id, block, tx) VALUES (1, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx`,
+	"event": `INSERT INTO events (id, doc, type, stage, event_time, platform, actor, region, content_hash, tx_id, block)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"batchEvent": `INSERT OR IGNORE INTO batch_events (batch, event, event_time) VALUES (?, ?, ?)`,
+	"edge":       `INSERT OR IGNORE INTO edges (parent, child, event, kind) VALUES (?, ?, ?, ?)`,
+	"batch": `INSERT INTO batches (id, doc, product_key, product_name, category, region, status, external,
+		custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
+		category = excluded.category, region = excluded.region, status = excluded.status, external = excluded.external,
+		custodian = excluded.custodian, custodian_platform = excluded.custodian_platform, owner = excluded.owner,
+		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`,
+}
+
+// txWriter is Apply's prepared statements bound to one SQL transaction.
+type txWriter map[string]*sql.Stmt
+
+func (s *Store) writer(ctx context.Context, tx *sql.Tx) txWriter {
+	w := txWriter{}
+	for k, st := range s.stmts {
+		w[k] = tx.StmtContext(ctx, st)
+	}
+	return w
 }
 
 const schema = `
@@ -81,7 +110,15 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("create read model schema: %w", err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, stmts: map[string]*sql.Stmt{}}
+	for k, q := range writeSQL {
+		st, err := db.Prepare(q)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("prepare %s: %w", k, err)
+		}
+		s.stmts[k] = st
+	}
 	cp, err := s.Checkpoint(context.Background())
 	if err != nil {
 		db.Close()
@@ -144,11 +181,12 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 		return 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck
+	w := s.writer(ctx, tx)
 	n := 0
 	last := ""
 	for _, t := range txs {
 		var seen int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tx_id = ?`, t.TxID).Scan(&seen); err != nil {
+		if err := w["seen"].QueryRowContext(ctx, t.TxID).Scan(&seen); err != nil {
 			return 0, err
 		}
 		last = t.TxID
@@ -156,19 +194,18 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 			continue
 		}
 		for _, e := range t.Recorded.Events {
-			if err := putEvent(ctx, tx, e, block); err != nil {
+			if err := w.putEvent(ctx, e, block); err != nil {
 				return 0, fmt.Errorf("apply event %s of tx %s: %w", e.ID, t.TxID, err)
 			}
 		}
 		for _, b := range t.Recorded.Batches {
-			if err := putBatch(ctx, tx, b, block); err != nil {
+			if err := w.putBatch(ctx, b, block); err != nil {
 				return 0, fmt.Errorf("apply batch %s of tx %s: %w", b.ID, t.TxID, err)
 			}
 		}
 		n++
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO checkpoint (id, block, tx) VALUES (1, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx`, block, last); err != nil {
+	if _, err := w["checkpoint"].ExecContext(ctx, block, last); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -183,7 +220,7 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 	return n, nil
 }
 
-func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) error {
+func (w txWriter) putEvent(ctx context.Context, e domain.Event, block uint64) error {
 	doc, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -194,9 +231,7 @@ func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) err
 	if e.Location != nil {
 		region = e.Location.Region
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, doc, type, stage, event_time, platform, actor, region, content_hash, tx_id, block)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, string(doc), string(e.Type), e.Type.Stage(), when, e.Platform, e.Actor.Enterprise, region, e.ContentHash, e.TxID, block); err != nil {
+	if _, err := w["event"].ExecContext(ctx, e.ID, string(doc), string(e.Type), e.Type.Stage(), when, e.Platform, e.Actor.Enterprise, region, e.ContentHash, e.TxID, block); err != nil {
 		return err
 	}
 	ids := map[string]bool{}
@@ -210,14 +245,13 @@ func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) err
 		ids[o.Batch] = true
 	}
 	for id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO batch_events (batch, event, event_time) VALUES (?, ?, ?)`, id, e.ID, when); err != nil {
+		if _, err := w["batchEvent"].ExecContext(ctx, id, e.ID, when); err != nil {
 			return err
 		}
 	}
 	for _, in := range e.Inputs {
 		for _, o := range e.Outputs {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO edges (parent, child, event, kind) VALUES (?, ?, ?, ?)`,
-				in.Batch, o.Batch, e.ID, string(e.Type)); err != nil {
+			if _, err := w["edge"].ExecContext(ctx, in.Batch, o.Batch, e.ID, string(e.Type)); err != nil {
 				return err
 			}
 		}
@@ -225,7 +259,7 @@ func putEvent(ctx context.Context, tx *sql.Tx, e domain.Event, block uint64) err
 	return nil
 }
 
-func putBatch(ctx context.Context, tx *sql.Tx, b domain.Batch, block uint64) error {
+func (w txWriter) putBatch(ctx context.Context, b domain.Batch, block uint64) error {
 	doc, err := json.Marshal(b)
 	if err != nil {
 		return err
@@ -238,13 +272,7 @@ func putBatch(ctx context.Context, tx *sql.Tx, b domain.Batch, block uint64) err
 	if pk == "" {
 		pk = b.Product.Code
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO batches (id, doc, product_key, product_name, category, region, status, external,
-		custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
-		category = excluded.category, region = excluded.region, status = excluded.status, external = excluded.external,
-		custodian = excluded.custodian, custodian_platform = excluded.custodian_platform, owner = excluded.owner,
-		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`,
-		b.ID, string(doc), pk, b.Product.Name, b.Product.Category, region, string(b.Status), b.External,
+	_, err = w["batch"].ExecContext(ctx, b.ID, string(doc), pk, b.Product.Name, b.Product.Category, region, string(b.Status), b.External,
 		b.Custodian.Enterprise, b.Custodian.Platform, b.Owner.Enterprise, b.RecalledBy, b.UpdatedAt, b.UpdatedAt, block)
 	return err
 }
