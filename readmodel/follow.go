@@ -85,9 +85,15 @@ func (f *Follower) follow(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// CatchUp blocks until the store's checkpoint reaches block (or ctx ends).
+// CatchUp blocks until the store's checkpoint reaches block (or ctx ends). It is woken by every
+// checkpoint move in this process, and looks at the database now and then for writers elsewhere
+// (an audit reading a gateway's file).
 func (s *Store) CatchUp(ctx context.Context, block uint64) error {
 	for {
+		advanced := s.waitAdvance()
+		if s.Block() >= block {
+			return nil
+		}
 		cp, err := s.Checkpoint(ctx)
 		if err != nil {
 			return err
@@ -98,7 +104,8 @@ func (s *Store) CatchUp(ctx context.Context, block uint64) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-advanced:
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,22 @@ type Store struct {
 	block atomic.Uint64 // checkpoint block, kept in memory for cheap cache validation
 	// statements of Apply, prepared once: parsing SQL was a visible share of the gateway's CPU
 	stmts map[string]*sql.Stmt
+	// advanced is closed (and replaced) whenever the checkpoint moves, waking CatchUp waiters
+	mu       sync.Mutex
+	advanced chan struct{}
+}
+
+func (s *Store) signal() {
+	s.mu.Lock()
+	close(s.advanced)
+	s.advanced = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *Store) waitAdvance() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.advanced
 }
 
 var writeSQL = map[string]string{
@@ -110,7 +127,7 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("create read model schema: %w", err)
 	}
-	s := &Store{db: db, stmts: map[string]*sql.Stmt{}}
+	s := &Store{db: db, stmts: map[string]*sql.Stmt{}, advanced: make(chan struct{})}
 	for k, q := range writeSQL {
 		st, err := db.Prepare(q)
 		if err != nil {
@@ -217,6 +234,7 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 			break
 		}
 	}
+	s.signal()
 	return n, nil
 }
 
