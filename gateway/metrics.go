@@ -39,7 +39,7 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "# TYPE agritrace_events_duplicate_total counter\nagritrace_events_duplicate_total %d\n", m.duplicates.Load())
 	fmt.Fprintf(w, "# TYPE agritrace_events_rejected_total counter\nagritrace_events_rejected_total %d\n", m.rejected.Load())
 	fmt.Fprintf(w, "# TYPE agritrace_fabric_transactions_total counter\nagritrace_fabric_transactions_total %d\n", m.txs.Load())
-	fmt.Fprintf(w, "# TYPE agritrace_readmodel_block gauge\nagritrace_readmodel_block %d\n", s.ledgerBlock(r.Context()))
+	fmt.Fprintf(w, "# TYPE agritrace_readmodel_block gauge\nagritrace_readmodel_block %d\n", s.store.Block())
 	if s.follower != nil {
 		fmt.Fprintf(w, "# TYPE agritrace_readmodel_applied_total counter\nagritrace_readmodel_applied_total %d\n", s.follower.Applied())
 	}

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,9 +40,26 @@ func notFound(what string) *Problem {
 	return newProblem(http.StatusNotFound, "not-found", what+" is not in the ledger (as of the read model's block); check the identifier")
 }
 
-func (s *Server) ledgerBlock(ctx context.Context) uint64 {
-	cp, _ := s.store.Checkpoint(ctx)
-	return cp.Block
+// readProblem maps a read-model error: an unknown batch or event is a 404 naming it.
+func readProblem(err error, what string) *Problem {
+	if errors.Is(err, readmodel.ErrNotFound) {
+		return notFound(what)
+	}
+	return problemFrom(err)
+}
+
+// walkParams reads the batch in the path and the depth and limit of a lineage walk.
+func (s *Server) walkParams(r *http.Request, defDepth, maxDepth, defLimit, maxLimit int) (string, int, int, *Problem) {
+	id, p := s.pathID(r)
+	if p != nil {
+		return "", 0, 0, p
+	}
+	depth, p := intParam(r.URL.Query(), "depth", defDepth, 1, maxDepth)
+	if p != nil {
+		return "", 0, 0, p
+	}
+	limit, p := intParam(r.URL.Query(), "limit", defLimit, 1, maxLimit)
+	return id, depth, limit, p
 }
 
 // BatchResponse wraps a batch with the block height the read model reflects.
@@ -59,15 +75,11 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.store.Batch(r.Context(), id)
-	if errors.Is(err, readmodel.ErrNotFound) {
-		writeProblem(w, r, notFound("batch "+id))
-		return
-	}
 	if err != nil {
-		writeProblem(w, r, problemFrom(err))
+		writeProblem(w, r, readProblem(err, "batch "+id))
 		return
 	}
-	writeJSON(w, http.StatusOK, BatchResponse{LedgerBlock: s.ledgerBlock(r.Context()), Batch: b})
+	writeJSON(w, http.StatusOK, BatchResponse{LedgerBlock: s.store.Block(), Batch: b})
 }
 
 func intParam(q url.Values, name string, def, lo, hi int) (int, *Problem) {
@@ -84,34 +96,15 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, *Problem) {
 	return n, nil
 }
 
-// Trail returns the lineage of a batch from the read model.
-func (s *Server) Trail(ctx context.Context, id string, depth, limit int) (*domain.Trail, error) {
-	return s.store.Trail(ctx, id, depth, limit)
-}
-
 func (s *Server) getTrail(w http.ResponseWriter, r *http.Request) {
-	id, p := s.pathID(r)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	depth, p := intParam(r.URL.Query(), "depth", DefaultTrailDepth, 1, MaxTrailDepth)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	limit, p := intParam(r.URL.Query(), "limit", DefaultTrailLimit, 1, MaxTrailLimit)
+	id, depth, limit, p := s.walkParams(r, DefaultTrailDepth, MaxTrailDepth, DefaultTrailLimit, MaxTrailLimit)
 	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	t, err := s.store.Trail(r.Context(), id, depth, limit)
-	if errors.Is(err, readmodel.ErrNotFound) {
-		writeProblem(w, r, notFound("batch "+id))
-		return
-	}
 	if err != nil {
-		writeProblem(w, r, problemFrom(err))
+		writeProblem(w, r, readProblem(err, "batch "+id))
 		return
 	}
 	writeJSON(w, http.StatusOK, t)
@@ -144,15 +137,11 @@ type EventResponse struct {
 
 func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
 	e, err := s.store.Event(r.Context(), r.PathValue("id"))
-	if errors.Is(err, readmodel.ErrNotFound) {
-		writeProblem(w, r, notFound("event "+r.PathValue("id")))
-		return
-	}
 	if err != nil {
-		writeProblem(w, r, problemFrom(err))
+		writeProblem(w, r, readProblem(err, "event "+r.PathValue("id")))
 		return
 	}
-	writeJSON(w, http.StatusOK, EventResponse{LedgerBlock: s.ledgerBlock(r.Context()), Event: e})
+	writeJSON(w, http.StatusOK, EventResponse{LedgerBlock: s.store.Block(), Event: e})
 }
 
 var regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
@@ -231,7 +220,7 @@ func (s *Server) searchBatches(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, cursorOr(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.ledgerBlock(r.Context()), Next: page.Next, Batches: page.Batches})
+	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.store.Block(), Next: page.Next, Batches: page.Batches})
 }
 
 func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
@@ -245,7 +234,7 @@ func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, cursorOr(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.ledgerBlock(r.Context()), Next: page.Next, Events: page.Events})
+	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.store.Block(), Next: page.Next, Events: page.Events})
 }
 
 func cursorOr(err error) *Problem {

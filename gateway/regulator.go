@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -41,23 +40,12 @@ type LineageResponse struct {
 }
 
 func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) {
-	id, p := s.pathID(r)
+	id, depth, limit, p := s.walkParams(r, 10, MaxLineageDepth, 500, MaxLineageSize)
 	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	q := r.URL.Query()
-	depth, p := intParam(q, "depth", 10, 1, MaxLineageDepth)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	limit, p := intParam(q, "limit", 500, 1, MaxLineageSize)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	dir := q.Get("direction")
+	dir := r.URL.Query().Get("direction")
 	if dir == "" {
 		dir = "both"
 	}
@@ -68,12 +56,8 @@ func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := s.LineageGraph(r, id, dir, depth, limit)
-	if errors.Is(err, readmodel.ErrNotFound) {
-		writeProblem(w, r, notFound("batch "+id))
-		return
-	}
 	if err != nil {
-		writeProblem(w, r, problemFrom(err))
+		writeProblem(w, r, readProblem(err, "batch "+id))
 		return
 	}
 	writeJSON(w, http.StatusOK, g)
@@ -85,7 +69,7 @@ func (s *Server) LineageGraph(r *http.Request, id, dir string, depth, limit int)
 	if _, err := s.store.Batch(ctx, id); err != nil {
 		return nil, err
 	}
-	g := &LineageResponse{Root: id, LedgerBlock: s.ledgerBlock(ctx), Upstream: []string{}, Downstream: []string{}, Edges: []Edge{}}
+	g := &LineageResponse{Root: id, LedgerBlock: s.store.Block(), Upstream: []string{}, Downstream: []string{}, Edges: []Edge{}}
 	var err error
 	var cut bool
 	if dir != "down" {
@@ -131,31 +115,17 @@ type ImpactResponse struct {
 }
 
 func (s *Server) getImpact(w http.ResponseWriter, r *http.Request) {
-	id, p := s.pathID(r)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	depth, p := intParam(r.URL.Query(), "depth", MaxLineageDepth, 1, MaxLineageDepth)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	limit, p := intParam(r.URL.Query(), "limit", MaxLineageSize, 1, MaxLineageSize)
+	id, depth, limit, p := s.walkParams(r, MaxLineageDepth, MaxLineageDepth, MaxLineageSize, MaxLineageSize)
 	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	aff, cut, err := s.store.Impact(r.Context(), id, depth, limit)
-	if errors.Is(err, readmodel.ErrNotFound) {
-		writeProblem(w, r, notFound("batch "+id))
-		return
-	}
 	if err != nil {
-		writeProblem(w, r, problemFrom(err))
+		writeProblem(w, r, readProblem(err, "batch "+id))
 		return
 	}
-	writeJSON(w, http.StatusOK, ImpactResponse{LedgerBlock: s.ledgerBlock(r.Context()), Batch: id, Affected: aff, Truncated: cut})
+	writeJSON(w, http.StatusOK, ImpactResponse{LedgerBlock: s.store.Block(), Batch: id, Affected: aff, Truncated: cut})
 }
 
 // exportBatchesCSV streams every batch matching the filters as CSV.
@@ -256,5 +226,5 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) {
 		To          string `json:"to"`
 		StoredDays  int    `json:"storedDays"`
 		readmodel.Stats
-	}{s.ledgerBlock(r.Context()), f.From.Format(time.RFC3339), f.To.Format(time.RFC3339), days, st})
+	}{s.store.Block(), f.From.Format(time.RFC3339), f.To.Format(time.RFC3339), days, st})
 }

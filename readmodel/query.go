@@ -221,11 +221,7 @@ func (s *Store) Trail(ctx context.Context, id string, depth, maxBatches int) (*d
 	if t.Events, err = s.EventsOf(ctx, ids); err != nil {
 		return nil, err
 	}
-	cp, err := s.Checkpoint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t.LedgerBlock = cp.Block
+	t.LedgerBlock = s.Block()
 	return t, nil
 }
 
