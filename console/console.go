@@ -121,6 +121,18 @@ func (c *Console) render(w http.ResponseWriter, status int, name string, data ma
 	}
 }
 
+// problemDetail is the detail of the API's problem+json answer.
+func problemDetail(body []byte) string {
+	var p gateway.Problem
+	_ = json.Unmarshal(body, &p)
+	return p.Detail
+}
+
+// apiFailed shows the API's refusal on the console's error page, with the API's status.
+func (c *Console) apiFailed(w http.ResponseWriter, status int, body []byte) {
+	c.render(w, status, "error", map[string]any{"Error": problemDetail(body), "Status": status})
+}
+
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	key := strings.TrimSpace(r.FormValue("key"))
 	s := &session{key: key, csrf: randomToken(), exp: time.Now().Add(8 * time.Hour)}
@@ -160,9 +172,7 @@ func (c *Console) search(w http.ResponseWriter, r *http.Request) {
 	}
 	status, body := c.api(r, s, "GET", "/v1/batches?"+q.Encode(), nil)
 	if status != http.StatusOK {
-		var p gateway.Problem
-		_ = json.Unmarshal(body, &p)
-		data["Error"] = p.Detail
+		data["Error"] = problemDetail(body)
 		c.render(w, http.StatusBadRequest, "search", data)
 		return
 	}
@@ -194,9 +204,7 @@ func (c *Console) batch(w http.ResponseWriter, r *http.Request) {
 	esc := url.PathEscape(id)
 	status, body := c.api(r, s, "GET", "/v1/batches/"+esc, nil)
 	if status != http.StatusOK {
-		var p gateway.Problem
-		_ = json.Unmarshal(body, &p)
-		c.render(w, status, "error", map[string]any{"Error": p.Detail, "Status": status})
+		c.apiFailed(w, status, body)
 		return
 	}
 	var br gateway.BatchResponse
@@ -240,9 +248,7 @@ func (c *Console) recallConfirm(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	status, body := c.api(r, s, "GET", "/v1/batches/"+url.PathEscape(id)+"/impact", nil)
 	if status != http.StatusOK {
-		var p gateway.Problem
-		_ = json.Unmarshal(body, &p)
-		c.render(w, status, "error", map[string]any{"Error": p.Detail, "Status": status})
+		c.apiFailed(w, status, body)
 		return
 	}
 	var imp gateway.ImpactResponse
@@ -270,9 +276,7 @@ func (c *Console) recall(w http.ResponseWriter, r *http.Request) {
 		map[string]any{"id": "console-recall-" + randomToken()[:12], "reason": reason,
 			"actor": map[string]string{"enterprise": "国家粮食和物资储备局（监管控制台）"}})
 	if status != http.StatusCreated && status != http.StatusOK {
-		var p gateway.Problem
-		_ = json.Unmarshal(body, &p)
-		c.render(w, status, "error", map[string]any{"Error": p.Detail, "Status": status})
+		c.apiFailed(w, status, body)
 		return
 	}
 	c.Log.Info("recall issued from the console", "batch", id)
@@ -291,9 +295,7 @@ func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
 	}
 	status, body := c.api(r, s, "GET", "/v1/stats?"+q.Encode(), nil)
 	if status != http.StatusOK {
-		var p gateway.Problem
-		_ = json.Unmarshal(body, &p)
-		c.render(w, status, "error", map[string]any{"Error": p.Detail, "Status": status})
+		c.apiFailed(w, status, body)
 		return
 	}
 	var st struct {

@@ -21,17 +21,7 @@ import (
 	"github.com/agritrace/agritrace/trace"
 )
 
-type site struct {
-	ts   struct{ URL string }
-	keys map[string]string
-}
-
-func newSite(t *testing.T) *site {
-	d := demosite.New(t)
-	s := &site{keys: d.Keys}
-	s.ts.URL = d.URL
-	return s
-}
+func newSite(t *testing.T) *demosite.Site { return demosite.New(t) }
 
 func get(t *testing.T, u, accept string) (int, string, string) {
 	t.Helper()
@@ -66,12 +56,12 @@ func decodePNG(t *testing.T, png []byte) string {
 func TestQRRoundTrip(t *testing.T) {
 	s := newSite(t)
 	for _, c := range seeds.Chains() {
-		status, ctype, png := get(t, s.ts.URL+"/v1/batches/"+url.PathEscape(c.Consumer)+"/qr.png", "")
+		status, ctype, png := get(t, s.URL+"/v1/batches/"+url.PathEscape(c.Consumer)+"/qr.png", "")
 		if status != 200 || ctype != "image/png" {
 			t.Fatalf("%s qr.png: %d %s", c.Key, status, ctype)
 		}
 		u := decodePNG(t, []byte(png))
-		if !strings.HasPrefix(u, s.ts.URL+"/01/") {
+		if !strings.HasPrefix(u, s.URL+"/01/") {
 			t.Fatalf("%s: code carries %q, not a Digital Link on this resolver", c.Key, u)
 		}
 		status, _, body := get(t, u, "application/json")
@@ -93,7 +83,7 @@ func TestQRRoundTrip(t *testing.T) {
 			t.Errorf("%s: recall %+v, want %v", c.Key, pt.Recall, c.Recalled)
 		}
 	}
-	status, ctype, svg := get(t, s.ts.URL+"/v1/batches/"+url.PathEscape(seeds.WuchangRice().Consumer)+"/qr.svg", "")
+	status, ctype, svg := get(t, s.URL+"/v1/batches/"+url.PathEscape(seeds.WuchangRice().Consumer)+"/qr.svg", "")
 	if status != 200 || ctype != "image/svg+xml" || !strings.HasPrefix(svg, "<svg") {
 		t.Fatalf("qr.svg: %d %s", status, ctype)
 	}
@@ -102,7 +92,7 @@ func TestQRRoundTrip(t *testing.T) {
 func TestTracePage(t *testing.T) {
 	s := newSite(t)
 	rice := seeds.WuchangRice()
-	u, _ := qr.URL(s.ts.URL, rice.Consumer)
+	u, _ := qr.URL(s.URL, rice.Consumer)
 	status, ctype, html := get(t, u, "text/html,application/xhtml+xml")
 	if status != 200 || !strings.HasPrefix(ctype, "text/html") {
 		t.Fatalf("page: %d %s", status, ctype)
@@ -124,13 +114,13 @@ func TestTracePage(t *testing.T) {
 		t.Error("English page")
 	}
 	// the recalled chain's consumer bag shows the banner although the recall was issued on the corn
-	cu, _ := qr.URL(s.ts.URL, seeds.RecalledCorn().Consumer)
+	cu, _ := qr.URL(s.URL, seeds.RecalledCorn().Consumer)
 	_, _, corn := get(t, cu, "text/html")
 	if !strings.Contains(corn, `id="recall-banner"`) || !strings.Contains(corn, "黄曲霉毒素") {
 		t.Error("recalled lineage without the red banner")
 	}
 	// serialised item of a lot resolves to the lot; linkset
-	item, _ := qr.ItemURL(s.ts.URL, rice.Consumer, "000042")
+	item, _ := qr.ItemURL(s.URL, rice.Consumer, "000042")
 	if st, _, _ := get(t, item, "text/html"); st != 200 {
 		t.Errorf("serialised item: %d", st)
 	}
@@ -155,7 +145,7 @@ func TestUnknownAndMalformedCodes(t *testing.T) {
 		{"/v1/batches/NO-SUCH/qr.png", "", 404, "not on the ledger"},
 		{"/v1/batches/" + url.PathEscape("urn:epc:id:sgtin:1") + "/qr.svg", "", 400, "bad-identifier"},
 	} {
-		status, _, body := get(t, s.ts.URL+tc.path, tc.accept)
+		status, _, body := get(t, s.URL+tc.path, tc.accept)
 		if status != tc.status || !strings.Contains(body, tc.want) || strings.Contains(body, "goroutine") {
 			t.Errorf("%s: %d, want %d with %q: %.200s", tc.path, status, tc.status, tc.want, body)
 		}
@@ -171,8 +161,8 @@ func TestNoPrivateFields(t *testing.T) {
 		Actor: domain.Party{Enterprise: "DENNIS"}, Batches: []string{rice.Consumer},
 		Attributes: map[string]any{"unit_price_cny": 49.9, "contract_no": "HT-2026-0088", "temp_c": 18}}
 	b, _ := json.Marshal(extra)
-	req, _ := http.NewRequest("POST", s.ts.URL+"/v1/events", bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+s.keys["ha"])
+	req, _ := http.NewRequest("POST", s.URL+"/v1/events", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+s.Keys["ha"])
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 201 {
@@ -188,7 +178,7 @@ func TestNoPrivateFields(t *testing.T) {
 		}
 	}
 	private = append(private, "HT-2026-0088", "49.9", "unit_price", "contract_no", "privateHash", "货到付款")
-	u, _ := qr.URL(s.ts.URL, rice.Consumer)
+	u, _ := qr.URL(s.URL, rice.Consumer)
 	for _, accept := range []string{"text/html", "application/json"} {
 		_, _, body := get(t, u, accept)
 		for _, p := range private {
@@ -209,7 +199,7 @@ func jsonNum(f float64) string { b, _ := json.Marshal(f); return string(b) }
 func TestCacheFollowsTheLedger(t *testing.T) {
 	s := newSite(t)
 	apples := seeds.ShandongApples().Consumer
-	u, _ := qr.URL(s.ts.URL, apples)
+	u, _ := qr.URL(s.URL, apples)
 	count := func() int {
 		_, _, body := get(t, u, "application/json")
 		var pt trace.PublicTrail
@@ -223,8 +213,8 @@ func TestCacheFollowsTheLedger(t *testing.T) {
 	ev := domain.Event{ID: "cache-1", Type: domain.Inspect, EventTime: "2026-11-11T10:00:00+08:00", Actor: domain.Party{Enterprise: "LAB"},
 		Batches: []string{apples}, Inspection: &domain.Inspection{Item: "甲胺磷", Result: "pass"}}
 	b, _ := json.Marshal(ev)
-	req, _ := http.NewRequest("POST", s.ts.URL+"/v1/events", bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+s.keys["ha"])
+	req, _ := http.NewRequest("POST", s.URL+"/v1/events", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+s.Keys["ha"])
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 201 {
