@@ -157,28 +157,23 @@ func (c Config) procs(b Binaries, pkgID string) []proc {
 
 // processNames lists the names of every process in stop order (reverse of start order).
 func (c Config) processNames() []string {
-	var names []string
-	for _, p := range c.Peers() {
-		names = append(names, p.Name)
-	}
-	for _, p := range c.Peers() {
-		names = append(names, ccName(p))
-	}
-	for _, o := range c.OrdererNodes() {
-		names = append(names, o.Name)
+	ps := c.procs(Binaries{}, "")
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[len(ps)-1-i] = p.name
 	}
 	return names
 }
 
+// ports lists every port the network's processes own.
 func (c Config) ports() []int {
-	var ps []int
-	for _, o := range c.OrdererNodes() {
-		ps = append(ps, o.Port, o.AdminPort, o.OpsPort)
+	var ports []int
+	for _, p := range c.procs(Binaries{}, "") {
+		for _, np := range p.ports {
+			ports = append(ports, np.port)
+		}
 	}
-	for _, p := range c.Peers() {
-		ps = append(ps, p.Port, p.CCPort, p.OpsPort, p.CCAASPort)
-	}
-	return ps
+	return ports
 }
 
 func (c Config) done(step string) bool {
