@@ -19,7 +19,7 @@ help: ## list targets
 build: ## build bin/agritrace
 	$(GO) build -o $(BIN) ./cmd/agritrace
 
-fabric: build ## build the pinned Fabric v2.5.0 binaries into the cache (no-op when cached)
+fabric: build ## build the pinned Fabric v3.1.1 binaries into the cache (no-op when cached)
 	$(BIN) network fabric
 
 # Debian packages a fresh machine lacks: Chromium (browser tests) and a CJK font (so screenshots

@@ -9,17 +9,19 @@ import (
 	"os"
 	"strings"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/ledger"
 )
 
-// EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).
-const EventName = "agritrace.recorded"
-
-// TransientPrivate is the transient-map key holding private terms: a JSON object event ID → Private.
-const TransientPrivate = "private"
+// EventName and TransientPrivate are the wire names (kept here for the contract's readers).
+const (
+	EventName        = wire.EventName
+	TransientPrivate = wire.TransientPrivate
+)
 
 // Contract is the traceability contract.
 type Contract struct {
@@ -69,6 +71,9 @@ func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eve
 		return "", err
 	}
 	stub := ctx.GetStub()
+	// Writes go to the peer in one batch when the peer allows it (Fabric ≥ 3.1); the shim flushes the
+	// batch when the transaction ends. On older peers this is a no-op.
+	stub.StartWriteBatch()
 	ts, err := stub.GetTxTimestamp()
 	if err != nil {
 		return "", fmt.Errorf("read tx timestamp: %w", err)

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/agritrace/agritrace/chaincode"
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/internal/authz"
@@ -51,12 +52,12 @@ func record(t *testing.T, cl *fabric.Client, events ...domain.Event) ([]domain.R
 	var orgs []string
 	if len(priv) > 0 {
 		b, _ := json.Marshal(priv)
-		transient = map[string][]byte{chaincode.TransientPrivate: b}
+		transient = map[string][]byte{wire.TransientPrivate: b}
 		for o := range endorsers {
 			orgs = append(orgs, o)
 		}
 	}
-	res, err := cl.Submit(context.Background(), "RecordEvents", []string{string(args)}, transient, orgs...)
+	res, err := cl.Submit(context.Background(), wire.RecordEvents, []string{string(args)}, transient, orgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func TestE2ERiceChain(t *testing.T) {
 		flush()
 	}
 	ctx := context.Background()
-	raw, err := clients["reg"].Evaluate(ctx, "GetTrail", rice.Consumer, "20", "200")
+	raw, err := clients["reg"].Evaluate(ctx, wire.GetTrail, rice.Consumer, "20", "200")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestE2ERiceChain(t *testing.T) {
 			t.Errorf("trail read from the regulator's peer lacks stage %s", s)
 		}
 	}
-	raw, _ = clients["reg"].Evaluate(ctx, "GetBatch", rice.Consumer)
+	raw, _ = clients["reg"].Evaluate(ctx, wire.GetBatch, rice.Consumer)
 	var bags domain.Batch
 	json.Unmarshal(raw, &bags)
 	if bags.Custodian.Platform != "HenanMSP" || bags.Owner.Platform != "HenanMSP" || bags.Status != domain.Sold {
@@ -119,14 +120,14 @@ func TestE2ERiceChain(t *testing.T) {
 	}
 	// the private terms of the cross-province sale: readable by the parties only
 	coll := domain.CollectionName("HeilongjiangMSP", "HenanMSP")
-	terms, err := clients["ha"].Evaluate(ctx, "GetPrivateTerms", coll, "seed-rice-10-sale-to-henan")
+	terms, err := clients["ha"].Evaluate(ctx, wire.GetPrivateTerms, coll, "seed-rice-10-sale-to-henan")
 	if err != nil || !strings.Contains(string(terms), "30天账期") {
 		t.Fatalf("buyer reading private terms: %s %v", terms, err)
 	}
-	if _, err := clients["reg"].Evaluate(ctx, "GetPrivateTerms", coll, "seed-rice-10-sale-to-henan"); err == nil {
+	if _, err := clients["reg"].Evaluate(ctx, wire.GetPrivateTerms, coll, "seed-rice-10-sale-to-henan"); err == nil {
 		t.Fatal("a non-party read the private terms")
 	}
-	raw, _ = clients["reg"].Evaluate(ctx, "GetEvent", "seed-rice-10-sale-to-henan")
+	raw, _ = clients["reg"].Evaluate(ctx, wire.GetEvent, "seed-rice-10-sale-to-henan")
 	if strings.Contains(string(raw), "30天账期") || !strings.Contains(string(raw), "privateHash") {
 		t.Fatalf("public event: %s", raw)
 	}
@@ -144,7 +145,7 @@ func TestE2ERiceChain(t *testing.T) {
 	if _, err := record(t, clients["reg"], recall); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ = clients["ha"].Evaluate(ctx, "GetBatch", corn.Consumer)
+	raw, _ = clients["ha"].Evaluate(ctx, wire.GetBatch, corn.Consumer)
 	var bag domain.Batch
 	json.Unmarshal(raw, &bag)
 	if bag.Status != domain.Recalled || bag.RecalledBy != "e2e-recall-corn" {

@@ -19,12 +19,22 @@ type fakeStub struct {
 	ts        *timestamppb.Timestamp
 	transient map[string][]byte
 	events    map[string][]byte
+	batches   int
 }
 
 func (s *fakeStub) GetState(k string) ([]byte, error) { return s.mem.Get(k) }
 func (s *fakeStub) PutState(k string, v []byte) error { return s.mem.Put(k, v) }
 func (s *fakeStub) PutPrivateData(c, k string, v []byte) error {
 	return s.mem.PutPrivate(c, k, v)
+}
+// StartWriteBatch counts the calls: a real peer then receives the transaction's writes in one message.
+func (s *fakeStub) StartWriteBatch() { s.batches++ }
+func (s *fakeStub) GetMultipleStates(keys ...string) ([][]byte, error) {
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i], _ = s.mem.Get(k)
+	}
+	return out, nil
 }
 func (s *fakeStub) GetPrivateData(c, k string) ([]byte, error)      { return s.mem.Privates[c][k], nil }
 func (s *fakeStub) GetTxID() string                                 { return s.txID }

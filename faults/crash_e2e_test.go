@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/audit"
-	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/internal/testnet"
@@ -152,7 +153,7 @@ func TestE2ECrashSuite(t *testing.T) {
 	}
 	defer fresh.Close()
 	// the events table's primary key makes an event recorded in two transactions an error here
-	if _, err := audit.Rebuild(ctx, reg, c.Chaincode, chaincode.EventName, h, fresh, nil); err != nil {
+	if _, err := audit.Rebuild(ctx, reg, c.Chaincode, wire.EventName, h, fresh, nil); err != nil {
 		t.Fatalf("rebuild from blocks (a duplicate would fail here): %v", err)
 	}
 	var onLedger, lost, wrongTx int

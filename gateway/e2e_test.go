@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agritrace/agritrace/wire"
+
 	_ "modernc.org/sqlite"
 
 	"github.com/agritrace/agritrace/domain"
@@ -95,7 +97,7 @@ func TestE2EGateway(t *testing.T) {
 		direct = append(direct, harvest(fmt.Sprintf("e2e-direct-%d", i), fmt.Sprintf("E2E-DIRECT-%d", i)))
 	}
 	args, _ := json.Marshal(direct)
-	if _, err := cl.Submit(context.Background(), "RecordEvents", []string{string(args)}, nil); err != nil {
+	if _, err := cl.Submit(context.Background(), wire.RecordEvents, []string{string(args)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	g.Start()

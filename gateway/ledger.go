@@ -9,10 +9,11 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/network"
@@ -80,11 +81,11 @@ func (l *FabricLedger) Record(ctx context.Context, org string, events []domain.E
 	var transient map[string][]byte
 	if len(private) > 0 {
 		b, _ := json.Marshal(private)
-		transient = map[string][]byte{chaincode.TransientPrivate: b}
+		transient = map[string][]byte{wire.TransientPrivate: b}
 	}
 	var committed fabric.Committed
 	for attempt := 0; ; attempt++ {
-		committed, err = c.Submit(ctx, "RecordEvents", []string{string(args)}, transient, endorsers...)
+		committed, err = c.Submit(ctx, wire.RecordEvents, []string{string(args)}, transient, endorsers...)
 		if err == nil || !fabric.IsMVCCConflict(err) || attempt >= l.MVCCRetries {
 			break
 		}

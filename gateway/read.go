@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/readmodel"
 )
@@ -117,7 +119,7 @@ func (s *Server) getHistory(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	raw, err := s.ledger.Evaluate(r.Context(), caller(r).Org, "GetHistory", id)
+	raw, err := s.ledger.Evaluate(r.Context(), caller(r).Org, wire.GetHistory, id)
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return

@@ -14,10 +14,10 @@ import (
 )
 
 // FabricVersion is the Fabric release agritrace runs. FabricModuleVersion is its Go pseudo-version:
-// the module path has no /v2, so the official v2.5.0 tag resolves only as this pseudo-version.
+// the module path has no /v3, so the official v3.1.1 tag resolves only as this pseudo-version.
 const (
-	FabricVersion       = "v2.5.0"
-	FabricModuleVersion = "v1.4.0-rc1.0.20230401164317-bd8e24856939"
+	FabricVersion       = "v3.1.1"
+	FabricModuleVersion = "v1.4.0-rc1.0.20250510200036-435a7f1a780a"
 )
 
 // FabricTools are the binaries the network needs.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/internal/testnet"
@@ -24,7 +26,7 @@ func produceEvent(id, batch string) domain.Event {
 func submit(t *testing.T, c *fabric.Client, events ...domain.Event) fabric.Committed {
 	t.Helper()
 	b, _ := json.Marshal(events)
-	res, err := c.Submit(context.Background(), "RecordEvents", []string{string(b)}, nil)
+	res, err := c.Submit(context.Background(), wire.RecordEvents, []string{string(b)}, nil)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
@@ -61,7 +63,7 @@ func TestE2ENetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	raw, err := reg.Evaluate(context.Background(), "GetBatch", "NET-LOT-1")
+	raw, err := reg.Evaluate(context.Background(), wire.GetBatch, "NET-LOT-1")
 	if err != nil {
 		t.Fatalf("read from regulator peer: %v", err)
 	}
@@ -104,7 +106,7 @@ func TestE2ENetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ha.Close()
-	if _, err := ha.Evaluate(context.Background(), "GetBatch", "NET-LOT-1"); err != nil {
+	if _, err := ha.Evaluate(context.Background(), wire.GetBatch, "NET-LOT-1"); err != nil {
 		t.Fatalf("batch lost across restart: %v", err)
 	}
 	// and the restarted network still commits

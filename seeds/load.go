@@ -16,23 +16,47 @@ type Result struct {
 	Committed, Duplicates, Rejected int
 }
 
-// Load posts every chain through the gateway's public API with the given org keys. Re-running it
-// only yields duplicates.
-func Load(ctx context.Context, baseURL string, keys map[string]string, chains []Chain, progress io.Writer) (Result, error) {
+// Endpoint is one org's gateway and the API key that org's platform uses on it. Each org signs
+// only through its own gateway, so every step goes to the endpoint of the org that records it.
+type Endpoint struct {
+	URL, Key string
+}
+
+// SameURL gives every org the same gateway: tests that serve all orgs from one in-memory gateway.
+func SameURL(url string, keys map[string]string) map[string]Endpoint {
+	out := make(map[string]Endpoint, len(keys))
+	for org, k := range keys {
+		out[org] = Endpoint{URL: url, Key: k}
+	}
+	return out
+}
+
+// FromEnv maps the demo environment (run/demo.env) to the demo orgs' endpoints.
+func FromEnv(env map[string]string) map[string]Endpoint {
+	return map[string]Endpoint{
+		"hlj": {URL: env["AGRITRACE_URL"], Key: env["AGRITRACE_PLATFORM_KEY"]},
+		"ha":  {URL: env["AGRITRACE_PLATFORM2_URL"], Key: env["AGRITRACE_PLATFORM2_KEY"]},
+		"reg": {URL: env["AGRITRACE_REGULATOR_URL"], Key: env["AGRITRACE_REGULATOR_KEY"]},
+	}
+}
+
+// Load posts every chain through the gateways' public API, each step to its org's endpoint.
+// Re-running it only yields duplicates.
+func Load(ctx context.Context, orgs map[string]Endpoint, chains []Chain, progress io.Writer) (Result, error) {
 	var total Result
 	client := &http.Client{Timeout: 2 * time.Minute}
 	for _, c := range chains {
 		for _, s := range c.Steps {
-			key, ok := keys[s.Org]
+			ep, ok := orgs[s.Org]
 			if !ok {
-				return total, fmt.Errorf("no API key for org %q", s.Org)
+				return total, fmt.Errorf("no gateway endpoint for org %q", s.Org)
 			}
 			var r Result
 			var err error
 			if s.Recall != nil {
-				r, err = postRecall(ctx, client, baseURL, key, *s.Recall)
+				r, err = postRecall(ctx, client, ep.URL, ep.Key, *s.Recall)
 			} else {
-				r, err = postBulk(ctx, client, baseURL, key, s)
+				r, err = postBulk(ctx, client, ep.URL, ep.Key, s)
 			}
 			if err != nil {
 				return total, fmt.Errorf("seed %s: %w", c.Key, err)

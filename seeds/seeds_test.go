@@ -62,11 +62,11 @@ func TestLoadTwice(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	ctx := context.Background()
-	first, err := Load(ctx, ts.URL, clear, Chains(), io.Discard)
+	first, err := Load(ctx, SameURL(ts.URL, clear), Chains(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Load(ctx, ts.URL, clear, Chains(), io.Discard)
+	second, err := Load(ctx, SameURL(ts.URL, clear), Chains(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

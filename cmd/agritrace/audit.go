@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/audit"
-	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/readmodel"
 )
@@ -46,7 +47,7 @@ Prints counts and every mismatch; exits 1 when there is any.`)
 	}
 	defer cl.Close()
 	progress := os.Stderr
-	rep, err := audit.Run(ctx, cl, c.Channel, c.Chaincode, chaincode.EventName, store, progress)
+	rep, err := audit.Run(ctx, cl, c.Channel, c.Chaincode, wire.EventName, store, progress)
 	if err != nil {
 		return err
 	}

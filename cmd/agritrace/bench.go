@@ -14,9 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/audit"
 	"github.com/agritrace/agritrace/bench"
-	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
@@ -167,7 +168,7 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 		return err
 	}
 	t0 := time.Now()
-	if _, err := audit.Rebuild(ctx, reg, c.Chaincode, chaincode.EventName, h0, fresh, nil); err != nil {
+	if _, err := audit.Rebuild(ctx, reg, c.Chaincode, wire.EventName, h0, fresh, nil); err != nil {
 		return err
 	}
 	took := time.Since(t0)

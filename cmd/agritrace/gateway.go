@@ -12,8 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/audit"
-	"github.com/agritrace/agritrace/chaincode"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
@@ -89,7 +90,7 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 	reg, _ := c.Regulator()
 	listener := led.Client(reg.Key) // the regulator's peer sees every committed block
 	follower := &readmodel.Follower{Store: store, Source: listener.Network.ChaincodeEvents,
-		Chaincode: c.Chaincode, EventName: chaincode.EventName, Log: log}
+		Chaincode: c.Chaincode, EventName: wire.EventName, Log: log}
 	fctx, stopFollow := context.WithCancel(context.Background())
 	go follower.Run(fctx)
 	orgMSP := map[string]string{}
@@ -102,7 +103,7 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 	}
 	s := gateway.New(keys, store, led, follower, gateway.Options{RegulatorOrg: reg.Key, OrgMSP: orgMSP}, log)
 	s.SetAuditor(func(ctx context.Context) (audit.Report, error) {
-		return audit.Run(ctx, listener, c.Channel, c.Chaincode, chaincode.EventName, store, nil)
+		return audit.Run(ctx, listener, c.Channel, c.Chaincode, wire.EventName, store, nil)
 	})
 	mountPages(s, public, log)
 	ln, err := net.Listen("tcp", *gf.addr)
@@ -148,13 +149,13 @@ func ensureKeys(c network.Config, path, envPath, url string) (*gateway.Keys, err
 		}
 		switch {
 		case o.Role == "regulator":
-			lines = append(lines, "AGRITRACE_REGULATOR_KEY="+key)
+			lines = append(lines, "AGRITRACE_REGULATOR_URL="+url, "AGRITRACE_REGULATOR_KEY="+key)
 		case platforms == 0:
 			lines = append(lines, "AGRITRACE_PLATFORM_KEY="+key)
 			platforms++
 		default:
 			platforms++
-			lines = append(lines, fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY=%s", platforms, key))
+			lines = append(lines, fmt.Sprintf("AGRITRACE_PLATFORM%d_URL=%s", platforms, url), fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY=%s", platforms, key))
 		}
 		lines = append(lines, fmt.Sprintf("# %s = %s (%s)", strings.ToUpper(o.Key), o.MSPID, o.Label))
 	}

@@ -87,8 +87,7 @@ stops it all from another terminal.`)
 	}
 	if !*noSeed {
 		fmt.Println("== seed data (through the gateway API)")
-		res, err := seeds.Load(ctx, base, map[string]string{"hlj": env["AGRITRACE_PLATFORM_KEY"], "ha": env["AGRITRACE_PLATFORM2_KEY"],
-			"reg": env["AGRITRACE_REGULATOR_KEY"]}, seeds.Chains(), os.Stdout)
+		res, err := seeds.Load(ctx, seeds.FromEnv(env), seeds.Chains(), os.Stdout)
 		if err != nil {
 			shutdown()
 			stopAll()
@@ -152,8 +151,7 @@ func runSeed(ctx context.Context, args []string) error {
 			chains = append(chains, c)
 		}
 	}
-	res, err := seeds.Load(ctx, env["AGRITRACE_URL"], map[string]string{"hlj": env["AGRITRACE_PLATFORM_KEY"],
-		"ha": env["AGRITRACE_PLATFORM2_KEY"], "reg": env["AGRITRACE_REGULATOR_KEY"]}, chains, os.Stdout)
+	res, err := seeds.Load(ctx, seeds.FromEnv(env), chains, os.Stdout)
 	fmt.Printf("%d events recorded, %d already on the ledger\n", res.Committed, res.Duplicates)
 	return err
 }
@@ -172,7 +170,8 @@ func readEnv(path string) (map[string]string, error) {
 			env[k] = strings.Trim(v, `"`)
 		}
 	}
-	for _, k := range []string{"AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY", "AGRITRACE_PLATFORM2_KEY", "AGRITRACE_REGULATOR_KEY"} {
+	for _, k := range []string{"AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY", "AGRITRACE_PLATFORM2_URL", "AGRITRACE_PLATFORM2_KEY",
+		"AGRITRACE_REGULATOR_URL", "AGRITRACE_REGULATOR_KEY"} {
 		if env[k] == "" {
 			return nil, fmt.Errorf("%s: %s is missing", path, k)
 		}

@@ -45,7 +45,7 @@ func New(t *testing.T) *Site {
 	t.Cleanup(ts.Close)
 	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
 	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
-	if _, err := seeds.Load(context.Background(), ts.URL, clear, seeds.Chains(), io.Discard); err != nil {
+	if _, err := seeds.Load(context.Background(), seeds.SameURL(ts.URL, clear), seeds.Chains(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return &Site{URL: ts.URL, Keys: clear, Store: store}

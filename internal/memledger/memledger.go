@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agritrace/agritrace/wire"
+
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/ledger"
@@ -77,7 +79,7 @@ func (m *Ledger) Evaluate(_ context.Context, _ string, fn string, args ...string
 	defer m.mu.Unlock()
 	r := ledger.NewReader(m.State)
 	switch fn {
-	case "GetHistory":
+	case wire.GetHistory:
 		h, err := r.History(args[0])
 		if err != nil {
 			return nil, err

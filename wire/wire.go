@@ -1,0 +1,21 @@
+// Package wire is the contract between the chaincode and its clients: transaction names, the
+// chaincode event name and transient-map keys. It imports nothing from Fabric, so the gateway, the
+// CLI, tests and the contract agree on one set of names without depending on each other.
+package wire
+
+// Transaction (function) names of the agritrace contract.
+const (
+	RecordEvents    = "RecordEvents"
+	GetBatch        = "GetBatch"
+	GetEvent        = "GetEvent"
+	GetTrail        = "GetTrail"
+	GetHistory      = "GetHistory"
+	QueryIndex      = "QueryIndex"
+	GetPrivateTerms = "GetPrivateTerms"
+)
+
+// EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).
+const EventName = "agritrace.recorded"
+
+// TransientPrivate is the transient-map key holding private terms: a JSON object event ID → Private.
+const TransientPrivate = "private"
