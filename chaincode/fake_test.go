@@ -27,6 +27,7 @@ func (s *fakeStub) PutState(k string, v []byte) error { return s.mem.Put(k, v) }
 func (s *fakeStub) PutPrivateData(c, k string, v []byte) error {
 	return s.mem.PutPrivate(c, k, v)
 }
+
 // StartWriteBatch counts the calls: a real peer then receives the transaction's writes in one message.
 func (s *fakeStub) StartWriteBatch() { s.batches++ }
 func (s *fakeStub) GetMultipleStates(keys ...string) ([][]byte, error) {
