@@ -19,12 +19,7 @@ import (
 
 func connect(t *testing.T, c network.Config, org string) *fabric.Client {
 	t.Helper()
-	cl, err := fabric.Connect(c, org, "User1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return cl
+	return testnet.Connect(t, c, org)
 }
 
 // record submits events as the client's org; private terms travel in the transient map and the
@@ -37,7 +32,7 @@ func record(t *testing.T, cl *fabric.Client, events ...domain.Event) ([]domain.R
 	for i, e := range events {
 		if e.Private != nil {
 			priv[e.ID] = *e.Private
-			endorsers[cl.Org.MSPID] = true
+			endorsers[cl.Profile.MSPID] = true
 			if e.To != nil && e.To.Platform != "" {
 				endorsers[e.To.Platform] = true
 			} else {

@@ -24,10 +24,12 @@ func Serve(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("create chaincode: %w", err)
 	}
-	server := &shim.ChaincodeServer{CCID: ccid, Address: addr, CC: cc,
-		// loopback only; a multi-host deployment enables TLS here and in connection.json
-		TLSProps: shim.TLSProperties{Disabled: true}}
-	log.Info("chaincode server listening", "address", addr, "package", ccid, "org", os.Getenv("AGRITRACE_ORG"))
+	tlsProps, err := serverTLS()
+	if err != nil {
+		return err
+	}
+	server := &shim.ChaincodeServer{CCID: ccid, Address: addr, CC: cc, TLSProps: tlsProps}
+	log.Info("chaincode server listening", "address", addr, "package", ccid, "org", os.Getenv("AGRITRACE_ORG"), "tls", !tlsProps.Disabled)
 	// AGRITRACE_CHAINCODE_PROFILE=<dir> records a CPU profile of the server's whole life (benchmarks)
 	if dir := os.Getenv("AGRITRACE_CHAINCODE_PROFILE"); dir != "" {
 		f, err := os.Create(filepath.Join(dir, "chaincode-"+os.Getenv("AGRITRACE_ORG")+".pprof"))
@@ -44,4 +46,26 @@ func Serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("chaincode server stopping", "address", addr)
 		return nil
 	}
+}
+
+// serverTLS reads the server's certificate and the CA its peer's client certificate must chain to
+// (CHAINCODE_TLS_CERT_FILE, CHAINCODE_TLS_KEY_FILE, CHAINCODE_TLS_CLIENT_CA_FILE). Without them the
+// server runs in plain text, which only the in-process tests use.
+func serverTLS() (shim.TLSProperties, error) {
+	certFile, keyFile, caFile := os.Getenv("CHAINCODE_TLS_CERT_FILE"), os.Getenv("CHAINCODE_TLS_KEY_FILE"), os.Getenv("CHAINCODE_TLS_CLIENT_CA_FILE")
+	if certFile == "" && keyFile == "" {
+		return shim.TLSProperties{Disabled: true}, nil
+	}
+	var props shim.TLSProperties
+	for _, f := range []struct {
+		path string
+		dst  *[]byte
+	}{{certFile, &props.Cert}, {keyFile, &props.Key}, {caFile, &props.ClientCACerts}} {
+		b, err := os.ReadFile(f.path)
+		if err != nil {
+			return props, fmt.Errorf("chaincode server TLS: %w", err)
+		}
+		*f.dst = b
+	}
+	return props, nil
 }

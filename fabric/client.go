@@ -16,39 +16,32 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
-
-	"github.com/agritrace/agritrace/network"
 )
 
 // Client is one org identity's connection to its own peer's gateway service.
 type Client struct {
-	Org      network.Org
+	Profile  Profile
 	Gateway  *client.Gateway
 	Network  *client.Network
 	Contract *client.Contract
 	conn     *grpc.ClientConn
 }
 
-// Connect opens a gateway connection to org's peer as user ("User1" for the org's client identity).
-func Connect(c network.Config, orgKey, user string) (*Client, error) {
-	org, ok := c.Org(orgKey)
-	if !ok {
-		return nil, fmt.Errorf("no org %q in the network", orgKey)
-	}
-	peer, _ := c.Peer(org.Key)
-	caPEM, err := os.ReadFile(c.TLSCAFile(org))
+// Connect opens a gateway connection to the profile's peer as the profile's identity.
+func Connect(p Profile) (*Client, error) {
+	caPEM, err := os.ReadFile(p.Peer.TLSCA)
 	if err != nil {
-		return nil, fmt.Errorf("read TLS CA of %s: %w", org.MSPID, err)
+		return nil, fmt.Errorf("read TLS CA of %s: %w", p.MSPID, err)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(caPEM) {
-		return nil, fmt.Errorf("no certificate in %s", c.TLSCAFile(org))
+		return nil, fmt.Errorf("no certificate in %s", p.Peer.TLSCA)
 	}
-	conn, err := grpc.NewClient("dns:///"+peer.Address(), grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
+	conn, err := grpc.NewClient("dns:///"+p.Peer.Address, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", peer.Address(), err)
+		return nil, fmt.Errorf("dial %s: %w", p.Peer.Address, err)
 	}
-	id, sign, err := loadIdentity(c.UserMSPDir(org, user), org.MSPID)
+	id, sign, err := loadIdentity(p.Identity.CertDir, p.Identity.KeyDir, p.MSPID)
 	if err != nil {
 		conn.Close()
 		return nil, err
@@ -58,16 +51,16 @@ func Connect(c network.Config, orgKey, user string) (*Client, error) {
 		client.WithSubmitTimeout(10*time.Second), client.WithCommitStatusTimeout(time.Minute))
 	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("connect gateway at %s: %w", peer.Address(), err)
+		return nil, fmt.Errorf("connect gateway at %s: %w", p.Peer.Address, err)
 	}
-	nw := gw.GetNetwork(c.Channel)
-	return &Client{Org: org, Gateway: gw, Network: nw, Contract: nw.GetContract(c.Chaincode), conn: conn}, nil
+	nw := gw.GetNetwork(p.Channel)
+	return &Client{Profile: p, Gateway: gw, Network: nw, Contract: nw.GetContract(p.Chaincode), conn: conn}, nil
 }
 
-func loadIdentity(mspDir, mspID string) (*identity.X509Identity, identity.Sign, error) {
-	certs, err := filepath.Glob(filepath.Join(mspDir, "signcerts", "*.pem"))
+func loadIdentity(certDir, keyDir, mspID string) (*identity.X509Identity, identity.Sign, error) {
+	certs, err := filepath.Glob(filepath.Join(certDir, "*.pem"))
 	if err != nil || len(certs) == 0 {
-		return nil, nil, fmt.Errorf("no signing certificate in %s", mspDir)
+		return nil, nil, fmt.Errorf("no signing certificate in %s", certDir)
 	}
 	certPEM, err := os.ReadFile(certs[0])
 	if err != nil {
@@ -81,11 +74,11 @@ func loadIdentity(mspDir, mspID string) (*identity.X509Identity, identity.Sign, 
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, err := os.ReadDir(filepath.Join(mspDir, "keystore"))
+	keys, err := os.ReadDir(keyDir)
 	if err != nil || len(keys) == 0 {
-		return nil, nil, fmt.Errorf("no private key in %s/keystore", mspDir)
+		return nil, nil, fmt.Errorf("no private key in %s", keyDir)
 	}
-	keyPEM, err := os.ReadFile(filepath.Join(mspDir, "keystore", keys[0].Name()))
+	keyPEM, err := os.ReadFile(filepath.Join(keyDir, keys[0].Name()))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/network"
 )
 
 // APIKey is one stored key: only its hash is kept. Each key acts as one platform (its Fabric org
@@ -63,7 +62,7 @@ func (k *Keys) Save(path string) error {
 }
 
 // NewKey creates a random key for org and records its hash; the key itself is returned once.
-func (k *Keys) NewKey(name string, org network.Org, stages []string) (string, error) {
+func (k *Keys) NewKey(name string, org domain.Org, stages []string) (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", err

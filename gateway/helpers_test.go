@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/internal/memledger"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
@@ -44,18 +45,18 @@ func newEnv(t testing.TB) *env {
 	keys := &Keys{}
 	clear := map[string]string{}
 	for _, o := range network.DefaultOrgs() {
-		k, err := keys.NewKey(o.Label, o, nil)
+		k, err := keys.NewKey(o.Label, o.Identity(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		clear[o.Key] = k
 	}
 	// a key restricted to storage events
-	wh, _ := keys.NewKey("仓储子账户", network.Org{Key: "hlj", MSPID: "HeilongjiangMSP", Role: "platform"}, []string{"store", "transport"})
+	wh, _ := keys.NewKey("仓储子账户", domain.Org{Key: "hlj", MSPID: "HeilongjiangMSP", Role: "platform"}, []string{"store", "transport"})
 	clear["hlj-store"] = wh
 	ml := memledger.New(store, orgMSP, "reg")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := New(keys, store, ml, nil, Options{MaxBodyBytes: 1 << 20, RegulatorOrg: "reg", OrgMSP: orgMSP}, log)
+	srv := New(keys, store, ml, nil, Options{MaxBodyBytes: 1 << 20, RegulatorMSP: orgMSP["reg"]}, log)
 	observedMu.Lock()
 	servers = append(servers, srv)
 	observedMu.Unlock()

@@ -388,8 +388,8 @@ func (s *Server) endorsers(key *APIKey, batch []domain.Event, priv map[string]do
 		}
 	}
 	if len(set) < 2 {
-		if reg, ok := s.opts.OrgMSP[s.opts.RegulatorOrg]; ok {
-			set[reg] = true
+		if s.opts.RegulatorMSP != "" {
+			set[s.opts.RegulatorMSP] = true
 		}
 	}
 	out := make([]string, 0, len(set))

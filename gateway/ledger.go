@@ -16,7 +16,6 @@ import (
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
-	"github.com/agritrace/agritrace/network"
 )
 
 // Ledger is what the gateway needs from Fabric. Tests substitute an in-memory ledger.
@@ -27,44 +26,38 @@ type Ledger interface {
 	Evaluate(ctx context.Context, org, fn string, args ...string) ([]byte, error)
 }
 
-// FabricLedger submits through the fabric-gateway client, one connection per org identity.
+// FabricLedger submits through the fabric-gateway client as the one org whose connection profile
+// the gateway was started with: it holds no other org's identity, so it cannot sign as anyone else.
 type FabricLedger struct {
-	clients map[string]*fabric.Client
-	log     *slog.Logger
+	cl  *fabric.Client
+	log *slog.Logger
 	// MVCCRetries is how often a transaction that lost an MVCC race is re-endorsed.
 	MVCCRetries int
 }
 
-// NewFabricLedger connects every org of the network as its client user.
-func NewFabricLedger(c network.Config, log *slog.Logger) (*FabricLedger, error) {
-	l := &FabricLedger{clients: map[string]*fabric.Client{}, log: log, MVCCRetries: 5}
-	for _, o := range c.Orgs {
-		cl, err := fabric.Connect(c, o.Key, "User1")
-		if err != nil {
-			l.Close()
-			return nil, fmt.Errorf("connect as %s: %w", o.MSPID, err)
-		}
-		l.clients[o.Key] = cl
+// ErrNotThisOrg is returned when asked to act as an org this gateway holds no identity of.
+var ErrNotThisOrg = errors.New("this gateway holds no identity of that org")
+
+// NewFabricLedger connects as the profile's client user.
+func NewFabricLedger(p fabric.Profile, log *slog.Logger) (*FabricLedger, error) {
+	cl, err := fabric.Connect(p)
+	if err != nil {
+		return nil, fmt.Errorf("connect as %s: %w", p.MSPID, err)
 	}
-	return l, nil
+	return &FabricLedger{cl: cl, log: log, MVCCRetries: 5}, nil
 }
 
-// Client returns the connection of one org (for the read-model listener).
-func (l *FabricLedger) Client(org string) *fabric.Client { return l.clients[org] }
+// Client is the org's connection (for the read-model listener and the auditor).
+func (l *FabricLedger) Client() *fabric.Client { return l.cl }
 
-// Close closes every connection.
-func (l *FabricLedger) Close() {
-	for _, c := range l.clients {
-		c.Close()
-	}
-}
+// Close closes the connection.
+func (l *FabricLedger) Close() { l.cl.Close() }
 
 func (l *FabricLedger) client(org string) (*fabric.Client, error) {
-	c, ok := l.clients[org]
-	if !ok {
-		return nil, fmt.Errorf("no Fabric identity for org %q", org)
+	if org != l.cl.Profile.OrgKey {
+		return nil, fmt.Errorf("act as %q from the gateway of %s: %w", org, l.cl.Profile.MSPID, ErrNotThisOrg)
 	}
-	return c, nil
+	return l.cl, nil
 }
 
 // Record submits RecordEvents; MVCC conflicts (another tx changed a batch this one read) are

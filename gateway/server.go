@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agritrace/agritrace/domain"
+
 	"github.com/agritrace/agritrace/readmodel"
 )
 
@@ -18,10 +20,11 @@ type Options struct {
 	MaxBulk      int   // events per request, default 1000
 	EventsPerTx  int   // events packed into one Fabric transaction, default 100
 	Parallel     int   // transactions in flight per request, default 4
-	// RegulatorOrg is the org key whose peers may endorse same-platform private deals.
-	RegulatorOrg string
-	// OrgMSP maps org keys to MSP IDs (endorsers of private deals).
-	OrgMSP map[string]string
+	// Org is the org this gateway acts as (its only identity).
+	Org domain.Org
+	// RegulatorMSP is the MSP ID of the regulator, whose peer co-endorses a private deal inside one
+	// platform (two endorsing orgs are needed).
+	RegulatorMSP string
 }
 
 func (o *Options) defaults() {

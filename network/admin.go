@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,13 +40,24 @@ func (c Config) adminEnv(p Peer) []string {
 	}
 }
 
-func (c Config) generateCrypto(ctx context.Context, b Binaries) error {
-	cfgFile := c.path("crypto-config.yaml")
-	if err := writeYAML(cfgFile, c.cryptoConfig()); err != nil {
+// cryptogen runs cryptogen over one org's config into its own output directory.
+func (c Config) cryptogen(ctx context.Context, b Binaries, cfg map[string]any, out string) error {
+	cfgFile := filepath.Join(out, "crypto-config.yaml")
+	if err := writeYAML(cfgFile, cfg); err != nil {
 		return err
 	}
-	if _, err := c.runTool(ctx, b, nil, "cryptogen", "generate", "--config="+cfgFile, "--output="+c.cryptoDir()); err != nil {
+	_, err := c.runTool(ctx, b, nil, "cryptogen", "generate", "--config="+cfgFile, "--output="+out)
+	return err
+}
+
+func (c Config) generateCrypto(ctx context.Context, b Binaries) error {
+	if err := c.cryptogen(ctx, b, c.ordererCryptoConfig(), c.ordererCryptoDir()); err != nil {
 		return err
+	}
+	for _, o := range c.Orgs {
+		if err := c.generateOrgCrypto(ctx, b, o); err != nil {
+			return err
+		}
 	}
 	if err := writeYAML(c.path("configtx", "configtx.yaml"), c.configTx()); err != nil {
 		return err
@@ -58,10 +70,19 @@ func (c Config) generateCrypto(ctx context.Context, b Binaries) error {
 	return err
 }
 
+// generateOrgCrypto creates one org's MSP and TLS material in its own home and writes its
+// connection profile.
+func (c Config) generateOrgCrypto(ctx context.Context, b Binaries, o Org) error {
+	if err := c.cryptogen(ctx, b, c.orgCryptoConfig(o), c.orgCryptoDir(o)); err != nil {
+		return fmt.Errorf("crypto of %s: %w", o.MSPID, err)
+	}
+	return c.writeConnectionProfile(o)
+}
+
 func (c Config) osnadmin(ctx context.Context, b Binaries, o Orderer, args ...string) (string, error) {
 	admin := filepath.Join(c.ordererOrgDir(), "users", "Admin@"+OrdererDomain, "tls")
 	args = append([]string{"channel"}, args...)
-	args = append(args, "--orderer-address", fmt.Sprintf("127.0.0.1:%d", o.AdminPort),
+	args = append(args, "--orderer-address", hostPort(o.IP, o.AdminPort),
 		"--ca-file", c.OrdererTLSCAFile(),
 		"--client-cert", filepath.Join(admin, "client.crt"), "--client-key", filepath.Join(admin, "client.key"))
 	return c.runTool(ctx, b, nil, "osnadmin", args...)
@@ -89,7 +110,8 @@ func (c Config) ordererChannelStatus(ctx context.Context, b Binaries, o Orderer)
 }
 
 func (c Config) chaincodeDefinitionArgs() ([]string, error) {
-	args := []string{"--channelID", c.Channel, "--name", c.Chaincode, "--version", "1.0", "--sequence", "1",
+	seq := max(c.ChaincodeSequence, 1)
+	args := []string{"--channelID", c.Channel, "--name", c.Chaincode, "--version", "1.0", "--sequence", strconv.Itoa(seq),
 		"--collections-config", c.collectionsFile()}
 	pol, err := c.signaturePolicy()
 	if err != nil {

@@ -21,7 +21,7 @@ const (
 )
 
 // FabricTools are the binaries the network needs.
-var FabricTools = []string{"peer", "orderer", "configtxgen", "cryptogen", "osnadmin"}
+var FabricTools = []string{"peer", "orderer", "configtxgen", "configtxlator", "cryptogen", "osnadmin"}
 
 // The wrapper module is embedded (under names Go does not treat as a nested module) so the agritrace
 // binary can build Fabric anywhere without a checkout.

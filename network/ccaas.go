@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 )
@@ -25,7 +26,9 @@ type ccaasMetadata struct {
 
 // connection.json's address is a template filled per peer from CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG,
 // so one package (one package ID) points each org's peer at its own chaincode server.
-const connectionTemplate = `{"address":"{{.ccaddr}}","dial_timeout":"10s","tls_required":false}`
+// The TLS fields are filled from the files named in the same config (see builderConfig).
+const connectionTemplate = `{"address":"{{.ccaddr}}","dial_timeout":"10s","tls_required":true,"client_auth_required":true,` +
+	`"root_cert":"{{.root_cert_file}}","client_cert":"{{.client_cert_file}}","client_key":"{{.client_key_file}}"}`
 
 // chaincodePackage builds the ccaas install package deterministically, so the package ID (label +
 // sha256 of the file) is stable across runs.
@@ -110,8 +113,13 @@ func BuilderBuild(sourceDir, metadataDir, outputDir, builderConfig string) error
 	if err := json.Unmarshal(raw, &conn); err != nil {
 		return fmt.Errorf("build: connection.json: %w", err)
 	}
-	for k, v := range conn {
-		s, ok := v.(string)
+	fields := make([]string, 0, len(conn))
+	for k := range conn {
+		fields = append(fields, k)
+	}
+	sort.Strings(fields) // the first missing key is reported the same way every time
+	for _, k := range fields {
+		s, ok := conn[k].(string)
 		if !ok {
 			continue
 		}
@@ -128,6 +136,18 @@ func BuilderBuild(sourceDir, metadataDir, outputDir, builderConfig string) error
 		if missing != "" {
 			return fmt.Errorf("build: connection.json field %q needs %q in CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG", k, missing)
 		}
+	}
+	// fields filled with a file name take that file's content (PEM), as connection.json wants
+	for _, k := range []string{"root_cert", "client_cert", "client_key"} {
+		path, ok := conn[k].(string)
+		if !ok || path == "" {
+			continue
+		}
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("build: connection.json %s: %w", k, err)
+		}
+		conn[k] = string(pem)
 	}
 	out, _ := json.Marshal(conn)
 	if err := os.MkdirAll(outputDir, 0o755); err != nil {
@@ -173,4 +193,33 @@ func (c Config) writeBuilder() error {
 		}
 	}
 	return nil
+}
+
+// The peer and its chaincode server talk over mutual TLS: the server presents a certificate of the
+// org's TLS CA (cryptogen's "ccaas0" node) and accepts only clients of that CA, and the peer dials
+// with its own TLS certificate. The builder fills the PEMs into connection.json from these files.
+func (c Config) ccaasTLSDir(p Peer) string {
+	return filepath.Join(c.orgDir(p.Org), "peers", "ccaas0."+p.Org.Domain, "tls")
+}
+
+// builderConfig is CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG for a peer: where its chaincode server
+// listens and which files hold the TLS material of the connection.
+func (c Config) builderConfig(p Peer) string {
+	b, _ := json.Marshal(map[string]string{
+		"ccaddr":           hostPort(p.IP, p.CCAASPort),
+		"root_cert_file":   filepath.Join(c.ccaasTLSDir(p), "ca.crt"),
+		"client_cert_file": filepath.Join(c.peerTLSDir(p), "server.crt"),
+		"client_key_file":  filepath.Join(c.peerTLSDir(p), "server.key"),
+	})
+	return string(b)
+}
+
+// chaincodeTLSEnv tells the chaincode server its certificate and which clients to accept.
+func (c Config) chaincodeTLSEnv(p Peer) []string {
+	dir := c.ccaasTLSDir(p)
+	return []string{
+		"CHAINCODE_TLS_CERT_FILE=" + filepath.Join(dir, "server.crt"),
+		"CHAINCODE_TLS_KEY_FILE=" + filepath.Join(dir, "server.key"),
+		"CHAINCODE_TLS_CLIENT_CA_FILE=" + c.TLSCAFile(p.Org),
+	}
 }

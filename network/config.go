@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/agritrace/agritrace/domain"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,6 +22,11 @@ type Org struct {
 	Domain string `json:"domain"` // cryptogen domain, e.g. "hlj.agritrace.local"
 	Label  string `json:"label"`  // human name shown in the UI, e.g. "黑龙江省粮食质量安全追溯平台"
 	Role   string `json:"role"`   // "platform" or "regulator"
+}
+
+// Identity is the org as the application sees it (no crypto or host details).
+func (o Org) Identity() domain.Org {
+	return domain.Org{Key: o.Key, MSPID: o.MSPID, Label: o.Label, Role: o.Role}
 }
 
 // DefaultOrgs are the organisations of the product: two provincial platforms and the regulator.
@@ -43,12 +49,22 @@ type Config struct {
 	BasePort     int           `json:"basePort"`
 	BatchTimeout time.Duration `json:"batchTimeout"`
 	BatchMaxTx   int           `json:"batchMaxTx"`
-	// Endorsement is "majority", "any", "all", or a Fabric signature policy such as
+	// Endorsement is "two" (default: any two orgs), "majority", "any", "all", or a Fabric signature policy such as
 	// "AND('HeilongjiangMSP.peer','RegulatorMSP.peer')".
 	Endorsement string `json:"endorsement"`
+	// ChaincodeSequence is the committed chaincode definition's sequence (it grows when an org joins).
+	ChaincodeSequence int `json:"chaincodeSequence,omitempty"`
 	// ChaincodeCmd is the command (argv) that serves the chaincode; CHAINCODE_ID and
 	// CHAINCODE_SERVER_ADDRESS are passed in the environment.
 	ChaincodeCmd []string `json:"chaincodeCmd"`
+	// Hosts places the orderers ("orderer") and each org (by key) on its own host; empty means
+	// everything on loopback.
+	Hosts map[string]Host `json:"hosts,omitempty"`
+	// GatewayCmd is the argv prefix that serves one org's gateway ("--org KEY --addr …" is
+	// appended); empty means the network runs without gateways (tests start their own).
+	GatewayCmd []string `json:"gatewayCmd,omitempty"`
+	// GatewayPort is the first org's gateway port; org k listens on GatewayPort+k.
+	GatewayPort int `json:"gatewayPort,omitempty"`
 	// BuilderCmd is the argv prefix of the external builder; "detect", "build" or "release" is appended.
 	BuilderCmd []string `json:"builderCmd"`
 }
@@ -64,7 +80,7 @@ func DefaultConfig(stateDir string) Config {
 		BasePort:     7050,
 		BatchTimeout: 250 * time.Millisecond,
 		BatchMaxTx:   10, // 16 concurrent clients fill a block at once instead of waiting for the timeout
-		Endorsement:  "majority",
+		Endorsement:  "two",
 	}
 }
 

@@ -1,6 +1,8 @@
 package network
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,9 +112,15 @@ func TestChannelAndCryptoConfig(t *testing.T) {
 	if p, _ := c.signaturePolicy(); p != "AND('HeilongjiangMSP.peer','HenanMSP.peer','RegulatorMSP.peer')" {
 		t.Fatalf("policy %q", p)
 	}
-	cc := c.cryptoConfig()
-	if len(cc["PeerOrgs"].([]map[string]any)) != 3 || len(cc["OrdererOrgs"].([]map[string]any)[0]["Specs"].([]map[string]any)) != 3 {
-		t.Fatal("crypto config")
+	if oc := c.ordererCryptoConfig(); len(oc["OrdererOrgs"].([]map[string]any)[0]["Specs"].([]map[string]any)) != 3 {
+		t.Fatal("orderer crypto config: want one spec per orderer")
+	}
+	// each org generates only its own material
+	for _, o := range c.Orgs {
+		pc := c.orgCryptoConfig(o)["PeerOrgs"].([]map[string]any)
+		if len(pc) != 1 || pc[0]["Name"] != o.MSPID {
+			t.Fatalf("crypto config of %s: %v", o.Key, pc)
+		}
 	}
 	colls := c.collections()
 	if len(colls) != 3 || colls[1]["name"] != "terms_HeilongjiangMSP_HenanMSP" {
@@ -132,15 +140,20 @@ func TestBuilderAndPackage(t *testing.T) {
 	src, meta, out, rel := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(src, "connection.json"), []byte(connectionTemplate), 0o644)
 	os.WriteFile(filepath.Join(meta, "metadata.json"), []byte(`{"type":"ccaas","label":"x"}`), 0o644)
-	if err := BuilderBuild(src, meta, out, `{"ccaddr":"127.0.0.1:7153"}`); err != nil {
+	pemFile := filepath.Join(t.TempDir(), "x.pem")
+	os.WriteFile(pemFile, []byte("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"), 0o644)
+	cfg := fmt.Sprintf(`{"ccaddr":"127.0.0.1:7153","root_cert_file":%q,"client_cert_file":%q,"client_key_file":%q}`, pemFile, pemFile, pemFile)
+	if err := BuilderBuild(src, meta, out, cfg); err != nil {
 		t.Fatal(err)
 	}
 	if err := BuilderRelease(out, rel); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(rel, "chaincode", "server", "connection.json"))
-	if !strings.Contains(string(b), `"address":"127.0.0.1:7153"`) {
-		t.Fatalf("released connection.json: %s", b)
+	var conn map[string]any
+	if err := json.Unmarshal(b, &conn); err != nil || conn["address"] != "127.0.0.1:7153" || conn["tls_required"] != true ||
+		!strings.HasPrefix(fmt.Sprint(conn["root_cert"]), "-----BEGIN CERTIFICATE-----") {
+		t.Fatalf("released connection.json (want address and the PEM content of the TLS files): %s", b)
 	}
 	if err := BuilderBuild(src, meta, out, `{}`); err == nil || !strings.Contains(err.Error(), "ccaddr") {
 		t.Fatalf("missing template key: %v", err)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,14 +57,9 @@ func Down(c Config, wipe bool, out io.Writer) error {
 	}
 	// a process may take a moment to release its sockets after exit
 	deadline := time.Now().Add(5 * time.Second)
-	var busy []int
+	var busy []string
 	for {
-		busy = busy[:0]
-		for _, p := range c.ports() {
-			if listening(p) {
-				busy = append(busy, p)
-			}
-		}
+		busy = BusyPorts(c)
 		if len(busy) == 0 || time.Now().After(deadline) {
 			break
 		}
@@ -103,9 +97,9 @@ func Status(c Config) []NodeStatus {
 	for _, o := range c.OrdererNodes() {
 		s := NodeStatus{Name: o.Name, Kind: "orderer"}
 		s.PID, s.Running = c.recordedPID(o.Name)
-		s.Healthy, s.Detail = health(o.OpsPort)
+		s.Healthy, s.Detail = health(c.ordererOps(o))
 		if s.Healthy {
-			m := channelMetrics(o.OpsPort, c.Channel)
+			m := channelMetrics(c.ordererOps(o), c.Channel)
 			s.Height = int(m["consensus_etcdraft_committed_block_number"]) + 1
 			if m["consensus_etcdraft_is_leader"] == 1 {
 				s.Detail = "Raft leader"
@@ -118,9 +112,9 @@ func Status(c Config) []NodeStatus {
 	for _, p := range c.Peers() {
 		s := NodeStatus{Name: p.Name, Kind: "peer"}
 		s.PID, s.Running = c.recordedPID(p.Name)
-		s.Healthy, s.Detail = health(p.OpsPort)
+		s.Healthy, s.Detail = health(c.peerOps(p))
 		if s.Healthy {
-			m := peerMetrics(p, c.Channel)
+			m := c.peerMetrics(p)
 			s.Height, s.PeersKnown = m.height, m.known
 			if m.known < len(c.Orgs)-1 {
 				s.Healthy = false
@@ -134,8 +128,8 @@ func Status(c Config) []NodeStatus {
 	for _, p := range c.Peers() {
 		s := NodeStatus{Name: ccName(p), Kind: "chaincode"}
 		s.PID, s.Running = c.recordedPID(ccName(p))
-		s.Healthy = s.Running && listening(p.CCAASPort)
-		s.Detail = fmt.Sprintf("serves %s on 127.0.0.1:%d", p.Name, p.CCAASPort)
+		s.Healthy = s.Running && listening(p.IP, p.CCAASPort)
+		s.Detail = fmt.Sprintf("serves %s on %s (TLS, client auth)", p.Name, hostPort(p.IP, p.CCAASPort))
 		out = append(out, s)
 	}
 	for i := range out {
@@ -147,8 +141,8 @@ func Status(c Config) []NodeStatus {
 	return out
 }
 
-func health(port int) (bool, string) {
-	if err := healthz(fmt.Sprintf("http://127.0.0.1:%d/healthz", port)); err != nil {
+func health(e opsEndpoint) (bool, string) {
+	if err := e.healthz(); err != nil {
 		return false, err.Error()
 	}
 	return true, "healthz OK"
@@ -157,16 +151,19 @@ func health(port int) (bool, string) {
 type metrics struct{ height, known int }
 
 // peerMetrics reads the peer's ledger height and gossip membership for the channel.
-func peerMetrics(p Peer, channel string) metrics {
-	m := channelMetrics(p.OpsPort, channel)
+func (c Config) peerMetrics(p Peer) metrics {
+	m := channelMetrics(c.peerOps(p), c.Channel)
 	return metrics{height: int(m["ledger_blockchain_height"]), known: int(m["gossip_membership_total_peers_known"])}
 }
 
 // channelMetrics reads a node's Prometheus endpoint: every sample labelled with the channel.
-func channelMetrics(opsPort int, channel string) map[string]float64 {
+func channelMetrics(e opsEndpoint, channel string) map[string]float64 {
 	out := map[string]float64{}
-	client := http.Client{Timeout: time.Second}
-	resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", opsPort))
+	client, err := e.client(true)
+	if err != nil {
+		return out
+	}
+	resp, err := client.Get(e.url("/metrics"))
 	if err != nil {
 		return out
 	}
@@ -191,7 +188,7 @@ func channelMetrics(opsPort int, channel string) map[string]float64 {
 // Leader returns the orderer that is Raft leader of the channel, if any.
 func (c Config) Leader() (Orderer, bool) {
 	for _, o := range c.OrdererNodes() {
-		if channelMetrics(o.OpsPort, c.Channel)["consensus_etcdraft_is_leader"] == 1 {
+		if channelMetrics(c.ordererOps(o), c.Channel)["consensus_etcdraft_is_leader"] == 1 {
 			return o, true
 		}
 	}
@@ -243,12 +240,14 @@ func RecordedPIDs(c Config) map[string]int {
 	return out
 }
 
-// BusyPorts lists the network's ports that accept connections.
-func BusyPorts(c Config) []int {
-	var busy []int
-	for _, p := range c.ports() {
-		if listening(p) {
-			busy = append(busy, p)
+// BusyPorts lists the network's endpoints (host:port) that accept connections.
+func BusyPorts(c Config) []string {
+	var busy []string
+	for _, p := range c.procs(Binaries{}, "") {
+		for _, np := range p.ports {
+			if listening(p.ip, np.port) {
+				busy = append(busy, hostPort(p.ip, np.port))
+			}
 		}
 	}
 	return busy

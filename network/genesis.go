@@ -15,27 +15,43 @@ import (
 // loopbackSANs let every client dial 127.0.0.1 with no TLS server-name override.
 var loopbackSANs = []string{"localhost", "127.0.0.1"}
 
-// cryptoConfig is cryptogen's input.
-func (c Config) cryptoConfig() map[string]any {
+// ordererCryptoConfig is cryptogen's input for the ordering organisation.
+func (c Config) ordererCryptoConfig() map[string]any {
 	var ordererSpecs []map[string]any
 	for _, o := range c.OrdererNodes() {
 		ordererSpecs = append(ordererSpecs, map[string]any{
-			"Hostname": strings.TrimSuffix(o.Host, "."+OrdererDomain), "SANS": loopbackSANs})
-	}
-	var peerOrgs []map[string]any
-	for _, o := range c.Orgs {
-		peerOrgs = append(peerOrgs, map[string]any{
-			"Name": o.MSPID, "Domain": o.Domain, "EnableNodeOUs": true,
-			"Template": map[string]any{"Count": 1, "SANS": loopbackSANs},
-			"Users":    map[string]any{"Count": 1},
-		})
+			"Hostname": strings.TrimSuffix(o.Host, "."+OrdererDomain), "SANS": c.sans(o.IP)})
 	}
 	return map[string]any{
 		"OrdererOrgs": []map[string]any{{
 			"Name": "Orderer", "Domain": OrdererDomain, "EnableNodeOUs": true, "Specs": ordererSpecs,
 		}},
-		"PeerOrgs": peerOrgs,
 	}
+}
+
+// orgCryptoConfig is cryptogen's input for one application org: each org generates its own
+// material into its own directory, as it would on its own host.
+func (c Config) orgCryptoConfig(o Org) map[string]any {
+	p, _ := c.Peer(o.Key)
+	return map[string]any{
+		"PeerOrgs": []map[string]any{{
+			"Name": o.MSPID, "Domain": o.Domain, "EnableNodeOUs": true,
+			"Template": map[string]any{"Count": 1, "SANS": c.sans(p.IP)},
+			// the chaincode server's TLS identity (see ccaasTLSDir)
+			"Specs": []map[string]any{{"Hostname": "ccaas0", "SANS": c.sans(p.IP)}},
+			"Users": map[string]any{"Count": 1},
+		}},
+	}
+}
+
+// sans are the names a node's TLS certificate carries: loopback, and its own host address when the
+// network spans hosts.
+func (c Config) sans(ip string) []string {
+	out := append([]string(nil), loopbackSANs...)
+	if ip != "127.0.0.1" {
+		out = append(out, ip)
+	}
+	return out
 }
 
 func sigPolicy(rule string) map[string]any { return map[string]any{"Type": "Signature", "Rule": rule} }
@@ -51,7 +67,11 @@ func (c Config) signaturePolicy() (string, error) {
 		members = append(members, fmt.Sprintf("'%s.peer'", o.MSPID))
 	}
 	switch strings.ToLower(c.Endorsement) {
-	case "", "majority":
+	case "", "two":
+		// No org writes alone, and a deal between two platforms is endorsed by exactly its two
+		// parties: with MAJORITY, a fourth province would drag a third org into every private deal.
+		return "OutOf(2," + strings.Join(members, ",") + ")", nil
+	case "majority":
 		return "", nil
 	case "any":
 		return "OR(" + strings.Join(members, ",") + ")", nil
@@ -60,9 +80,26 @@ func (c Config) signaturePolicy() (string, error) {
 	}
 	p := c.Endorsement
 	if !(strings.HasPrefix(p, "AND(") || strings.HasPrefix(p, "OR(") || strings.HasPrefix(p, "OutOf(")) {
-		return "", fmt.Errorf("endorsement %q: want majority, any, all, or a signature policy like AND('HeilongjiangMSP.peer','HenanMSP.peer')", p)
+		return "", fmt.Errorf("endorsement %q: want two, majority, any, all, or a signature policy like AND('HeilongjiangMSP.peer','HenanMSP.peer')", p)
 	}
 	return p, nil
+}
+
+// appOrgDef is an application org's channel definition: its MSP (public certificates only), its
+// policies and its anchor peer.
+func (c Config) appOrgDef(p Peer) map[string]any {
+	id := p.Org.MSPID
+	return map[string]any{
+		"Name": id, "ID": id, "MSPDir": filepath.Join(c.orgDir(p.Org), "msp"),
+		"Policies": map[string]any{
+			"Readers":     sigPolicy(fmt.Sprintf("OR('%s.admin','%s.peer','%s.client')", id, id, id)),
+			"Writers":     sigPolicy(fmt.Sprintf("OR('%s.admin','%s.client')", id, id)),
+			"Admins":      sigPolicy(fmt.Sprintf("OR('%s.admin')", id)),
+			"Endorsement": sigPolicy(fmt.Sprintf("OR('%s.peer')", id)),
+		},
+		// anchor peers in the org definition: cross-org gossip (and so discovery) needs no update tx
+		"AnchorPeers": []map[string]any{{"Host": p.IP, "Port": p.Port}},
+	}
 }
 
 // configTx is configtxgen's input: an application channel whose genesis block the orderers join
@@ -75,7 +112,7 @@ func (c Config) configTx() map[string]any {
 		cert := filepath.Join(c.ordererTLSDir(o), "server.crt")
 		// cluster traffic reuses the general listener, so the server cert is also the client cert
 		consenters = append(consenters, map[string]any{
-			"Host": "127.0.0.1", "Port": o.Port, "ClientTLSCert": cert, "ServerTLSCert": cert})
+			"Host": o.IP, "Port": o.Port, "ClientTLSCert": cert, "ServerTLSCert": cert})
 	}
 	ordererOrg := map[string]any{
 		"Name": "OrdererOrg", "ID": OrdererMSPID, "MSPDir": filepath.Join(c.ordererOrgDir(), "msp"),
@@ -88,18 +125,7 @@ func (c Config) configTx() map[string]any {
 	}
 	var appOrgs []map[string]any
 	for _, p := range c.Peers() {
-		id := p.Org.MSPID
-		appOrgs = append(appOrgs, map[string]any{
-			"Name": id, "ID": id, "MSPDir": filepath.Join(c.orgDir(p.Org), "msp"),
-			"Policies": map[string]any{
-				"Readers":     sigPolicy(fmt.Sprintf("OR('%s.admin','%s.peer','%s.client')", id, id, id)),
-				"Writers":     sigPolicy(fmt.Sprintf("OR('%s.admin','%s.client')", id, id)),
-				"Admins":      sigPolicy(fmt.Sprintf("OR('%s.admin')", id)),
-				"Endorsement": sigPolicy(fmt.Sprintf("OR('%s.peer')", id)),
-			},
-			// anchor peers in the genesis block: cross-org gossip (and so discovery) needs no update tx
-			"AnchorPeers": []map[string]any{{"Host": "127.0.0.1", "Port": p.Port}},
-		})
+		appOrgs = append(appOrgs, c.appOrgDef(p))
 	}
 	std := map[string]any{
 		"Readers": metaPolicy("ANY Readers"),

@@ -45,7 +45,7 @@ func (c Config) ordererConfig(b Binaries, o Orderer) (map[string]any, error) {
 	tls := c.ordererTLSDir(o)
 	data := filepath.Join(c.nodeDir(o.Name), "data")
 	g := sub(m, "General")
-	g["ListenAddress"] = "127.0.0.1"
+	g["ListenAddress"] = o.IP
 	g["ListenPort"] = o.Port
 	g["TLS"] = map[string]any{
 		"Enabled": true, "PrivateKey": filepath.Join(tls, "server.key"), "Certificate": filepath.Join(tls, "server.crt"),
@@ -61,10 +61,17 @@ func (c Config) ordererConfig(b Binaries, o Orderer) (map[string]any, error) {
 	g["LocalMSPID"] = OrdererMSPID
 	sub(m, "General", "BCCSP", "SW", "FileKeyStore")["KeyStore"] = nil
 	sub(m, "FileLedger")["Location"] = filepath.Join(data, "ledger")
-	sub(m, "Operations")["ListenAddress"] = fmt.Sprintf("127.0.0.1:%d", o.OpsPort)
+	ops := sub(m, "Operations")
+	ops["ListenAddress"] = hostPort(o.IP, o.OpsPort)
+	// TLS on the operations service makes its write operation and metrics need a client
+	// certificate of the ordering org; /healthz stays open.
+	ops["TLS"] = map[string]any{
+		"Enabled": true, "Certificate": filepath.Join(tls, "server.crt"), "PrivateKey": filepath.Join(tls, "server.key"),
+		"ClientAuthRequired": false, "ClientRootCAs": []string{c.OrdererTLSCAFile()},
+	}
 	sub(m, "Metrics")["Provider"] = "prometheus"
 	admin := sub(m, "Admin")
-	admin["ListenAddress"] = fmt.Sprintf("127.0.0.1:%d", o.AdminPort)
+	admin["ListenAddress"] = hostPort(o.IP, o.AdminPort)
 	// the orderer panics when admin TLS is on without client auth
 	admin["TLS"] = map[string]any{
 		"Enabled": true, "Certificate": filepath.Join(tls, "server.crt"), "PrivateKey": filepath.Join(tls, "server.key"),
@@ -89,8 +96,8 @@ func (c Config) peerConfig(b Binaries, p Peer) (map[string]any, error) {
 	pe["listenAddress"] = p.Address()
 	pe["address"] = p.Address()
 	pe["addressAutoDetect"] = false
-	pe["chaincodeListenAddress"] = fmt.Sprintf("127.0.0.1:%d", p.CCPort)
-	pe["chaincodeAddress"] = fmt.Sprintf("127.0.0.1:%d", p.CCPort)
+	pe["chaincodeListenAddress"] = hostPort(p.IP, p.CCPort)
+	pe["chaincodeAddress"] = hostPort(p.IP, p.CCPort)
 	pe["fileSystemPath"] = filepath.Join(c.nodeDir(p.Name), "data")
 	pe["mspConfigPath"] = filepath.Join(c.orgDir(p.Org), "peers", p.Host, "msp")
 	pe["localMspId"] = p.Org.MSPID
@@ -125,7 +132,15 @@ func (c Config) peerConfig(b Binaries, p Peer) (map[string]any, error) {
 	sub(m, "ledger", "state")["stateDatabase"] = "goleveldb"
 	sub(m, "ledger", "history")["enableHistoryDatabase"] = true
 	sub(m, "ledger", "snapshots")["rootDir"] = filepath.Join(c.nodeDir(p.Name), "data", "snapshots")
-	sub(m, "operations")["listenAddress"] = fmt.Sprintf("127.0.0.1:%d", p.OpsPort)
+	ops := sub(m, "operations")
+	ops["listenAddress"] = hostPort(p.IP, p.OpsPort)
+	// see ordererConfig: writes and metrics need a client certificate of this org
+	ops["tls"] = map[string]any{
+		"enabled": true, "clientAuthRequired": false,
+		"cert":          map[string]any{"file": filepath.Join(tls, "server.crt")},
+		"key":           map[string]any{"file": filepath.Join(tls, "server.key")},
+		"clientRootCAs": map[string]any{"files": []string{c.TLSCAFile(p.Org)}},
+	}
 	sub(m, "metrics")["provider"] = "prometheus"
 	return m, nil
 }

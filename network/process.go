@@ -13,12 +13,17 @@ import (
 	"time"
 )
 
-// proc is one process of the network: a name, how to start it, and the ports it must own.
+// proc is one process of the network: a name, how to start it, the host it runs on and the ports
+// it must own there.
 type proc struct {
 	name  string
 	argv  []string
 	env   []string
+	ip    string
+	netns string // started inside this network namespace when set
 	ports []namedPort
+	// afterChaincode processes (gateways) start only once the chaincode is committed
+	afterChaincode bool
 }
 
 type namedPort struct {
@@ -30,7 +35,7 @@ type namedPort struct {
 // log, and records its PID.
 func (c Config) startProc(p proc) (int, error) {
 	for _, np := range p.ports {
-		if err := portFree(np.port); err != nil {
+		if err := portFree(p.ip, p.netns, np.port); err != nil {
 			return 0, fmt.Errorf("start %s: port %d (%s) is already in use by another process; "+
 				"stop it or choose another --base-port: %w", p.name, np.port, np.what, err)
 		}
@@ -46,7 +51,12 @@ func (c Config) startProc(p proc) (int, error) {
 	}
 	defer logf.Close()
 	fmt.Fprintf(logf, "\n==== agritrace: starting %s at %s ====\n", p.name, time.Now().Format(time.RFC3339))
-	cmd := exec.Command(p.argv[0], p.argv[1:]...)
+	argv := p.argv
+	if p.netns != "" {
+		// `ip netns exec` enters the namespace and execs the command, so the PID we record is the node's
+		argv = append([]string{"ip", "netns", "exec", p.netns}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), p.env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -124,18 +134,25 @@ func (c Config) stopProc(name string, grace time.Duration) (bool, error) {
 	return true, nil
 }
 
-// portFree reports an error when something listens on 127.0.0.1:port.
-func portFree(port int) error {
-	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+// portFree reports an error when something listens on ip:port. A port inside another network
+// namespace cannot be bound from here: there, anything answering a connection counts as busy.
+func portFree(ip, netns string, port int) error {
+	if netns != "" {
+		if listening(ip, port) {
+			return fmt.Errorf("something accepts connections on %s", hostPort(ip, port))
+		}
+		return nil
+	}
+	l, err := net.Listen("tcp", hostPort(ip, port))
 	if err != nil {
 		return err
 	}
 	return l.Close()
 }
 
-// listening reports whether something accepts connections on 127.0.0.1:port.
-func listening(port int) bool {
-	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 300*time.Millisecond)
+// listening reports whether something accepts connections on ip:port.
+func listening(ip string, port int) bool {
+	conn, err := net.DialTimeout("tcp", hostPort(ip, port), 300*time.Millisecond)
 	if err != nil {
 		return false
 	}

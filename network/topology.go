@@ -16,6 +16,8 @@ const (
 // Orderer is one Raft orderer node.
 type Orderer struct {
 	Name      string // "orderer0"
+	IP        string // the host it listens on
+	Netns     string // network namespace it runs in (tests), or empty
 	Host      string // cryptogen hostname, e.g. "orderer0.orderer.agritrace.local"
 	Port      int    // general (client + cluster) listener
 	AdminPort int    // channel participation API
@@ -26,6 +28,8 @@ type Orderer struct {
 type Peer struct {
 	Org       Org
 	Name      string // "peer0.hlj"
+	IP        string // the org's host
+	Netns     string // network namespace of the org's host (tests), or empty
 	Host      string // "peer0.hlj.agritrace.local"
 	Port      int
 	CCPort    int // chaincode listener of the peer (unused with ccaas, but must not clash)
@@ -33,11 +37,11 @@ type Peer struct {
 	CCAASPort int // the chaincode server this peer dials
 }
 
-// Address is the peer's gRPC endpoint on loopback.
-func (p Peer) Address() string { return fmt.Sprintf("127.0.0.1:%d", p.Port) }
+// Address is the peer's gRPC endpoint.
+func (p Peer) Address() string { return hostPort(p.IP, p.Port) }
 
-// Address is the orderer's gRPC endpoint on loopback.
-func (o Orderer) Address() string { return fmt.Sprintf("127.0.0.1:%d", o.Port) }
+// Address is the orderer's gRPC endpoint.
+func (o Orderer) Address() string { return hostPort(o.IP, o.Port) }
 
 // OrdererDomain is the cryptogen domain of the orderer organisation.
 const OrdererDomain = "orderer.agritrace.local"
@@ -51,7 +55,8 @@ func (c Config) OrdererNodes() []Orderer {
 	for i := range out {
 		b := c.BasePort + i*ordererStride
 		name := fmt.Sprintf("orderer%d", i)
-		out[i] = Orderer{Name: name, Host: name + "." + OrdererDomain, Port: b, AdminPort: b + 1, OpsPort: b + 2}
+		h := c.host(OrdererGroup)
+		out[i] = Orderer{Name: name, IP: h.IP, Netns: h.Netns, Host: name + "." + OrdererDomain, Port: b, AdminPort: b + 1, OpsPort: b + 2}
 	}
 	return out
 }
@@ -61,7 +66,8 @@ func (c Config) Peers() []Peer {
 	out := make([]Peer, len(c.Orgs))
 	for k, o := range c.Orgs {
 		b := c.BasePort + peerOffset + k*peerStride
-		out[k] = Peer{Org: o, Name: "peer0." + o.Key, Host: "peer0." + o.Domain,
+		h := c.host(o.Key)
+		out[k] = Peer{Org: o, Name: "peer0." + o.Key, IP: h.IP, Netns: h.Netns, Host: "peer0." + o.Domain,
 			Port: b, CCPort: b + 1, OpsPort: b + 2, CCAASPort: b + 3}
 	}
 	return out
@@ -77,15 +83,27 @@ func (c Config) Peer(keyOrMSP string) (Peer, bool) {
 	return Peer{}, false
 }
 
-// cryptoDir is where cryptogen writes every org's MSP and TLS material.
-func (c Config) cryptoDir() string { return c.path("crypto") }
+// OrgHome is everything one org owns: its crypto material (private keys never leave it), its
+// connection profile, and its gateway's API keys and read model. On a real deployment it is the only
+// directory on that org's host; other orgs see just the public certificates inside it.
+func (c Config) OrgHome(o Org) string { return c.path("orgs", o.Key) }
 
-func (c Config) orgDir(o Org) string {
-	return filepath.Join(c.cryptoDir(), "peerOrganizations", o.Domain)
+// ConnectionProfileFile is where an org's gateway finds how to reach its own peer as itself.
+func (c Config) ConnectionProfileFile(o Org) string {
+	return filepath.Join(c.OrgHome(o), "connection.json")
 }
 
+func (c Config) orgCryptoDir(o Org) string { return filepath.Join(c.OrgHome(o), "crypto") }
+
+func (c Config) orgDir(o Org) string {
+	return filepath.Join(c.orgCryptoDir(o), "peerOrganizations", o.Domain)
+}
+
+// ordererCryptoDir holds the ordering organisation's material, apart from every application org.
+func (c Config) ordererCryptoDir() string { return c.path("orderer", "crypto") }
+
 func (c Config) ordererOrgDir() string {
-	return filepath.Join(c.cryptoDir(), "ordererOrganizations", OrdererDomain)
+	return filepath.Join(c.ordererCryptoDir(), "ordererOrganizations", OrdererDomain)
 }
 
 // TLSCAFile is the TLS root certificate of an org's peers.
@@ -121,3 +139,31 @@ func (c Config) markerFile(step string) string { return c.path("done", step) }
 
 // ccName is the process name of the chaincode server serving a peer.
 func ccName(p Peer) string { return "chaincode." + p.Org.Key }
+
+// Gateway is one org's agritrace gateway process: on the org's host, holding the org's identity.
+type Gateway struct {
+	Org   Org
+	IP    string
+	Netns string
+	Port  int
+}
+
+// URL is the gateway's base URL.
+func (g Gateway) URL() string { return "http://" + hostPort(g.IP, g.Port) }
+
+// Gateways lists the org gateways the network runs (none without GatewayCmd).
+func (c Config) Gateways() []Gateway {
+	if len(c.GatewayCmd) == 0 {
+		return nil
+	}
+	base := c.GatewayPort
+	if base == 0 {
+		base = 8080
+	}
+	out := make([]Gateway, len(c.Orgs))
+	for k, o := range c.Orgs {
+		h := c.host(o.Key)
+		out[k] = Gateway{Org: o, IP: h.IP, Netns: h.Netns, Port: base + k}
+	}
+	return out
+}

@@ -53,6 +53,9 @@ func Up(ctx context.Context, c Config, b Binaries, out io.Writer) error {
 
 	started := 0
 	for _, p := range c.procs(b, pkgID) {
+		if p.afterChaincode {
+			continue
+		}
 		if pid, ok := c.recordedPID(p.name); ok {
 			step("%s already running (pid %d)", p.name, pid)
 			continue
@@ -69,11 +72,11 @@ func Up(ctx context.Context, c Config, b Binaries, out io.Writer) error {
 		return nil
 	}
 	for _, o := range c.OrdererNodes() {
-		if err := waitHealthy(ctx, o.Name, o.OpsPort, 30*time.Second); err != nil {
+		if err := waitHealthy(ctx, c.ordererOps(o), 30*time.Second); err != nil {
 			return c.withLog(o.Name, err)
 		}
 		// the operations endpoint can answer before the admin (channel participation) listener
-		if err := waitListening(ctx, o.Name+" admin", o.AdminPort, 30*time.Second); err != nil {
+		if err := waitListening(ctx, o.Name+" admin", o.IP, o.AdminPort, 30*time.Second); err != nil {
 			return c.withLog(o.Name, err)
 		}
 	}
@@ -92,10 +95,10 @@ func Up(ctx context.Context, c Config, b Binaries, out io.Writer) error {
 	}
 	step("orderers serve channel %q (Raft, %d node(s))", c.Channel, c.Orderers)
 	for _, p := range c.Peers() {
-		if err := waitHealthy(ctx, p.Name, p.OpsPort, 30*time.Second); err != nil {
+		if err := waitHealthy(ctx, c.peerOps(p), 30*time.Second); err != nil {
 			return c.withLog(p.Name, err)
 		}
-		if err := waitListening(ctx, p.Name, p.Port, 30*time.Second); err != nil {
+		if err := waitListening(ctx, p.Name, p.IP, p.Port, 30*time.Second); err != nil {
 			return c.withLog(p.Name, err)
 		}
 	}
@@ -123,6 +126,35 @@ func Up(ctx context.Context, c Config, b Binaries, out io.Writer) error {
 		return err
 	}
 	step("network ready: %d peers see each other, chaincode %q committed", len(c.Orgs), c.Chaincode)
+	if err := c.startGateways(ctx, b, pkgID, step); err != nil {
+		return err
+	}
+	return nil
+}
+
+// startGateways starts each org's gateway (when the network has a GatewayCmd) and waits until each
+// answers /healthz.
+func (c Config) startGateways(ctx context.Context, b Binaries, pkgID string, step func(string, ...any)) error {
+	for _, p := range c.procs(b, pkgID) {
+		if !p.afterChaincode {
+			continue
+		}
+		if _, ok := c.recordedPID(p.name); !ok {
+			pid, err := c.startProc(p)
+			if err != nil {
+				return err
+			}
+			step("started %s (pid %d)", p.name, pid)
+		}
+	}
+	for _, g := range c.Gateways() {
+		if err := waitHTTP(ctx, g.URL()+"/healthz", 60*time.Second); err != nil {
+			return c.withLog("gateway."+g.Org.Key, err)
+		}
+	}
+	if len(c.GatewayCmd) > 0 {
+		step("%d gateways up, each holding only its own org's identity", len(c.Orgs))
+	}
 	return nil
 }
 
@@ -131,24 +163,31 @@ func (c Config) procs(b Binaries, pkgID string) []proc {
 	var ps []proc
 	for _, o := range c.OrdererNodes() {
 		ps = append(ps, proc{
-			name: o.Name, argv: []string{b.Tool("orderer")},
+			name: o.Name, argv: []string{b.Tool("orderer")}, ip: o.IP, netns: o.Netns,
 			env:   []string{"FABRIC_CFG_PATH=" + c.nodeDir(o.Name), "FABRIC_LOGGING_SPEC=info"},
 			ports: []namedPort{{o.Port, o.Name + " gRPC"}, {o.AdminPort, o.Name + " admin"}, {o.OpsPort, o.Name + " operations"}},
 		})
 	}
 	for _, p := range c.Peers() {
 		ps = append(ps, proc{
-			name: ccName(p), argv: c.ChaincodeCmd,
-			env: []string{"CHAINCODE_ID=" + pkgID, fmt.Sprintf("CHAINCODE_SERVER_ADDRESS=127.0.0.1:%d", p.CCAASPort),
-				"AGRITRACE_ORG=" + p.Org.MSPID},
+			name: ccName(p), argv: c.ChaincodeCmd, ip: p.IP, netns: p.Netns,
+			env: append([]string{"CHAINCODE_ID=" + pkgID, "CHAINCODE_SERVER_ADDRESS=" + hostPort(p.IP, p.CCAASPort),
+				"AGRITRACE_ORG=" + p.Org.MSPID}, c.chaincodeTLSEnv(p)...),
 			ports: []namedPort{{p.CCAASPort, ccName(p) + " server"}},
+		})
+	}
+	for _, g := range c.Gateways() {
+		ps = append(ps, proc{
+			name: "gateway." + g.Org.Key, ip: g.IP, netns: g.Netns, afterChaincode: true,
+			argv:  append(append([]string(nil), c.GatewayCmd...), "--state", c.StateDir, "--org", g.Org.Key, "--addr", hostPort(g.IP, g.Port)),
+			ports: []namedPort{{g.Port, "gateway of " + g.Org.Key}},
 		})
 	}
 	for _, p := range c.Peers() {
 		ps = append(ps, proc{
-			name: p.Name, argv: []string{b.Tool("peer"), "node", "start"},
+			name: p.Name, argv: []string{b.Tool("peer"), "node", "start"}, ip: p.IP, netns: p.Netns,
 			env: []string{"FABRIC_CFG_PATH=" + c.nodeDir(p.Name), "FABRIC_LOGGING_SPEC=info",
-				fmt.Sprintf(`CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG={"ccaddr":"127.0.0.1:%d"}`, p.CCAASPort)},
+				"CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG=" + c.builderConfig(p)},
 			ports: []namedPort{{p.Port, p.Name + " gRPC"}, {p.CCPort, p.Name + " chaincode"}, {p.OpsPort, p.Name + " operations"}},
 		})
 	}
@@ -193,15 +232,15 @@ func (c Config) withLog(name string, err error) error {
 	return fmt.Errorf("%w\nlast lines of %s:\n%s", err, c.logFile(name), tail(string(b), 1500))
 }
 
-func waitHealthy(ctx context.Context, name string, port int, timeout time.Duration) error {
+func waitHealthy(ctx context.Context, e opsEndpoint, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	url := fmt.Sprintf("http://127.0.0.1:%d/healthz", port)
 	for {
-		if healthz(url) == nil {
+		err := e.healthz()
+		if err == nil {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not healthy after %s: %v", name, timeout, healthz(url))
+			return fmt.Errorf("%s not healthy after %s: %v", e.name, timeout, err)
 		}
 		select {
 		case <-ctx.Done():
@@ -211,9 +250,9 @@ func waitHealthy(ctx context.Context, name string, port int, timeout time.Durati
 	}
 }
 
-func waitListening(ctx context.Context, name string, port int, timeout time.Duration) error {
+func waitListening(ctx context.Context, name, ip string, port int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for !listening(port) {
+	for !listening(ip, port) {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%s not listening on port %d after %s", name, port, timeout)
 		}
@@ -226,9 +265,13 @@ func waitListening(ctx context.Context, name string, port int, timeout time.Dura
 	return nil
 }
 
-func healthz(url string) error {
-	client := http.Client{Timeout: time.Second}
-	resp, err := client.Get(url)
+// healthz asks the node's open health endpoint (no client certificate).
+func (e opsEndpoint) healthz() error {
+	client, err := e.client(false)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Get(e.url("/healthz"))
 	if err != nil {
 		return err
 	}
@@ -266,7 +309,7 @@ func (c Config) waitDiscovery(ctx context.Context, timeout time.Duration) error 
 	for {
 		missing := ""
 		for _, p := range c.Peers() {
-			m := peerMetrics(p, c.Channel)
+			m := c.peerMetrics(p)
 			if m.known < len(c.Orgs)-1 {
 				missing = fmt.Sprintf("%s knows %d of %d other peers", p.Name, m.known, len(c.Orgs)-1)
 				break
@@ -282,6 +325,30 @@ func (c Config) waitDiscovery(ctx context.Context, timeout time.Duration) error 
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// waitHTTP waits until url answers 200.
+func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	client := http.Client{Timeout: 2 * time.Second}
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not answer 200 within %s: %v", url, timeout, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

@@ -54,11 +54,11 @@ func TestLoadTwice(t *testing.T) {
 	clear := map[string]string{}
 	msp := map[string]string{}
 	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
+		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
 		msp[o.Key] = o.MSPID
 	}
 	led := memledger.New(store, msp, "reg")
-	srv := gateway.New(keys, store, led, nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := gateway.New(keys, store, led, nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	ctx := context.Background()

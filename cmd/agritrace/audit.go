@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/agritrace/agritrace/wire"
 
 	"github.com/agritrace/agritrace/audit"
-	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/readmodel"
 )
 
@@ -19,11 +19,12 @@ func init() {
 }
 
 func runAudit(ctx context.Context, args []string) error {
-	fs := newFlags("audit", "audit [flags]", `Replays every block from block 0 through the regulator's peer, rebuilds batches, events and
-lineage from the chaincode events in them, and compares the result with the gateway's read model.
-Prints counts and every mismatch; exits 1 when there is any.`)
+	fs := newFlags("audit", "audit [flags]", `Replays every block from block 0 through one org's own peer (as that org), rebuilds batches,
+events and lineage from the chaincode events in them, and compares the result with that org's
+gateway read model. Prints counts and every mismatch; exits 1 when there is any.`)
 	state := fs.String("state", defaultState(), "state directory of the network")
-	db := fs.String("db", "run/gateway/readmodel.db", "read model to audit")
+	org := fs.String("org", "reg", "org whose peer and read model to audit")
+	db := fs.String("db", "", "read model to audit (default: the org's gateway read model)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -31,6 +32,13 @@ Prints counts and every mismatch; exits 1 when there is any.`)
 	c, err := existingNetwork(*state)
 	if err != nil {
 		return err
+	}
+	if *db == "" {
+		o, ok := c.Org(*org)
+		if !ok {
+			return fmt.Errorf("no org %q in the network", *org)
+		}
+		*db = filepath.Join(c.OrgHome(o), "gateway", "readmodel.db")
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return fmt.Errorf("read model %s: %w", *db, err)
@@ -40,8 +48,7 @@ Prints counts and every mismatch; exits 1 when there is any.`)
 		return err
 	}
 	defer store.Close()
-	reg, _ := c.Regulator()
-	cl, err := fabric.Connect(c, reg.Key, "User1")
+	cl, err := connectOrg(c, *org)
 	if err != nil {
 		return err
 	}

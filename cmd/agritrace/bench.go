@@ -18,7 +18,6 @@ import (
 
 	"github.com/agritrace/agritrace/audit"
 	"github.com/agritrace/agritrace/bench"
-	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
 )
@@ -74,7 +73,7 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 	defer func() { _ = network.Down(c, true, io.Discard) }()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	addr := "127.0.0.1:18950"
-	gf := gatewayFlags{state: &c.StateDir, addr: &addr, keys: ptr(filepath.Join(tmp, "keys.json")), env: ptr(filepath.Join(tmp, "demo.env")),
+	gf := gatewayFlags{state: &c.StateDir, org: ptr("hlj"), profile: ptr(""), home: ptr(filepath.Join(tmp, "gateway-hlj")), addr: &addr,
 		db: ptr(filepath.Join(tmp, "readmodel.db")), public: ptr("")}
 	_, shutdown, err := startGateway(ctx, gf, quiet)
 	if err != nil {
@@ -84,16 +83,16 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 	if err := waitHTTP(ctx, "http://"+addr+"/healthz", 30*time.Second); err != nil {
 		return err
 	}
-	env, err := readEnv(*gf.env)
+	env, err := readEnvFile(filepath.Join(*gf.home, "gateway", "key.env"))
 	if err != nil {
 		return err
 	}
-	base, err := fabric.Connect(c, "hlj", "User1")
+	base, err := connectOrg(c, "hlj")
 	if err != nil {
 		return err
 	}
 	defer base.Close()
-	e := bench.Env{Baseline: base, URL: "http://" + addr, Key: env["AGRITRACE_PLATFORM_KEY"], Workers: *workers, Duration: *dur,
+	e := bench.Env{Baseline: base, URL: "http://" + addr, Key: env["KEY"], Workers: *workers, Duration: *dur,
 		Run: fmt.Sprint(start.Unix())}
 
 	fmt.Printf("== ingest (%d clients, %s per phase)\n", *workers, *dur)
@@ -154,7 +153,7 @@ go-qrcode and boombuler/barcode. Prints a table and writes it as Markdown.`)
 	}
 
 	fmt.Println("== read-model catch-up from block 0")
-	reg, err := fabric.Connect(c, "reg", "User1")
+	reg, err := connectOrg(c, "reg")
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,9 @@ import (
 	"github.com/agritrace/agritrace/wire"
 
 	"github.com/agritrace/agritrace/audit"
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/gateway"
-	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
 )
 
@@ -24,33 +25,62 @@ func init() {
 	register("gateway", "serve the HTTP API, EPCIS capture, QR resolver and pages", runGateway)
 }
 
-const gatewayHelp = `Serves the platform API (native and EPCIS 2.0 capture), the read API, the QR resolver, the consumer
-trace page and the regulator console, on one address. Reads come from an embedded SQLite read model
-kept in step with the ledger by a block-event listener (resumes from its checkpoint after a restart).
+const gatewayHelp = `Serves one org's node of agritrace: the platform API (native and EPCIS 2.0 capture), the read API,
+the QR resolver and the consumer trace page, and — on the regulator's gateway — the regulator
+console. It loads only its own org's identity (the connection profile in the org's home), so it can
+sign as no one else. Reads come from an embedded SQLite read model kept in step with the ledger by a
+block-event listener on the org's own peer (resumes from its checkpoint after a restart).
 
-API keys live hashed in --keys; when the file does not exist, one key per org is created and the keys
-are written once, in clear, to --env (run/demo.env).`
+Everything it keeps lives in --home (default: the org's home in the network state, e.g.
+run/network/orgs/hlj): API keys (hashes only), the read model, and key.env — written once, with the
+org's API key in clear, when the key store is created.`
 
-// gatewayFlags are shared by `gateway` and `run`.
+// gatewayFlags configure one org's gateway.
 type gatewayFlags struct {
-	state, addr, keys, env, db, public *string
+	state, org, profile, home, addr, db, public *string
 }
 
 func addGatewayFlags(fs interface {
 	String(string, string, string) *string
 }) gatewayFlags {
 	return gatewayFlags{
-		state:  fs.String("state", defaultState(), "state directory of the network"),
-		addr:   fs.String("addr", "127.0.0.1:8080", "listen address"),
-		keys:   fs.String("keys", filepath.Join("run", "gateway", "keys.json"), "API key store (hashes only)"),
-		env:    fs.String("env", filepath.Join("run", "demo.env"), "where new keys are written once, in clear"),
-		db:     fs.String("db", filepath.Join("run", "gateway", "readmodel.db"), "read model (SQLite)"),
-		public: fs.String("public-url", "", "base URL printed in QR codes (default http://<addr>)"),
+		state:   fs.String("state", defaultState(), "state directory of the network (finds the org's home)"),
+		org:     fs.String("org", "", "org key this gateway acts as (hlj, ha, reg, …); required unless --profile"),
+		profile: fs.String("profile", "", "connection profile (default <org home>/connection.json)"),
+		home:    fs.String("home", "", "where keys, read model and key.env live (default: the org's home)"),
+		addr:    fs.String("addr", "127.0.0.1:8080", "listen address"),
+		db:      fs.String("db", "", "read model (default <home>/gateway/readmodel.db)"),
+		public:  fs.String("public-url", "", "base URL printed in QR codes (default http://<addr>)"),
 	}
 }
 
+// resolve fills the defaults that depend on other flags.
+func (gf gatewayFlags) resolve() (profilePath, home string, err error) {
+	profilePath, home = *gf.profile, *gf.home
+	if profilePath == "" || home == "" {
+		if *gf.org == "" {
+			return "", "", errors.New("--org is required (or give --profile and --home)")
+		}
+		c, err := existingNetwork(*gf.state)
+		if err != nil {
+			return "", "", err
+		}
+		o, ok := c.Org(*gf.org)
+		if !ok {
+			return "", "", fmt.Errorf("no org %q in the network in %s", *gf.org, c.StateDir)
+		}
+		if profilePath == "" {
+			profilePath = c.ConnectionProfileFile(o)
+		}
+		if home == "" {
+			home = c.OrgHome(o)
+		}
+	}
+	return profilePath, home, nil
+}
+
 func runGateway(ctx context.Context, args []string) error {
-	fs := newFlags("gateway", "gateway [flags]", gatewayHelp)
+	fs := newFlags("gateway", "gateway --org KEY [flags]", gatewayHelp)
 	gf := addGatewayFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -65,47 +95,54 @@ func runGateway(ctx context.Context, args []string) error {
 	return nil
 }
 
-// startGateway connects to the network, opens the read model, starts the listener and serves HTTP.
+// startGateway connects to the org's peer as the org, opens the read model, starts the listener and
+// serves HTTP.
 func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http.Server, func(), error) {
-	c, err := existingNetwork(*gf.state)
+	profilePath, home, err := gf.resolve()
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, err := ensureKeys(c, *gf.keys, *gf.env, "http://"+*gf.addr)
+	prof, err := fabric.LoadProfile(profilePath)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(*gf.db), 0o755); err != nil {
-		return nil, nil, err
-	}
-	store, err := readmodel.Open(*gf.db)
-	if err != nil {
-		return nil, nil, err
-	}
-	led, err := gateway.NewFabricLedger(c, log)
-	if err != nil {
-		store.Close()
-		return nil, nil, err
-	}
-	reg, _ := c.Regulator()
-	listener := led.Client(reg.Key) // the regulator's peer sees every committed block
-	follower := &readmodel.Follower{Store: store, Source: listener.Network.ChaincodeEvents,
-		Chaincode: c.Chaincode, EventName: wire.EventName, Log: log}
-	fctx, stopFollow := context.WithCancel(context.Background())
-	go follower.Run(fctx)
-	orgMSP := map[string]string{}
-	for _, o := range c.Orgs {
-		orgMSP[o.Key] = o.MSPID
-	}
+	org := domain.Org{Key: prof.OrgKey, MSPID: prof.MSPID, Label: prof.Label, Role: prof.Role}
+	log = log.With("org", org.Key)
 	public := *gf.public
 	if public == "" {
 		public = "http://" + *gf.addr
 	}
-	s := gateway.New(keys, store, led, follower, gateway.Options{RegulatorOrg: reg.Key, OrgMSP: orgMSP}, log)
+	gwDir := filepath.Join(home, "gateway")
+	keys, err := ensureKeys(org, filepath.Join(gwDir, "keys.json"), filepath.Join(gwDir, "key.env"), public)
+	if err != nil {
+		return nil, nil, err
+	}
+	dbPath := *gf.db
+	if dbPath == "" {
+		dbPath = filepath.Join(gwDir, "readmodel.db")
+	}
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+		return nil, nil, err
+	}
+	store, err := readmodel.Open(dbPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	led, err := gateway.NewFabricLedger(prof, log)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	listener := led.Client() // the org's own peer sees every committed block of the channel
+	follower := &readmodel.Follower{Store: store, Source: listener.Network.ChaincodeEvents,
+		Chaincode: prof.Chaincode, EventName: wire.EventName, Log: log}
+	fctx, stopFollow := context.WithCancel(context.Background())
+	go follower.Run(fctx)
+	s := gateway.New(keys, store, led, follower, gateway.Options{Org: org, RegulatorMSP: prof.RegulatorMSP}, log)
 	s.SetAuditor(func(ctx context.Context) (audit.Report, error) {
-		return audit.Run(ctx, listener, c.Channel, c.Chaincode, wire.EventName, store, nil)
+		return audit.Run(ctx, listener, prof.Channel, prof.Chaincode, wire.EventName, store, nil)
 	})
-	mountPages(s, public, log)
+	mountPages(s, org, public, log)
 	ln, err := net.Listen("tcp", *gf.addr)
 	if err != nil {
 		stopFollow()
@@ -131,43 +168,29 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 	return srv, shutdown, nil
 }
 
-// ensureKeys loads the key store or creates one key per org, writing them in clear to envPath once.
-func ensureKeys(c network.Config, path, envPath, url string) (*gateway.Keys, error) {
+// ensureKeys loads the key store or creates the org's first API key, writing it in clear to envPath
+// once (with the gateway's URL), for the platform's operators to pick up.
+func ensureKeys(org domain.Org, path, envPath, url string) (*gateway.Keys, error) {
 	if k, err := gateway.LoadKeys(path); err == nil {
 		return k, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
 	k := &gateway.Keys{}
-	var lines []string
-	lines = append(lines, "# agritrace demo environment, written when the gateway created its keys", "AGRITRACE_URL="+url)
-	platforms := 0
-	for _, o := range c.Orgs {
-		key, err := k.NewKey(o.Label, o, nil)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case o.Role == "regulator":
-			lines = append(lines, "AGRITRACE_REGULATOR_URL="+url, "AGRITRACE_REGULATOR_KEY="+key)
-		case platforms == 0:
-			lines = append(lines, "AGRITRACE_PLATFORM_KEY="+key)
-			platforms++
-		default:
-			platforms++
-			lines = append(lines, fmt.Sprintf("AGRITRACE_PLATFORM%d_URL=%s", platforms, url), fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY=%s", platforms, key))
-		}
-		lines = append(lines, fmt.Sprintf("# %s = %s (%s)", strings.ToUpper(o.Key), o.MSPID, o.Label))
+	key, err := k.NewKey(org.Label, org, nil)
+	if err != nil {
+		return nil, err
 	}
 	if err := k.Save(path); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(envPath), 0o755); err != nil {
-		return nil, err
+	lines := []string{
+		"# " + org.Label + " (" + org.MSPID + "): this org's gateway and API key, written once when the key store was created",
+		"ORG=" + org.Key, "MSPID=" + org.MSPID, "ROLE=" + org.Role, "URL=" + url, "KEY=" + key,
 	}
 	if err := os.WriteFile(envPath, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		return nil, err
 	}
-	slog.Info("created API keys", "store", path, "clear_text_once_in", envPath)
+	slog.Info("created API key", "org", org.Key, "store", path, "clear_text_once_in", envPath)
 	return k, nil
 }

@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/agritrace/agritrace/fabric"
+
 	"github.com/agritrace/agritrace/network"
 )
 
@@ -71,7 +73,7 @@ func runNetwork(ctx context.Context, args []string) error {
 		basePort := fs.Int("base-port", 7050, "first port; orderers use base.., peers base+100.. (only when created)")
 		batch := fs.Duration("batch-timeout", 250*time.Millisecond, "orderer BatchTimeout (only when created)")
 		batchSize := fs.Int("batch-size", 10, "orderer MaxMessageCount: transactions per block (only when created)")
-		endorse := fs.String("endorsement", "majority", "chaincode endorsement: majority, any, all or a signature policy")
+		endorse := fs.String("endorsement", "two", "chaincode endorsement: two (any two orgs), majority, any, all or a signature policy")
 		cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
 		watch := fs.Bool("watch", false, "stay in the foreground and restart any process that exits, until Ctrl-C")
 		if err := fs.Parse(args); err != nil {
@@ -210,4 +212,17 @@ func printLogs(state string, names []string, n int) error {
 		fmt.Printf("==> %s <==\n%s\n", name, strings.Join(lines, "\n"))
 	}
 	return nil
+}
+
+// connectOrg connects as one org's client user through the connection profile in its home.
+func connectOrg(c network.Config, orgKey string) (*fabric.Client, error) {
+	o, ok := c.Org(orgKey)
+	if !ok {
+		return nil, fmt.Errorf("no org %q in the network in %s", orgKey, c.StateDir)
+	}
+	p, err := fabric.LoadProfile(c.ConnectionProfileFile(o))
+	if err != nil {
+		return nil, err
+	}
+	return fabric.Connect(p)
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,20 +21,25 @@ func init() {
 }
 
 func runAll(ctx context.Context, args []string) error {
-	fs := newFlags("run", "run [flags]", `Starts (or restarts) the Fabric network with the chaincode, serves the gateway, loads the demo
-supply chains through its API, prints the URLs to open and a QR code to scan, and keeps everything
-running until Ctrl-C, which stops every process it started. 'agritrace network down' (make down)
-stops it all from another terminal.`)
-	gf := addGatewayFlags(fs)
+	fs := newFlags("run", "run [flags]", `Starts (or restarts) the Fabric network with the chaincode and one gateway per org (each holding
+only its own org's identity), loads the demo supply chains through their APIs, prints the URLs to
+open and a QR code to scan, and keeps everything running until Ctrl-C, which stops every process it
+started. 'agritrace network down' (make down) stops it all from another terminal.
+
+run/demo.env gets each org's gateway URL and API key: AGRITRACE_URL + AGRITRACE_PLATFORM_KEY
+(黑龙江), AGRITRACE_PLATFORM2_URL + AGRITRACE_PLATFORM2_KEY (河南), AGRITRACE_REGULATOR_URL +
+AGRITRACE_REGULATOR_KEY (the regulator, whose gateway serves the console).`)
+	state := fs.String("state", defaultState(), "state directory of the network")
+	envPath := fs.String("env", filepath.Join("run", "demo.env"), "where every org's gateway URL and key are written")
 	cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
 	noSeed := fs.Bool("no-seed", false, "do not load the demo chains")
 	basePort := fs.Int("base-port", 7050, "first Fabric port (only when the network is created)")
+	gwPort := fs.Int("gateway-port", 8080, "first org's gateway port; org k uses port+k (only when the network is created)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	start := time.Now()
-	log := slog.Default()
-	c, existing, err := loadOrDefault(*gf.state)
+	c, existing, err := loadOrDefault(*state)
 	if err != nil {
 		return err
 	}
@@ -44,58 +48,45 @@ stops it all from another terminal.`)
 		return err
 	}
 	c.ChaincodeCmd, c.BuilderCmd = []string{exe, "chaincode", "serve"}, []string{exe, "ccaas-builder"}
+	c.GatewayCmd = []string{exe, "gateway"}
 	if existing {
 		fmt.Printf("using the existing network in %s\n", c.StateDir)
 	} else {
-		c.BasePort = *basePort
+		c.BasePort, c.GatewayPort = *basePort, *gwPort
 	}
 	bins, err := network.EnsureBinaries(ctx, *cache, os.Stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Println("== network")
-	if err := network.Up(ctx, c, bins, os.Stdout); err != nil {
-		return err
-	}
 	// from here on, Ctrl-C (or 'network down' from elsewhere) stops everything this run started
-	if err := network.RecordForeground(c, "run"); err != nil {
-		return err
-	}
 	stopAll := func() {
 		fmt.Println("\n== stopping")
 		if err := network.Down(c, false, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "agritrace:", err)
 		}
 	}
-	fmt.Println("== gateway")
-	_, shutdown, err := startGateway(ctx, gf, log)
+	fmt.Println("== network and gateways")
+	if err := network.Up(ctx, c, bins, os.Stdout); err != nil {
+		return err
+	}
+	if err := network.RecordForeground(c, "run"); err != nil {
+		return err
+	}
+	env, err := writeDemoEnv(c, *envPath)
 	if err != nil {
 		stopAll()
 		return err
-	}
-	base := "http://" + *gf.addr
-	if err := waitHTTP(ctx, base+"/healthz", 30*time.Second); err != nil {
-		shutdown()
-		stopAll()
-		return err
-	}
-	env, err := readEnv(*gf.env)
-	if err != nil {
-		shutdown()
-		stopAll()
-		return fmt.Errorf("read %s: %w (delete %s to create fresh keys)", *gf.env, err, *gf.keys)
 	}
 	if !*noSeed {
-		fmt.Println("== seed data (through the gateway API)")
+		fmt.Println("== seed data (through each org's gateway API)")
 		res, err := seeds.Load(ctx, seeds.FromEnv(env), seeds.Chains(), os.Stdout)
 		if err != nil {
-			shutdown()
 			stopAll()
 			return err
 		}
 		fmt.Printf("  %d events recorded, %d already on the ledger\n", res.Committed, res.Duplicates)
 	}
-	printWelcome(base, *gf.env, env, time.Since(start))
+	printWelcome(c, *envPath, env, time.Since(start))
 	pkg, _ := c.CurrentPackageID()
 	done := make(chan struct{})
 	go func() {
@@ -104,17 +95,49 @@ stops it all from another terminal.`)
 	}()
 	<-ctx.Done()
 	<-done
-	shutdown()
 	stopAll()
 	return nil
 }
 
-func printWelcome(base, envPath string, env map[string]string, took time.Duration) {
+// writeDemoEnv gathers each org's gateway URL and API key (from the key.env its gateway wrote in
+// the org's home) into one file for the README tour and scripts.
+func writeDemoEnv(c network.Config, path string) (map[string]string, error) {
+	env := map[string]string{}
+	lines := []string{"# agritrace demo environment: each org's own gateway and API key (written by agritrace run)"}
+	platforms := 0
+	for _, g := range c.Gateways() {
+		org, err := readEnvFile(filepath.Join(c.OrgHome(g.Org), "gateway", "key.env"))
+		if err != nil {
+			return nil, fmt.Errorf("key of %s: %w", g.Org.Key, err)
+		}
+		var urlVar, keyVar string
+		switch {
+		case g.Org.Role == "regulator":
+			urlVar, keyVar = "AGRITRACE_REGULATOR_URL", "AGRITRACE_REGULATOR_KEY"
+		case platforms == 0:
+			platforms++
+			urlVar, keyVar = "AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY"
+		default:
+			platforms++
+			urlVar, keyVar = fmt.Sprintf("AGRITRACE_PLATFORM%d_URL", platforms), fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY", platforms)
+		}
+		env[urlVar], env[keyVar] = org["URL"], org["KEY"]
+		lines = append(lines, fmt.Sprintf("# %s = %s (%s)", strings.ToUpper(g.Org.Key), g.Org.MSPID, g.Org.Label),
+			urlVar+"="+org["URL"], keyVar+"="+org["KEY"])
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return env, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
+}
+
+func printWelcome(c network.Config, envPath string, env map[string]string, took time.Duration) {
 	fmt.Printf("\n== ready in %s\n\n", took.Round(time.Second))
+	base := env["AGRITRACE_URL"]
 	rice := seeds.WuchangRice()
 	u, _ := qr.URL(base, rice.Consumer)
-	if c, err := qr.Encode(u); err == nil {
-		fmt.Print(c.Terminal())
+	if code, err := qr.Encode(u); err == nil {
+		fmt.Print(code.Terminal())
 	}
 	fmt.Printf("Scan or open — a bag of 五常大米 on a 郑州 shelf:\n  %s\n\n", u)
 	fmt.Println("Consumer pages of every demo chain:")
@@ -122,11 +145,13 @@ func printWelcome(base, envPath string, env map[string]string, took time.Duratio
 		cu, _ := qr.URL(base, ch.Consumer)
 		fmt.Printf("  %-8s %s\n           %s\n", ch.Key, ch.Title, cu)
 	}
-	fmt.Printf("\nRegulator console:  %s/console   (key: AGRITRACE_REGULATOR_KEY in %s)\n", base, envPath)
-	fmt.Printf("API spec:           %s/openapi.json\n", base)
-	fmt.Printf("Health / metrics:   %s/healthz  %s/metrics\n", base, base)
-	fmt.Printf("Keys and URL:       source %s\n", envPath)
-	fmt.Printf("Try:  curl -H \"Authorization: Bearer $AGRITRACE_PLATFORM_KEY\" %s/v1/batches?region=23\n", base)
+	fmt.Println("\nEach org's own gateway (API and its spec, resolver, /healthz, /metrics):")
+	for _, g := range c.Gateways() {
+		fmt.Printf("  %-4s %-24s %s/openapi.json\n", g.Org.Key, g.Org.Label, g.URL())
+	}
+	fmt.Printf("\nRegulator console:  %s/console   (key: AGRITRACE_REGULATOR_KEY in %s)\n", env["AGRITRACE_REGULATOR_URL"], envPath)
+	fmt.Printf("Keys and URLs:      source %s\n", envPath)
+	fmt.Printf("Try:  curl -H \"Authorization: Bearer $AGRITRACE_PLATFORM_KEY\" \"$AGRITRACE_URL/v1/batches?region=23\"\n")
 	fmt.Println("\nCtrl-C stops everything (or 'make down' from another terminal).")
 }
 
@@ -157,6 +182,21 @@ func runSeed(ctx context.Context, args []string) error {
 }
 
 func readEnv(path string) (map[string]string, error) {
+	env, err := readEnvFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY", "AGRITRACE_PLATFORM2_URL", "AGRITRACE_PLATFORM2_KEY",
+		"AGRITRACE_REGULATOR_URL", "AGRITRACE_REGULATOR_KEY"} {
+		if env[k] == "" {
+			return nil, fmt.Errorf("%s: %s is missing", path, k)
+		}
+	}
+	return env, nil
+}
+
+// readEnvFile reads KEY=value lines, skipping comments.
+func readEnvFile(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -168,12 +208,6 @@ func readEnv(path string) (map[string]string, error) {
 		line := strings.TrimSpace(sc.Text())
 		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
 			env[k] = strings.Trim(v, `"`)
-		}
-	}
-	for _, k := range []string{"AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY", "AGRITRACE_PLATFORM2_URL", "AGRITRACE_PLATFORM2_KEY",
-		"AGRITRACE_REGULATOR_URL", "AGRITRACE_REGULATOR_KEY"} {
-		if env[k] == "" {
-			return nil, fmt.Errorf("%s: %s is missing", path, k)
 		}
 	}
 	return env, sc.Err()

@@ -37,9 +37,9 @@ func TestE2EMakeRun(t *testing.T) {
 	testnet.Skip(t)
 	dir := t.TempDir()
 	state := filepath.Join(dir, "network")
-	addr := "127.0.0.1:18650"
-	cmd := exec.Command(testnet.Binary(t), "run", "--state", state, "--base-port", "27650", "--addr", addr,
-		"--keys", filepath.Join(dir, "keys.json"), "--env", filepath.Join(dir, "demo.env"), "--db", filepath.Join(dir, "rm.db"))
+	addr := "127.0.0.1:18650" // 黑龙江's gateway; 河南's on 18651, the regulator's on 18652
+	cmd := exec.Command(testnet.Binary(t), "run", "--state", state, "--base-port", "27650", "--gateway-port", "18650",
+		"--env", filepath.Join(dir, "demo.env"))
 	cmd.Env = append(cmd.Environ(), "AGRITRACE_FABRIC_CACHE="+testnet.CacheDir(t))
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
@@ -77,11 +77,17 @@ func TestE2EMakeRun(t *testing.T) {
 	}
 	printed := out.String()
 	t.Logf("make run printed:\n%s", printed)
-	urls := regexp.MustCompile(`http://127\.0\.0\.1:18650[^\s)]*`).FindAllString(printed, -1)
+	urls := regexp.MustCompile(`http://127\.0\.0\.1:1865[0-2][^\s)]*`).FindAllString(printed, -1)
 	if len(urls) < 8 {
 		t.Fatalf("only %d URLs printed", len(urls))
 	}
-	env := readEnvFile(t, filepath.Join(dir, "demo.env"))
+	env := readDemoEnv(t, filepath.Join(dir, "demo.env"))
+	for org, want := range map[string]string{"AGRITRACE_URL": "http://127.0.0.1:18650", "AGRITRACE_PLATFORM2_URL": "http://127.0.0.1:18651",
+		"AGRITRACE_REGULATOR_URL": "http://127.0.0.1:18652"} {
+		if env[org] != want {
+			t.Errorf("demo.env %s = %q, want %q", org, env[org], want)
+		}
+	}
 	for _, u := range urls {
 		req, _ := http.NewRequest("GET", u, nil)
 		if strings.Contains(u, "/v1/") { // the printed curl example carries the platform key
@@ -127,6 +133,22 @@ func TestE2EMakeRun(t *testing.T) {
 		}
 		if len(pt.Steps) < 3 || pt.Steps[0].Type != "produce" || pt.Steps[0].Block == 0 || (pt.Recall != nil) != ch.Recalled {
 			t.Errorf("%s: trail of %d steps, first %+v, recall %v", ch.Key, len(pt.Steps), pt.Steps[0], pt.Recall)
+		}
+		// every org's gateway resolves the same code from its own read model
+		for _, other := range []string{env["AGRITRACE_PLATFORM2_URL"], env["AGRITRACE_REGULATOR_URL"]} {
+			u := strings.Replace(res.GetText(), "http://"+addr, other, 1)
+			req, _ := http.NewRequest("GET", u, nil)
+			req.Header.Set("Accept", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var again trace.PublicTrail
+			err = json.NewDecoder(resp.Body).Decode(&again)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 || len(again.Steps) != len(pt.Steps) {
+				t.Errorf("%s on %s: %d, %d steps (want %d): %v", ch.Key, other, resp.StatusCode, len(again.Steps), len(pt.Steps), err)
+			}
 		}
 	}
 	// a phone opens the rice bag's page served from the real network
@@ -179,7 +201,7 @@ func TestE2EMakeRun(t *testing.T) {
 
 func itoaPID(p int) string { return strconv.Itoa(p) }
 
-func readEnvFile(t *testing.T, path string) map[string]string {
+func readDemoEnv(t *testing.T, path string) map[string]string {
 	t.Helper()
 	env, err := readEnv(path)
 	if err != nil {

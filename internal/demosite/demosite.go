@@ -36,11 +36,11 @@ func New(t *testing.T) *Site {
 	keys := &gateway.Keys{}
 	clear, msp := map[string]string{}, map[string]string{}
 	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
+		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
 		msp[o.Key] = o.MSPID
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, log)
+	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorMSP: msp["reg"]}, log)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())

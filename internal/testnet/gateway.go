@@ -13,13 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/network"
 )
 
-// Gateway is an `agritrace gateway` process under test.
+// Gateway is one org's `agritrace gateway` process under test. It holds only that org's identity.
 type Gateway struct {
+	Org  network.Org
 	URL  string
-	Env  map[string]string // AGRITRACE_* from its demo.env
+	Key  string // the org's API key, from the key.env the gateway wrote
+	Home string
 	DB   string
 	Log  *bytes.Buffer
 	args []string
@@ -27,16 +30,71 @@ type Gateway struct {
 	t    *testing.T
 }
 
-// StartGateway runs the gateway binary against network c on 127.0.0.1:port.
-func StartGateway(t *testing.T, c network.Config, port int) *Gateway {
+// Gateways are the gateways of every org of a network, one process each.
+type Gateways struct {
+	ByOrg map[string]*Gateway
+	// Env is the demo environment (what `agritrace run` writes to run/demo.env): AGRITRACE_URL +
+	// AGRITRACE_PLATFORM_KEY (黑龙江), AGRITRACE_PLATFORM2_URL + _KEY (河南), AGRITRACE_REGULATOR_URL + _KEY.
+	Env map[string]string
+	// URL and DB are 黑龙江's, the first platform's (most tests drive that gateway).
+	URL, DB string
+	first   *Gateway
+}
+
+// Org returns one org's gateway.
+func (g *Gateways) Org(key string) *Gateway { return g.ByOrg[key] }
+
+// Stop ends the first platform's gateway process (SIGKILL when kill: a crash).
+func (g *Gateways) Stop(kill bool) { g.first.Stop(kill) }
+
+// Start restarts the first platform's gateway process.
+func (g *Gateways) Start() { g.first.Start() }
+
+// StartGateway starts one gateway per org of network c on 127.0.0.1, org k on port+k, each with its
+// own home in a temporary directory, and waits until all answer /healthz.
+func StartGateway(t *testing.T, c network.Config, port int) *Gateways {
 	t.Helper()
-	dir := t.TempDir()
-	g := &Gateway{URL: fmt.Sprintf("http://127.0.0.1:%d", port), DB: filepath.Join(dir, "readmodel.db"), t: t,
-		args: []string{"gateway", "--state", c.StateDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port),
-			"--keys", filepath.Join(dir, "keys.json"), "--env", filepath.Join(dir, "demo.env"), "--db", filepath.Join(dir, "readmodel.db")}}
+	gs := &Gateways{ByOrg: map[string]*Gateway{}, Env: map[string]string{}}
+	platforms := 0
+	for k, o := range c.Orgs {
+		home := filepath.Join(t.TempDir(), o.Key)
+		addr := fmt.Sprintf("127.0.0.1:%d", port+k)
+		g := &Gateway{Org: o, URL: "http://" + addr, Home: home, DB: filepath.Join(home, "gateway", "readmodel.db"), t: t,
+			args: []string{"gateway", "--state", c.StateDir, "--org", o.Key, "--home", home, "--addr", addr}}
+		g.Start()
+		t.Cleanup(func() { g.Stop(false) })
+		g.Key = readEnv(t, filepath.Join(home, "gateway", "key.env"))["KEY"]
+		gs.ByOrg[o.Key] = g
+		switch {
+		case o.Role == "regulator":
+			gs.Env["AGRITRACE_REGULATOR_URL"], gs.Env["AGRITRACE_REGULATOR_KEY"] = g.URL, g.Key
+		case platforms == 0:
+			platforms++
+			gs.Env["AGRITRACE_URL"], gs.Env["AGRITRACE_PLATFORM_KEY"] = g.URL, g.Key
+			gs.first, gs.URL, gs.DB = g, g.URL, g.DB
+		default:
+			platforms++
+			gs.Env[fmt.Sprintf("AGRITRACE_PLATFORM%d_URL", platforms)] = g.URL
+			gs.Env[fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY", platforms)] = g.Key
+		}
+	}
+	return gs
+}
+
+// StartOrgGateway starts the gateway of one org (e.g. one that joined after StartGateway).
+func StartOrgGateway(t *testing.T, c network.Config, orgKey string, port int) *Gateway {
+	t.Helper()
+	o, ok := c.Org(orgKey)
+	if !ok {
+		t.Fatalf("no org %q in the network", orgKey)
+	}
+	home := filepath.Join(t.TempDir(), o.Key)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	g := &Gateway{Org: o, URL: "http://" + addr, Home: home, DB: filepath.Join(home, "gateway", "readmodel.db"), t: t,
+		args: []string{"gateway", "--state", c.StateDir, "--org", o.Key, "--home", home, "--addr", addr}}
 	g.Start()
-	g.Env = readEnv(t, filepath.Join(dir, "demo.env"))
 	t.Cleanup(func() { g.Stop(false) })
+	g.Key = readEnv(t, filepath.Join(home, "gateway", "key.env"))["KEY"]
 	return g
 }
 
@@ -59,7 +117,7 @@ func (g *Gateway) Start() {
 			}
 		}
 		if time.Now().After(deadline) {
-			g.t.Fatalf("gateway did not become healthy:\n%s", g.Log)
+			g.t.Fatalf("gateway of %s did not become healthy:\n%s", g.Org.Key, g.Log)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -84,6 +142,33 @@ func (g *Gateway) Stop(kill bool) {
 		<-done
 	}
 	g.cmd = nil
+}
+
+// PID is the process ID of the running gateway (0 when stopped).
+func (g *Gateway) PID() int {
+	if g.cmd == nil || g.cmd.Process == nil {
+		return 0
+	}
+	return g.cmd.Process.Pid
+}
+
+// Connect connects to the network as one org's client user, through its connection profile.
+func Connect(t testing.TB, c network.Config, orgKey string) *fabric.Client {
+	t.Helper()
+	o, ok := c.Org(orgKey)
+	if !ok {
+		t.Fatalf("no org %q in the network", orgKey)
+	}
+	p, err := fabric.LoadProfile(c.ConnectionProfileFile(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := fabric.Connect(p)
+	if err != nil {
+		t.Fatalf("connect as %s: %v", o.MSPID, err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
 }
 
 func readEnv(t *testing.T, path string) map[string]string {
