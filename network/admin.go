@@ -27,6 +27,21 @@ func (c Config) runTool(ctx context.Context, b Binaries, env []string, tool stri
 	return string(out), nil
 }
 
+// toolStdout runs a Fabric tool whose answer is on stdout (its log goes to stderr).
+func (c Config) toolStdout(ctx context.Context, b Binaries, env []string, tool string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.Tool(tool), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w\n%s", tool, strings.Join(args[:min(2, len(args))], " "), err, tail(stderr.String(), 1500))
+	}
+	return out, nil
+}
+
 // adminEnv is the peer CLI environment for acting as an org's admin against its own peer.
 func (c Config) adminEnv(p Peer) []string {
 	return []string{
