@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +77,9 @@ func runNetwork(ctx context.Context, args []string) error {
 		endorse := fs.String("endorsement", "two", "chaincode endorsement: two (any two orgs), majority, any, all or a signature policy")
 		cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
 		watch := fs.Bool("watch", false, "stay in the foreground and restart any process that exits, until Ctrl-C")
+		hosts := fs.String("hosts", "", "place nodes on their own hosts (only when created): orderer=IP[/netns],hlj=IP[/netns],…")
+		gateways := fs.Bool("gateways", false, "also run each org's gateway on its host (only when created)")
+		gatewayPort := fs.Int("gateway-port", 8080, "first org's gateway port with --gateways; org k uses port+k")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -85,6 +89,13 @@ func runNetwork(ctx context.Context, args []string) error {
 		}
 		if !existing {
 			c.Orderers, c.BasePort, c.BatchTimeout, c.BatchMaxTx, c.Endorsement = *orderers, *basePort, *batch, *batchSize, *endorse
+			if c.Hosts, err = parseHosts(*hosts); err != nil {
+				return err
+			}
+			if *gateways {
+				exe, _ := os.Executable()
+				c.GatewayCmd, c.GatewayPort = []string{exe, "gateway"}, *gatewayPort
+			}
 		} else {
 			fmt.Printf("using the existing network in %s (settings from when it was created)\n", c.StateDir)
 		}
@@ -225,4 +236,24 @@ func connectOrg(c network.Config, orgKey string) (*fabric.Client, error) {
 		return nil, err
 	}
 	return fabric.Connect(p)
+}
+
+// parseHosts reads --hosts: group=IP or group=IP/netns, comma-separated.
+func parseHosts(s string) (map[string]network.Host, error) {
+	if s == "" {
+		return nil, nil
+	}
+	out := map[string]network.Host{}
+	for _, part := range strings.Split(s, ",") {
+		group, spec, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || group == "" || spec == "" {
+			return nil, fmt.Errorf("--hosts: %q is not group=IP[/netns]", part)
+		}
+		ip, ns, _ := strings.Cut(spec, "/")
+		if net.ParseIP(ip) == nil {
+			return nil, fmt.Errorf("--hosts: %q is not an IP address", ip)
+		}
+		out[group] = network.Host{IP: ip, Netns: ns}
+	}
+	return out, nil
 }
