@@ -41,6 +41,9 @@ func (r *Recorder) Record(events []domain.Event) ([]domain.RecordResult, error) 
 	if len(events) > MaxEventsPerTx {
 		return nil, domain.Invalid("/events", "%d events in one transaction; at most %d", len(events), MaxEventsPerTx)
 	}
+	if err := r.prefetch(events); err != nil {
+		return nil, err
+	}
 	seen := map[string]int{}
 	results := make([]domain.RecordResult, len(events))
 	for i := range events {
@@ -139,32 +142,63 @@ func (r *Recorder) storePrivate(e *domain.Event) error {
 	return nil
 }
 
+// putEvent stores the event under its ID: the only key the rules read back (idempotency). Lookups by
+// batch, stage, product or region are the read model's job, fed by the chaincode event; keeping them
+// off the ledger saves a peer round trip and a state write per index entry.
 func (r *Recorder) putEvent(e domain.Event) error {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	if err := r.put(CompositeKey(objEvent, e.ID), b); err != nil {
-		return err
+	return r.put(CompositeKey(objEvent, e.ID), b)
+}
+
+// prefetch reads, in one call, the keys the events will read: their own IDs (idempotency) and every
+// batch they name. Keys read later (a recall's descendants) still go one by one.
+func (r *Recorder) prefetch(events []domain.Event) error {
+	p, ok := r.s.(Prefetcher)
+	if !ok {
+		return nil
 	}
-	t, _ := domain.ParseEventTime(e.EventTime)
-	when := []byte(t.UTC().Format(time.RFC3339Nano))
-	ids := map[string]bool{}
-	for _, id := range e.Batches {
-		ids[id] = true
-	}
-	for _, in := range e.Inputs {
-		ids[in.Batch] = true
-	}
-	for _, o := range e.Outputs {
-		ids[o.Batch] = true
-	}
-	for id := range ids {
-		if err := r.put(CompositeKey(objBatchEvent, id, e.ID), when); err != nil {
-			return err
+	var keys []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
 		}
 	}
-	return r.put(CompositeKey(objStage, e.Type.Stage(), t.UTC().Format("2006-01-02"), e.ID), []byte{0})
+	for _, e := range events {
+		add(CompositeKey(objEvent, e.ID))
+		for _, id := range touchedBatches(e) {
+			if n, err := domain.NormalizeID(id, ""); err == nil {
+				add(CompositeKey(objBatch, n))
+			}
+		}
+	}
+	vals, err := p.GetMany(keys)
+	if err != nil {
+		return fmt.Errorf("prefetch %d keys: %w", len(keys), err)
+	}
+	if len(vals) != len(keys) {
+		return fmt.Errorf("prefetch %d keys: got %d values", len(keys), len(vals))
+	}
+	for i, k := range keys {
+		r.cache[k] = vals[i]
+	}
+	return nil
+}
+
+// touchedBatches lists the batch identifiers an event names, as sent.
+func touchedBatches(e domain.Event) []string {
+	out := append([]string(nil), e.Batches...)
+	for _, in := range e.Inputs {
+		out = append(out, in.Batch)
+	}
+	for _, o := range e.Outputs {
+		out = append(out, o.Batch)
+	}
+	return out
 }
 
 func (r *Recorder) get(key string) ([]byte, error) {
@@ -203,7 +237,7 @@ func (r *Recorder) batch(id string) (*domain.Batch, error) {
 	return &b, nil
 }
 
-// saveBatch writes a batch and its indexes and marks it changed.
+// saveBatch writes a batch and marks it changed.
 func (r *Recorder) saveBatch(b *domain.Batch, e *domain.Event) error {
 	b.LastEvent = e.ID
 	b.UpdatedAt = e.RecordTime
@@ -218,21 +252,6 @@ func (r *Recorder) saveBatch(b *domain.Batch, e *domain.Event) error {
 		r.changed = append(r.changed, b.ID)
 	}
 	r.batches[b.ID] = b
-	// every state call is a round trip between the chaincode server and the peer: index a batch
-	// once, when the event that created it (or gave it a product) is applied
-	if b.CreatedBy != e.ID {
-		return nil
-	}
-	if pk := productKey(b.Product); pk != "" {
-		if err := r.put(CompositeKey(objProduct, pk, b.ID), []byte{0}); err != nil {
-			return err
-		}
-	}
-	if b.Origin != nil && b.Origin.Region != "" {
-		if err := r.put(CompositeKey(objRegion, b.Origin.Region, b.ID), []byte{0}); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -243,11 +262,4 @@ func (r *Recorder) isChanged(id string) bool {
 		}
 	}
 	return false
-}
-
-func productKey(p domain.Product) string {
-	if p.GTIN != "" {
-		return p.GTIN
-	}
-	return p.Code
 }

@@ -8,9 +8,7 @@ const (
 	RecordEvents    = "RecordEvents"
 	GetBatch        = "GetBatch"
 	GetEvent        = "GetEvent"
-	GetTrail        = "GetTrail"
 	GetHistory      = "GetHistory"
-	QueryIndex      = "QueryIndex"
 	GetPrivateTerms = "GetPrivateTerms"
 )
 
