@@ -168,3 +168,28 @@ func (c *Contract) GetPrivateTerms(ctx contractapi.TransactionContextInterface, 
 	}
 	return string(b), nil
 }
+
+// GetEnterprise returns a registered enterprise (主体备案).
+func (c *Contract) GetEnterprise(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return asJSON(reader(ctx).Enterprise(id))
+}
+
+// ListEnterprises lists registered enterprises, of one platform (MSP ID) unless platform is empty.
+func (c *Contract) ListEnterprises(ctx contractapi.TransactionContextInterface, platform string) (string, error) {
+	return asJSON(reader(ctx).Enterprises(platform))
+}
+
+// ListBodies lists the certification bodies the regulator registered.
+func (c *Contract) ListBodies(ctx contractapi.TransactionContextInterface) (string, error) {
+	return asJSON(reader(ctx).Bodies())
+}
+
+// GetCertificate returns a certificate by number.
+func (c *Contract) GetCertificate(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return asJSON(reader(ctx).Certificate(id))
+}
+
+// ListCertificates lists every certificate; callers compute the status as of their own clock.
+func (c *Contract) ListCertificates(ctx contractapi.TransactionContextInterface) (string, error) {
+	return asJSON(reader(ctx).Certificates())
+}

@@ -170,10 +170,15 @@ func TestE2EAuthorizationMatrix(t *testing.T) {
 		byMSP[o.MSPID] = connect(t, c, o.Key)
 	}
 	cases := authz.Cases()
-	// set every case up in two transactions, one per holding platform
+	if _, err := record(t, byMSP["RegulatorMSP"], authz.Bootstrap()...); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	// set every case up in a few transactions per holding platform, then the regulator's certificates
 	setups := map[string][]domain.Event{}
+	var regSetup []domain.Event
 	for i, cs := range cases {
 		setups[cs.Owner] = append(setups[cs.Owner], authz.Setup(cs, fmt.Sprintf("AZE-%d", i))...)
+		regSetup = append(regSetup, authz.RegulatorSetup(cs, fmt.Sprintf("AZE-%d", i))...)
 	}
 	for owner, evs := range setups {
 		for start := 0; start < len(evs); start += 150 {
@@ -181,6 +186,9 @@ func TestE2EAuthorizationMatrix(t *testing.T) {
 				t.Fatalf("setup for %s: %v", owner, err)
 			}
 		}
+	}
+	if _, err := record(t, byMSP["RegulatorMSP"], regSetup...); err != nil {
+		t.Fatalf("regulator setup: %v", err)
 	}
 	type outcome struct {
 		i   int

@@ -32,7 +32,7 @@ const (
 
 // EventTypes lists every event type in a stable order (used in errors and the API spec).
 var EventTypes = []EventType{Produce, Purchase, Store, Process, Sell, Transport, Inspect, Certify, Revoke,
-	Split, Merge, Aggregate, Offer, Accept, Recall, Observe}
+	Split, Merge, Aggregate, Offer, Accept, Recall, Observe, Register, Suspend, Reinstate}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -58,7 +58,7 @@ func (t EventType) Stage() string {
 	case Sell:
 		return "sell"
 	}
-	return "around"
+	return "around" // includes register, certificate status changes
 }
 
 // Status of a batch.
@@ -130,13 +130,20 @@ type Inspection struct {
 	Lab      string  `json:"lab,omitempty"`
 }
 
-// Certificate is issued by Certify and withdrawn by Revoke.
+// Certificate is issued by Certify (by a registered certification body), suspended, reinstated or
+// withdrawn by Revoke, and expires after ValidUntil.
 type Certificate struct {
-	ID         string `json:"id"`
-	Type       string `json:"type"` // e.g. organic, green-food, geographical-indication
-	Issuer     string `json:"issuer,omitempty"`
-	ValidUntil string `json:"validUntil,omitempty"`
-	Revoked    bool   `json:"revoked,omitempty"`
+	ID         string    `json:"id"`                   // certificate number
+	Type       string    `json:"type,omitempty"`       // scheme: organic, green-food, geographical-indication, gap
+	Issuer     string    `json:"issuer,omitempty"`     // id of the registered certification body
+	IssuerName string    `json:"issuerName,omitempty"` // ledger: the body's registered name
+	Holder     string    `json:"holder,omitempty"`     // the certified enterprise (USCC)
+	Scope      []string  `json:"scope,omitempty"`      // GTINs covered
+	ValidFrom  string    `json:"validFrom,omitempty"`  // YYYY-MM-DD
+	ValidUntil string    `json:"validUntil,omitempty"` // YYYY-MM-DD
+	Document   *Document `json:"document,omitempty"`   // the certificate document: sha256 + URI
+	Status     string    `json:"status,omitempty"`     // ledger: active, suspended or revoked (expiry is computed)
+	Revoked    bool      `json:"revoked,omitempty"`
 }
 
 // Portion is a quantity taken from a batch (an input of process, split or merge).
@@ -179,6 +186,7 @@ type Event struct {
 	Attributes     map[string]any  `json:"attributes,omitempty"` // stage-specific: moisture, temperature, warehouse…
 	Documents      []Document      `json:"documents,omitempty"`
 	Reason         string          `json:"reason,omitempty"` // recall, revoke
+	Registration   *Registration   `json:"registration,omitempty"`
 	BizStep        string          `json:"bizStep,omitempty"`
 	Extensions     json.RawMessage `json:"extensions,omitempty"` // vendor fields of an EPCIS event, kept as sent
 	Private        *Private        `json:"private,omitempty"`    // never stored publicly (see Private)

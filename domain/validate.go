@@ -126,6 +126,9 @@ func Validate(e *Event, now time.Time) error {
 			return Invalid(p+"/sha256", "sha256 must be 64 lowercase hex characters")
 		}
 	}
+	if e.Registration != nil && e.Type != Register {
+		return Invalid("/registration", "a registration belongs to a register event, not %s", e.Type)
+	}
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
 	}
@@ -186,14 +189,18 @@ func validShape(e *Event) error {
 		}
 		return need(e.Inspection.Result == "pass" || e.Inspection.Result == "fail", "/inspection/result",
 			"inspection result must be pass or fail, got %q", e.Inspection.Result)
-	case Certify, Revoke:
-		if err := need(len(e.Batches) > 0, "/batches", "%s needs the batches the certificate covers", e.Type); err != nil {
+	case Certify:
+		if err := validCertificate(e); err != nil {
 			return err
 		}
-		if err := need(e.Certificate != nil && e.Certificate.ID != "", "/certificate/id", "certificate id is required"); err != nil {
+		return need(len(e.Batches) > 0 || len(e.Certificate.Scope) > 0, "/batches", "certify needs the batches or the GTINs (certificate scope) it covers")
+	case Revoke, Suspend, Reinstate:
+		if err := validCertificate(e); err != nil {
 			return err
 		}
-		return need(e.Type == Revoke || e.Certificate.Type != "", "/certificate/type", "certificate type is required")
+		return need(e.Type == Reinstate || strings.TrimSpace(e.Reason) != "", "/reason", "%s needs a reason", e.Type)
+	case Register:
+		return validRegistration(e)
 	case Recall:
 		if err := need(len(e.Batches) > 0, "/batches", "recall needs the batches recalled"); err != nil {
 			return err

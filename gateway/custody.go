@@ -45,9 +45,16 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, t domain.EventTy
 	if e.EventTime == "" {
 		e.EventTime = s.now().Format(time.RFC3339)
 	}
-	if req.Actor != nil {
+	switch {
+	case req.Actor != nil:
 		e.Actor = *req.Actor
-	} else {
+	case t == domain.Accept:
+		// the enterprise the offer names accepts: it becomes the actor of what follows
+		e.Actor = domain.Party{Enterprise: key.Name}
+		if b, err := s.store.Batch(r.Context(), id); err == nil && b.Pending != nil {
+			e.Actor = domain.Party{Enterprise: b.Pending.To.Enterprise, Name: b.Pending.To.Name}
+		}
+	default:
 		e.Actor = domain.Party{Enterprise: key.Name}
 	}
 	res := s.ingest(r.Context(), key, []domain.Event{e}, nil)

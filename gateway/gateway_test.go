@@ -246,7 +246,7 @@ func TestBadInput(t *testing.T) {
 		}), 400, "/certificate/id", "required"},
 		{"recall by a platform", "application/json", ev(func(m map[string]any) {
 			m["type"], m["batches"], m["reason"] = "recall", []any{"LOT-1"}, "x"
-		}), 403, "/type", "may not record recall"},
+		}), 403, "/type", "only the regulator recalls"},
 		{"negative input quantity", "application/json", ev(func(m map[string]any) {
 			m["type"], m["inputs"] = "process", []any{map[string]any{"batch": "LOT-1", "quantity": map[string]any{"value": -5, "unit": "kg"}}}
 		}), 400, "/inputs/0/quantity/value", "positive"},

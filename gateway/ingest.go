@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/ledger"
 )
 
 // EventResult is the outcome of one event of a request.
@@ -229,15 +230,12 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 			e.ID = uuid.NewString()
 			results[i].EventID = e.ID
 		}
-		if !key.mayRecord(e.Type) && e.Type.Valid() {
-			reject(newProblemAt(http.StatusForbidden, "stage-permission", "/type",
-				fmt.Sprintf("key %q may not record %s events", key.Name, e.Type)))
-			continue
-		}
-		if e.Actor.Platform != "" && e.Actor.Platform != key.MSPID {
-			reject(newProblemAt(http.StatusForbidden, "vouching", "/actor/platform",
-				fmt.Sprintf("%s cannot vouch for an enterprise of platform %s", key.MSPID, e.Actor.Platform)))
-			continue
+		// the same permission function the contract applies, so a refusal costs no Fabric round trip
+		if e.Type.Valid() {
+			if err := ledger.MayRecord(key.Caller(), e); err != nil {
+				reject(problemFrom(err))
+				continue
+			}
 		}
 		e.Actor.Platform = key.MSPID
 		if err := domain.Validate(e, now); err != nil {

@@ -87,6 +87,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/export/batches.csv", s.authenticate(s.exportBatchesCSV, true))
 	m.HandleFunc("GET /v1/export/epcis", s.authenticate(s.exportEPCIS, true))
 	m.HandleFunc("GET /v1/stats", s.authenticate(s.getStats, true))
+	s.registryRoutes()
 	m.HandleFunc("GET /openapi.json", s.getOpenAPI)
 	m.HandleFunc("GET /healthz", s.getHealth)
 	m.HandleFunc("GET /metrics", s.getMetrics)

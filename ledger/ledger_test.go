@@ -155,12 +155,12 @@ func TestRules(t *testing.T) {
 		}, hlj, on(ev("s2", domain.Sell, "SHOP"), "LOT-1"), 409, "batch-status"},
 		{"recall by a platform", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
 			func() domain.Event { e := on(ev("r", domain.Recall, "X"), "LOT-1"); e.Reason = "镉超标"; return e }(), 403, "regulator-only"},
-		{"revoke by a platform", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
+		{"revoke a certificate never issued", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, reg,
 			func() domain.Event {
-				e := on(ev("r", domain.Revoke, "X"), "LOT-1")
-				e.Certificate = &domain.Certificate{ID: "C-1"}
+				e := ev("r", domain.Revoke, "X")
+				e.Certificate, e.Reason = &domain.Certificate{ID: "C-1"}, "伪造"
 				return e
-			}(), 403, "regulator-only"},
+			}(), 404, "not-found"},
 		{"sell a recalled batch", func(w *world) {
 			w.ok(hlj, produce("p", "LOT-1", 1000))
 			e := on(ev("r", domain.Recall, "SAMR"), "LOT-1")
@@ -298,38 +298,39 @@ func TestTransformationLineageAndRecall(t *testing.T) {
 	}
 }
 
-func TestExternalOriginInspectCertify(t *testing.T) {
+func TestExternalOriginNeverClaimedByObservers(t *testing.T) {
 	w := newWorld(t)
+	lot := "https://id.gs1.org/01/06901234567892/10/IMPORT-7"
 	// a batch first seen here (imported, or from a platform not on the ledger) still traces
-	w.ok(ha, on(ev("in", domain.Store, "WH-9"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7"))
-	b := w.batch("https://id.gs1.org/01/06901234567892/10/IMPORT-7")
+	w.ok(ha, on(ev("in", domain.Store, "WH-9"), lot))
+	b := w.batch(lot)
 	if !b.External || b.Custodian.Platform != "HenanMSP" {
 		t.Fatalf("external batch = %+v", b)
 	}
-	// the EPC URN form names the same batch
+	// the EPC URN form names the same batch; the regulator may spot-check any batch
 	insp := on(ev("insp", domain.Inspect, "LAB-1"), "urn:epc:class:lgtin:690123.0456789.IMPORT-7")
 	insp.Inspection = &domain.Inspection{Item: "aflatoxin B1", Value: 2, Unit: "μg/kg", Limit: 10, Result: "pass"}
-	w.ok(reg, insp) // the regulator may spot-check any batch
-	cert := on(ev("cert", domain.Certify, "CERT-BODY"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7")
-	cert.Certificate = &domain.Certificate{ID: "GF-2026-1", Type: "green-food"}
-	w.ok(ha, cert)
-	_, err := w.record(hlj, func() domain.Event {
-		e := on(ev("cert2", domain.Certify, "CERT-BODY"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7")
-		e.Certificate = &domain.Certificate{ID: "GF-2026-2", Type: "green-food"}
-		return e
-	}())
-	wantRule(t, err, 403, "custody")
-	rev := on(ev("rev", domain.Revoke, "SAMR"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7")
-	rev.Certificate = &domain.Certificate{ID: "GF-2026-1"}
-	rev.Reason = "抽检不合格"
-	w.ok(reg, rev)
-	if b := w.batch(b.ID); b.LastEvent != "rev" || len(b.Certificates) != 1 {
-		t.Fatalf("batch after certify and revoke = %+v", b)
-	}
-	// producer may claim an external batch of its own platform
-	w.ok(ha, produce("claim", "https://id.gs1.org/01/06901234567892/10/IMPORT-7", 50))
-	if b := w.batch(b.ID); b.External || b.Quantity.Value != 50 {
+	w.ok(reg, insp)
+	// the producer's platform may claim an external batch it holds
+	w.ok(ha, produce("claim", lot, 50))
+	if b := w.batch(lot); b.External || b.Quantity.Value != 50 {
 		t.Fatalf("claimed batch = %+v", b)
+	}
+
+	// inspecting or observing a lot nobody has recorded yet never claims it: the producer can still
+	// commission it afterwards
+	unseen := "https://id.gs1.org/01/06901234567892/10/NEXT-1"
+	spot := on(ev("spot", domain.Inspect, "LAB-1"), unseen)
+	spot.Inspection = &domain.Inspection{Item: "水分", Result: "pass"}
+	w.ok(reg, spot)
+	if b := w.batch(unseen); b.Custodian.Platform != "" {
+		t.Fatalf("an inspection claimed the lot: %+v", b)
+	}
+	_, err := w.record(hlj, on(ev("peek", domain.Observe, "X"), "https://id.gs1.org/01/06901234567892/10/NEXT-2"))
+	wantRule(t, err, 403, "custody")
+	w.ok(hlj, produce("real", unseen, 10))
+	if b := w.batch(unseen); b.Custodian.Platform != "HeilongjiangMSP" || b.External {
+		t.Fatalf("producer could not commission an inspected lot: %+v", b)
 	}
 }
 
@@ -441,7 +442,6 @@ func TestPrefetch(t *testing.T) {
 	_, err := w.record(hlj, produce("p1", "LOT-9", 1))
 	wantRule(t, err, 409, "idempotency")
 }
-
 
 func TestRecordWithoutPrefetcher(t *testing.T) {
 	s := NewMemState()

@@ -12,10 +12,6 @@ import (
 // MaxEventsPerTx bounds one recording transaction (a bulk request is cut into such chunks).
 const MaxEventsPerTx = 200
 
-// regulatorMay are the event types the regulator org records; commercial events belong to the
-// platforms that vouch for the enterprises.
-var regulatorMay = map[domain.EventType]bool{domain.Inspect: true, domain.Certify: true, domain.Revoke: true, domain.Recall: true}
-
 // Recorder applies events to the state within one transaction.
 type Recorder struct {
 	s       State
@@ -78,19 +74,9 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 	if err := domain.Validate(&e, r.tx.Time); err != nil {
 		return domain.RecordResult{}, err
 	}
-	if r.caller.Regulator && !regulatorMay[e.Type] {
-		return domain.RecordResult{}, domain.Refuse(403, "regulator-role", "/type",
-			"the regulator inspects, certifies, revokes and recalls; it does not record %s events for enterprises", e.Type)
+	if err := MayRecord(r.caller, &e); err != nil {
+		return domain.RecordResult{}, err
 	}
-	if !r.caller.mayRecord(string(e.Type)) {
-		return domain.RecordResult{}, domain.Refuse(403, "stage-permission", "/type",
-			"this identity may record %v, not %s", r.caller.Stages, e.Type)
-	}
-	if e.Actor.Platform != "" && e.Actor.Platform != r.caller.MSPID {
-		return domain.RecordResult{}, domain.Refuse(403, "vouching", "/actor/platform",
-			"%s cannot vouch for an enterprise of platform %s", r.caller.MSPID, e.Actor.Platform)
-	}
-	e.Actor.Platform = r.caller.MSPID
 	fp := domain.Fingerprint(e)
 	prev, err := r.get(CompositeKey(objEvent, e.ID))
 	if err != nil {
@@ -106,6 +92,9 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 		}
 		return domain.RecordResult{}, domain.Refuse(409, "idempotency", "/id",
 			"event %q was already recorded in tx %s with different content; use a new event id", e.ID, old.TxID)
+	}
+	if err := r.checkActor(&e); err != nil {
+		return domain.RecordResult{}, err
 	}
 	e.ContentHash = fp
 	e.Platform = r.caller.MSPID
@@ -170,6 +159,9 @@ func (r *Recorder) prefetch(events []domain.Event) error {
 	}
 	for _, e := range events {
 		add(CompositeKey(objEvent, e.ID))
+		for _, k := range registryKeys(e) {
+			add(k)
+		}
 		for _, id := range touchedBatches(e) {
 			if n, err := domain.NormalizeID(id, ""); err == nil {
 				add(CompositeKey(objBatch, n))

@@ -5,11 +5,16 @@ package wire
 
 // Transaction (function) names of the agritrace contract.
 const (
-	RecordEvents    = "RecordEvents"
-	GetBatch        = "GetBatch"
-	GetEvent        = "GetEvent"
-	GetHistory      = "GetHistory"
-	GetPrivateTerms = "GetPrivateTerms"
+	RecordEvents     = "RecordEvents"
+	GetBatch         = "GetBatch"
+	GetEvent         = "GetEvent"
+	GetHistory       = "GetHistory"
+	GetPrivateTerms  = "GetPrivateTerms"
+	GetEnterprise    = "GetEnterprise"    // id → domain.Enterprise
+	ListEnterprises  = "ListEnterprises"  // platform MSP ID ("" = all) → []domain.Enterprise
+	ListBodies       = "ListBodies"       // → []domain.CertBody
+	GetCertificate   = "GetCertificate"   // number → ledger.CertRecord
+	ListCertificates = "ListCertificates" // → []ledger.CertRecord
 )
 
 // EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).

@@ -1,0 +1,256 @@
+package ledger
+
+import (
+	"testing"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+)
+
+func usccOK(body string) string { return body + string(domain.USCCCheck(body)) }
+
+func registerEnterprise(id, name string, roles []string, prefixes, gtins []string) domain.Event {
+	e := ev("reg-"+id, domain.Register, id)
+	e.Registration = &domain.Registration{Enterprise: &domain.Enterprise{ID: id, Name: name, Region: "230184", Roles: roles,
+		Prefixes: prefixes, GTINs: gtins}}
+	return e
+}
+
+func registerBody(id, org string, schemes ...string) domain.Event {
+	e := ev("body-"+id, domain.Register, "SAMR")
+	e.Registration = &domain.Registration{Body: &domain.CertBody{ID: id, Name: "中绿华夏有机产品认证中心", Org: org, Schemes: schemes}}
+	return e
+}
+
+func enforce(on bool) domain.Event {
+	e := ev("policy", domain.Register, "SAMR")
+	e.Registration = &domain.Registration{Enforce: &on}
+	return e
+}
+
+func lotOf(gtin, lot string) string { return "https://id.gs1.org/01/" + gtin + "/10/" + lot }
+
+// registryWorld registers a 黑龙江 mill owning prefix 6901234 and a 河南 shop owning one GTIN.
+func registryWorld(t *testing.T) (*world, string, string) {
+	w := newWorld(t)
+	mill, shop := usccOK("91230184MA1BXR5N"), usccOK("91410100MA45T8L2")
+	w.ok(hlj, registerEnterprise(mill, "五常市金禾米业有限公司", []string{"加工"}, []string{"6901234"}, nil))
+	w.ok(ha, registerEnterprise(shop, "郑州丹尼斯百货有限公司", []string{"销售"}, nil, []string{"06921234000014"}))
+	return w, mill, shop
+}
+
+func produceAs(id, actor, batch, gtin string) domain.Event {
+	e := produce(id, batch, 100)
+	e.Actor = domain.Party{Enterprise: actor}
+	e.Outputs[0].Product.GTIN = gtin
+	return e
+}
+
+func TestRegistryRules(t *testing.T) {
+	riceGTIN := "06901234100037" // under the mill's prefix 6901234
+	tests := []struct {
+		name   string
+		setup  func(w *world, mill, shop string)
+		caller Caller
+		event  func(mill, shop string) domain.Event
+		status int
+		rule   string
+	}{
+		{"impersonating another platform's enterprise", nil, ha,
+			func(mill, _ string) domain.Event { return produceAs("p", mill, "LOT-1", "") }, 403, "impersonation"},
+		{"commissioning another platform's GTIN", nil, ha,
+			func(_, shop string) domain.Event { return produceAs("p", shop, lotOf(riceGTIN, "X"), riceGTIN) }, 403, "gtin-owner"},
+		{"GTIN only in the lot identifier", nil, ha,
+			func(_, shop string) domain.Event { return produceAs("p", shop, lotOf(riceGTIN, "X"), "") }, 403, "gtin-owner"},
+		{"squatting a registered GTIN's lot by storing it first", nil, ha,
+			func(_, shop string) domain.Event {
+				e := on(ev("s", domain.Store, shop), lotOf(riceGTIN, "LOT-9"))
+				return e
+			}, 403, "gtin-owner"},
+		{"taking over another platform's enterprise record", nil, ha,
+			func(mill, _ string) domain.Event {
+				e := registerEnterprise(mill, "冒名", []string{"加工"}, nil, nil)
+				e.ID, e.Actor.Enterprise = "takeover", usccOK("91410726MA40K2P7")
+				return e
+			}, 409, "registry-owner"},
+		{"registering a prefix someone owns", nil, ha,
+			func(_, _ string) domain.Event {
+				return registerEnterprise(usccOK("91410726MA40K2P7"), "延津县粮食收储有限公司", []string{"仓储"}, []string{"6901234"}, nil)
+			}, 409, "gtin-owner"},
+		{"regulator registering an enterprise", nil, reg,
+			func(_, _ string) domain.Event {
+				return registerEnterprise(usccOK("91410726MA40K2P7"), "X", []string{"仓储"}, nil, nil)
+			}, 403, "regulator-role"},
+		{"platform registering a certification body", nil, hlj,
+			func(_, _ string) domain.Event { return registerBody("CB-1", "HeilongjiangMSP", "organic") }, 403, "regulator-only"},
+		{"platform switching the policy", nil, hlj, func(_, _ string) domain.Event { return enforce(false) }, 403, "regulator-only"},
+		{"unregistered actor once enforced", func(w *world, _, _ string) { w.ok(reg, enforce(true)) }, hlj,
+			func(_, _ string) domain.Event { return produce("p", "LOT-1", 1) }, 403, "registry"},
+		{"unregistered GTIN once enforced", func(w *world, _, _ string) { w.ok(reg, enforce(true)) }, hlj,
+			func(mill, _ string) domain.Event { return produceAs("p", mill, "LOT-1", "06951234000011") }, 403, "gtin-owner"},
+		{"offer to a receiver registered elsewhere", func(w *world, mill, _ string) {
+			w.ok(hlj, produceAs("p", mill, lotOf(riceGTIN, "A"), riceGTIN))
+		}, hlj, func(mill, shop string) domain.Event {
+			e := on(ev("o", domain.Offer, mill), lotOf(riceGTIN, "A"))
+			e.To = &domain.Party{Enterprise: shop, Platform: "HeilongjiangMSP"}
+			return e
+		}, 409, "registry"},
+		{"accept for an enterprise the offer does not name", func(w *world, mill, shop string) {
+			w.ok(hlj, produceAs("p", mill, lotOf(riceGTIN, "A"), riceGTIN))
+			e := on(ev("o", domain.Offer, mill), lotOf(riceGTIN, "A"))
+			e.To = &domain.Party{Enterprise: shop, Platform: "HenanMSP"}
+			w.ok(hlj, e)
+			w.ok(ha, registerEnterprise(usccOK("91410100MA46B3C9"), "河南大张实业有限公司", []string{"销售"}, nil, nil))
+		}, ha, func(_, _ string) domain.Event {
+			return on(ev("a", domain.Accept, usccOK("91410100MA46B3C9")), lotOf(riceGTIN, "A"))
+		}, 403, "custody-accept"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w, mill, shop := registryWorld(t)
+			if tc.setup != nil {
+				tc.setup(w, mill, shop)
+			}
+			_, err := w.record(tc.caller, tc.event(mill, shop))
+			wantRule(t, err, tc.status, tc.rule)
+		})
+	}
+}
+
+// TestRegistryHandOver: the legitimate chain works with every rule on — the mill commissions its
+// own GTIN, offers across provinces, and the named receiver accepts and sells.
+func TestRegistryHandOver(t *testing.T) {
+	w, mill, shop := registryWorld(t)
+	w.ok(reg, enforce(true))
+	lot := lotOf("06901234100037", "WC-1")
+	w.ok(hlj, produceAs("p", mill, lot, "06901234100037"))
+	offer := on(ev("o", domain.Offer, mill), lot)
+	offer.To = &domain.Party{Enterprise: shop, Platform: "HenanMSP"}
+	w.ok(hlj, offer)
+	w.ok(ha, on(ev("a", domain.Accept, shop), lot))
+	w.ok(ha, on(ev("s", domain.Sell, shop), lot))
+	if b := w.batch(lot); b.Custodian.Enterprise != shop || b.Status != domain.Sold {
+		t.Fatalf("batch after hand-over = %+v", b)
+	}
+	// a registration is an event with history; dropping a GTIN releases it
+	en, err := NewReader(w.s).Enterprise(shop)
+	if err != nil || en.Platform != "HenanMSP" || len(en.GTINs) != 1 {
+		t.Fatalf("enterprise = %+v, %v", en, err)
+	}
+	upd := registerEnterprise(shop, "郑州丹尼斯百货有限公司", []string{"销售", "仓储"}, nil, nil)
+	upd.ID = "reg-shop-2"
+	w.ok(ha, upd)
+	h, _ := w.s.History(CompositeKey(objEnterprise, shop))
+	if len(h) != 2 {
+		t.Fatalf("enterprise history has %d versions, want 2", len(h))
+	}
+	other := usccOK("93230184MA1C4X7K")
+	w.ok(hlj, registerEnterprise(other, "五常市民乐乡稻香水稻种植专业合作社", []string{"种植"}, nil, []string{"06921234000014"}))
+	if list, _ := NewReader(w.s).Enterprises("HeilongjiangMSP"); len(list) != 2 {
+		t.Fatalf("黑龙江 enterprises = %+v", list)
+	}
+}
+
+func issue(id, body, scheme, until string, batches ...string) domain.Event {
+	e := on(ev("issue-"+id, domain.Certify, "SAMR"), batches...)
+	e.Certificate = &domain.Certificate{ID: id, Type: scheme, Issuer: body, ValidFrom: "2026-01-01", ValidUntil: until,
+		Document: &domain.Document{Name: id + ".pdf", SHA256: "3f1b0c1f5a3e5e0c4f7d2b8a9e6c1d0b7a3f2e1d4c5b6a798877665544332211"}}
+	return e
+}
+
+func status(id string, t domain.EventType, reason string) domain.Event {
+	e := ev(string(t)+"-"+id, t, "SAMR")
+	e.Certificate, e.Reason = &domain.Certificate{ID: id}, reason
+	return e
+}
+
+func TestCertificateLifecycle(t *testing.T) {
+	w, mill, _ := registryWorld(t)
+	w.ok(reg, registerBody("CB-OFDC", "RegulatorMSP", "organic", "geographical-indication"))
+	w.ok(reg, registerBody("CB-HLJ", "HeilongjiangMSP", "green-food"))
+	w.ok(hlj, produceAs("p", mill, "LOT-1", ""))
+
+	tests := []struct {
+		name   string
+		caller Caller
+		event  domain.Event
+		status int
+		rule   string
+	}{
+		{"issuer not registered", reg, issue("C-0", "CB-NONE", "organic", "2028-12-31", "LOT-1"), 403, "certification-body"},
+		{"platform issuing for a body of another org", hlj, issue("C-0", "CB-OFDC", "organic", "2028-12-31", "LOT-1"), 403, "certification-body"},
+		{"scheme the body is not approved for", hlj, issue("C-0", "CB-HLJ", "organic", "2028-12-31", "LOT-1"), 403, "certification-scheme"},
+		{"holder not registered", reg, func() domain.Event {
+			e := issue("C-0", "CB-OFDC", "organic", "2028-12-31", "LOT-1")
+			e.Certificate.Holder = usccOK("91410726MA3XQ5R1")
+			return e
+		}(), 409, "registry"},
+		{"expiry before start", reg, issue("C-0", "CB-OFDC", "organic", "2025-12-31", "LOT-1"), 400, "validation"},
+		{"revoking an unknown certificate", reg, status("C-404", domain.Revoke, "伪造"), 404, "not-found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := w.record(tc.caller, tc.event)
+			wantRule(t, err, tc.status, tc.rule)
+		})
+	}
+
+	ok := issue("C-1", "CB-OFDC", "organic", "2028-12-31", "LOT-1")
+	ok.Certificate.Holder = mill
+	w.ok(reg, ok)
+	if b := w.batch("LOT-1"); len(b.Certificates) != 1 || b.Custodian.Platform != "HeilongjiangMSP" {
+		t.Fatalf("certified batch = %+v (certifying must not claim it)", b)
+	}
+	_, err := w.record(reg, func() domain.Event {
+		e := issue("C-1", "CB-OFDC", "organic", "2029-12-31", "LOT-1")
+		e.ID = "again"
+		return e
+	}())
+	wantRule(t, err, 409, "unique-certificate")
+
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		caller Caller
+		event  domain.Event
+		want   string // status after, or rule refused
+		rule   string
+	}{
+		{hlj, status("C-1", domain.Suspend, "复查"), "", "certification-body"}, // not the body's org
+		{reg, status("C-1", domain.Reinstate, ""), "", "certificate-status"}, // not suspended
+		{reg, status("C-1", domain.Suspend, "复查"), domain.CertSuspended, ""},
+		{reg, status("C-1", domain.Reinstate, ""), domain.CertActive, ""},
+		{reg, status("C-1", domain.Revoke, "抽检不合格"), domain.CertRevoked, ""},
+		{reg, func() domain.Event { e := status("C-1", domain.Revoke, "again"); e.ID = "revoke-2"; return e }(), "", "certificate-status"},
+	}
+	for i, st := range steps {
+		_, err := w.record(st.caller, st.event)
+		if st.rule != "" {
+			de, ok := domain.AsError(err)
+			if !ok || de.Rule != st.rule {
+				t.Fatalf("step %d (%s): got %v, want rule %s", i, st.event.Type, err, st.rule)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("step %d (%s): %v", i, st.event.Type, err)
+		}
+		c, _ := NewReader(w.s).Certificate("C-1")
+		if got := domain.CertStatus(c.Certificate, now); got != st.want {
+			t.Fatalf("step %d: status %s, want %s", i, got, st.want)
+		}
+	}
+	// the revocation event names the certificate's batches, so their trails show it
+	e, _ := NewReader(w.s).Event("revoke-C-1")
+	if len(e.Batches) != 1 || e.Batches[0] != "LOT-1" || e.Certificate.IssuerName == "" || e.Certificate.Status != domain.CertRevoked {
+		t.Fatalf("revoke event = %+v / %+v", e.Batches, e.Certificate)
+	}
+	// expiry needs no transaction
+	w.ok(hlj, issue("G-1", "CB-HLJ", "green-food", "2027-01-31", "LOT-1"))
+	g, _ := NewReader(w.s).Certificate("G-1")
+	if got := domain.CertStatus(g.Certificate, now); got != domain.CertExpired {
+		t.Fatalf("green-food certificate on %s: %s, want expired", now.Format("2006-01-02"), got)
+	}
+	if all, _ := NewReader(w.s).Certificates(); len(all) != 2 {
+		t.Fatalf("certificates = %d", len(all))
+	}
+}
