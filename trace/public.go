@@ -14,16 +14,18 @@ import (
 
 // PublicTrail is the consumer's view of a batch and its lineage.
 type PublicTrail struct {
-	ID          string        `json:"id"`
-	Product     PublicProduct `json:"product"`
-	Quantity    string        `json:"quantity,omitempty"`
-	Status      string        `json:"status"`
-	Origin      *PublicOrigin `json:"origin,omitempty"`
-	Recall      *PublicRecall `json:"recall,omitempty"`
-	Steps       []PublicStep  `json:"steps"`
-	LedgerBlock uint64        `json:"ledgerBlock"`
-	Truncated   bool          `json:"truncated,omitempty"`
-	Links       []Link        `json:"links"`
+	ID       string        `json:"id"`
+	Product  PublicProduct `json:"product"`
+	Quantity string        `json:"quantity,omitempty"`
+	Status   string        `json:"status"`
+	Origin   *PublicOrigin `json:"origin,omitempty"`
+	Recall   *PublicRecall `json:"recall,omitempty"`
+	// Certificates covering this batch with their status today (see Certificates).
+	Certificates []PublicCert `json:"certificates,omitempty"`
+	Steps        []PublicStep `json:"steps"`
+	LedgerBlock  uint64       `json:"ledgerBlock"`
+	Truncated    bool         `json:"truncated,omitempty"`
+	Links        []Link       `json:"links"`
 }
 
 // PublicProduct names the product.
