@@ -242,7 +242,7 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 			reject(problemFrom(err))
 			continue
 		}
-		if dup, p := s.replay(ctx, *e); p != nil {
+		if dup, p := s.replay(ctx, *e, key.MSPID); p != nil {
 			reject(p)
 			continue
 		} else if dup != nil {
@@ -288,8 +288,12 @@ func newProblemAt(status int, kind, pointer, detail string) *Problem {
 
 // replay answers a re-sent event from the read model: same content → the original record;
 // different content → 409. Events the read model has not seen yet are checked by the contract.
-func (s *Server) replay(ctx context.Context, e domain.Event) (*EventResult, *Problem) {
+func (s *Server) replay(ctx context.Context, e domain.Event, msp string) (*EventResult, *Problem) {
 	old, err := s.store.Event(ctx, e.ID)
+	if err == nil && old.Platform != msp {
+		// another platform used the ID first: this platform's event lives in its own namespace
+		old, err = s.store.Event(ctx, ledger.QualifiedID(e.ID, msp))
+	}
 	if err != nil { // not seen yet (or unreadable): the contract decides
 		return nil, nil
 	}
@@ -297,7 +301,7 @@ func (s *Server) replay(ctx context.Context, e domain.Event) (*EventResult, *Pro
 		return nil, newProblemAt(http.StatusConflict, "idempotency", "/id",
 			fmt.Sprintf("event %q was already recorded in tx %s with different content; use a new event id", e.ID, old.TxID))
 	}
-	return &EventResult{EventID: e.ID, Status: "duplicate", TxID: old.TxID, Block: old.Block}, nil
+	return &EventResult{EventID: old.ID, Status: "duplicate", TxID: old.TxID, Block: old.Block}, nil
 }
 
 // submitAll packs events into transactions: events that share a batch stay together and in order
@@ -339,6 +343,7 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 			for j, i := range chunk {
 				res := &results[i]
 				res.TxID, res.Block, res.Status = recs[j].TxID, committed.Block, "committed"
+				res.EventID = recs[j].EventID // qualified when another platform used the ID first
 				if recs[j].Duplicate {
 					res.Status, res.Block = "duplicate", 0
 					if old, err := s.store.Event(ctx, res.EventID); err == nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -78,6 +79,9 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 		return domain.RecordResult{}, err
 	}
 	fp := domain.Fingerprint(e)
+	if err := r.claimID(&e); err != nil {
+		return domain.RecordResult{}, err
+	}
 	prev, err := r.get(CompositeKey(objEvent, e.ID))
 	if err != nil {
 		return domain.RecordResult{}, err
@@ -114,6 +118,35 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 	r.out.Events = append(r.out.Events, e)
 	return domain.RecordResult{EventID: e.ID, TxID: e.TxID}, nil
 }
+
+// claimID gives each platform its own event-ID namespace without renaming anyone's events: the
+// first platform to use an ID keeps it as is; another platform's event with the same ID is stored
+// (and published) as "{id}@{its MSP ID}", so no platform can block another's IDs by using them
+// first. The content hash stays that of the event as sent, so retries remain idempotent.
+func (r *Recorder) claimID(e *domain.Event) error {
+	if i := strings.LastIndexByte(e.ID, '@'); i >= 0 && strings.HasSuffix(e.ID, "MSP") && e.ID[i+1:] != r.caller.MSPID {
+		return domain.Refuse(403, "event-id-namespace", "/id",
+			"event id %q is in the namespace of platform %s", e.ID, e.ID[i+1:])
+	}
+	prev, err := r.get(CompositeKey(objEvent, e.ID))
+	if err != nil || prev == nil {
+		return err
+	}
+	var old struct {
+		Platform string `json:"platform"`
+	}
+	if err := json.Unmarshal(prev, &old); err != nil {
+		return fmt.Errorf("decode stored event %s: %w", e.ID, err)
+	}
+	if old.Platform != r.caller.MSPID {
+		e.ID = QualifiedID(e.ID, r.caller.MSPID)
+	}
+	return nil
+}
+
+// QualifiedID is the ID under which platform msp's event id is kept when another platform used id
+// first.
+func QualifiedID(id, msp string) string { return id + "@" + msp }
 
 // storePrivate moves commercial terms into the parties' collection, leaving only a hash public.
 func (r *Recorder) storePrivate(e *domain.Event) error {
@@ -159,6 +192,7 @@ func (r *Recorder) prefetch(events []domain.Event) error {
 	}
 	for _, e := range events {
 		add(CompositeKey(objEvent, e.ID))
+		add(CompositeKey(objEvent, QualifiedID(e.ID, r.caller.MSPID)))
 		for _, k := range registryKeys(e) {
 			add(k)
 		}

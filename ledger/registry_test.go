@@ -33,7 +33,7 @@ func lotOf(gtin, lot string) string { return "https://id.gs1.org/01/" + gtin + "
 // registryWorld registers a 黑龙江 mill owning prefix 6901234 and a 河南 shop owning one GTIN.
 func registryWorld(t *testing.T) (*world, string, string) {
 	w := newWorld(t)
-	mill, shop := usccOK("91230184MA1BXR5N"), usccOK("91410100MA45T8L2")
+	mill, shop := usccOK("91230184MA1BXR5N8"), usccOK("91410100MA45T8L2J")
 	w.ok(hlj, registerEnterprise(mill, "五常市金禾米业有限公司", []string{"加工"}, []string{"6901234"}, nil))
 	w.ok(ha, registerEnterprise(shop, "郑州丹尼斯百货有限公司", []string{"销售"}, nil, []string{"06921234000014"}))
 	return w, mill, shop
@@ -70,16 +70,16 @@ func TestRegistryRules(t *testing.T) {
 		{"taking over another platform's enterprise record", nil, ha,
 			func(mill, _ string) domain.Event {
 				e := registerEnterprise(mill, "冒名", []string{"加工"}, nil, nil)
-				e.ID, e.Actor.Enterprise = "takeover", usccOK("91410726MA40K2P7")
+				e.ID, e.Actor.Enterprise = "takeover", usccOK("91410726MA40K2P7W")
 				return e
 			}, 409, "registry-owner"},
 		{"registering a prefix someone owns", nil, ha,
 			func(_, _ string) domain.Event {
-				return registerEnterprise(usccOK("91410726MA40K2P7"), "延津县粮食收储有限公司", []string{"仓储"}, []string{"6901234"}, nil)
+				return registerEnterprise(usccOK("91410726MA40K2P7W"), "延津县粮食收储有限公司", []string{"仓储"}, []string{"6901234"}, nil)
 			}, 409, "gtin-owner"},
 		{"regulator registering an enterprise", nil, reg,
 			func(_, _ string) domain.Event {
-				return registerEnterprise(usccOK("91410726MA40K2P7"), "X", []string{"仓储"}, nil, nil)
+				return registerEnterprise(usccOK("91410726MA40K2P7W"), "X", []string{"仓储"}, nil, nil)
 			}, 403, "regulator-role"},
 		{"platform registering a certification body", nil, hlj,
 			func(_, _ string) domain.Event { return registerBody("CB-1", "HeilongjiangMSP", "organic") }, 403, "regulator-only"},
@@ -100,9 +100,9 @@ func TestRegistryRules(t *testing.T) {
 			e := on(ev("o", domain.Offer, mill), lotOf(riceGTIN, "A"))
 			e.To = &domain.Party{Enterprise: shop, Platform: "HenanMSP"}
 			w.ok(hlj, e)
-			w.ok(ha, registerEnterprise(usccOK("91410100MA46B3C9"), "河南大张实业有限公司", []string{"销售"}, nil, nil))
+			w.ok(ha, registerEnterprise(usccOK("91410100MA46B3C9X"), "河南大张实业有限公司", []string{"销售"}, nil, nil))
 		}, ha, func(_, _ string) domain.Event {
-			return on(ev("a", domain.Accept, usccOK("91410100MA46B3C9")), lotOf(riceGTIN, "A"))
+			return on(ev("a", domain.Accept, usccOK("91410100MA46B3C9X")), lotOf(riceGTIN, "A"))
 		}, 403, "custody-accept"},
 	}
 	for _, tc := range tests {
@@ -144,7 +144,7 @@ func TestRegistryHandOver(t *testing.T) {
 	if len(h) != 2 {
 		t.Fatalf("enterprise history has %d versions, want 2", len(h))
 	}
-	other := usccOK("93230184MA1C4X7K")
+	other := usccOK("93230184MA1C4X7K2")
 	w.ok(hlj, registerEnterprise(other, "五常市民乐乡稻香水稻种植专业合作社", []string{"种植"}, nil, []string{"06921234000014"}))
 	if list, _ := NewReader(w.s).Enterprises("HeilongjiangMSP"); len(list) != 2 {
 		t.Fatalf("黑龙江 enterprises = %+v", list)
@@ -182,7 +182,7 @@ func TestCertificateLifecycle(t *testing.T) {
 		{"scheme the body is not approved for", hlj, issue("C-0", "CB-HLJ", "organic", "2028-12-31", "LOT-1"), 403, "certification-scheme"},
 		{"holder not registered", reg, func() domain.Event {
 			e := issue("C-0", "CB-OFDC", "organic", "2028-12-31", "LOT-1")
-			e.Certificate.Holder = usccOK("91410726MA3XQ5R1")
+			e.Certificate.Holder = usccOK("91410726MA3XQ5R1T")
 			return e
 		}(), 409, "registry"},
 		{"expiry before start", reg, issue("C-0", "CB-OFDC", "organic", "2025-12-31", "LOT-1"), 400, "validation"},
@@ -253,4 +253,31 @@ func TestCertificateLifecycle(t *testing.T) {
 	if all, _ := NewReader(w.s).Certificates(); len(all) != 2 {
 		t.Fatalf("certificates = %d", len(all))
 	}
+}
+
+// TestEventIDsPerPlatform: an event ID another platform used first does not block the platform
+// that meant it; its event is kept under its own namespace, and retries stay idempotent.
+func TestEventIDsPerPlatform(t *testing.T) {
+	w := newWorld(t)
+	w.ok(ha, produce("hlj-2026-0001", "HA-LOT-1", 1)) // 河南 squats 黑龙江's next ID
+	res := w.ok(hlj, produce("hlj-2026-0001", "LOT-1", 100))
+	if res[0].EventID != "hlj-2026-0001@HeilongjiangMSP" || res[0].Duplicate {
+		t.Fatalf("result = %+v", res[0])
+	}
+	again := w.ok(hlj, produce("hlj-2026-0001", "LOT-1", 100))
+	if !again[0].Duplicate || again[0].TxID != res[0].TxID {
+		t.Fatalf("retry = %+v, want duplicate of %s", again[0], res[0].TxID)
+	}
+	_, err := w.record(hlj, produce("hlj-2026-0001", "LOT-1", 99))
+	wantRule(t, err, 409, "idempotency")
+	if b := w.batch("LOT-1"); b.CreatedBy != "hlj-2026-0001@HeilongjiangMSP" {
+		t.Fatalf("batch created by %q", b.CreatedBy)
+	}
+	e, _ := NewReader(w.s).Event("hlj-2026-0001")
+	if e.Platform != "HenanMSP" {
+		t.Fatalf("the first user's event changed: %+v", e)
+	}
+	// nobody writes into another platform's namespace directly
+	_, err = w.record(ha, produce("x@HeilongjiangMSP", "HA-LOT-2", 1))
+	wantRule(t, err, 403, "event-id-namespace")
 }

@@ -45,9 +45,16 @@ func Certificates(t *domain.Trail, now time.Time, lang string) []PublicCert {
 		}
 	}
 	latest := map[string]domain.Certificate{}
+	when := map[string]domain.Event{} // the certificate event that set latest: the last one recorded
+	later := func(a, b domain.Event) bool { // a recorded after b (block, then ledger time)
+		if a.Block != b.Block {
+			return a.Block > b.Block
+		}
+		return a.RecordTime > b.RecordTime
+	}
 	var order []string
 	covers := map[string]bool{}
-	for _, e := range t.Events { // in event-time order: a later event is a later state
+	for _, e := range t.Events {
 		c := e.Certificate
 		if c == nil {
 			continue
@@ -56,23 +63,31 @@ func Certificates(t *domain.Trail, now time.Time, lang string) []PublicCert {
 		case domain.Certify:
 			if _, seen := latest[c.ID]; !seen {
 				order = append(order, c.ID)
+				latest[c.ID], when[c.ID] = *c, e
 			}
-			latest[c.ID] = *c
 			for _, b := range e.Batches {
 				covers[c.ID] = covers[c.ID] || b == t.Batch
 			}
 			for _, g := range c.Scope {
 				covers[c.ID] = covers[c.ID] || (gtin != "" && g == gtin)
 			}
-		case domain.Revoke, domain.Suspend, domain.Reinstate:
-			if old, ok := latest[c.ID]; ok {
-				old.Status, old.Revoked = c.Status, c.Revoked || e.Type == domain.Revoke
-				if old.Status == "" && e.Type == domain.Revoke {
-					old.Status = domain.CertRevoked
-				}
-				latest[c.ID] = old
-			}
 		}
+	}
+	// status changes apply in ledger order, whatever event times their senders gave them
+	for _, e := range t.Events {
+		c := e.Certificate
+		if c == nil || (e.Type != domain.Revoke && e.Type != domain.Suspend && e.Type != domain.Reinstate) {
+			continue
+		}
+		old, ok := latest[c.ID]
+		if !ok || !later(e, when[c.ID]) {
+			continue
+		}
+		old.Status, old.Revoked = c.Status, c.Revoked || e.Type == domain.Revoke
+		if old.Status == "" && e.Type == domain.Revoke {
+			old.Status = domain.CertRevoked
+		}
+		latest[c.ID], when[c.ID] = old, e
 	}
 	asOf := now.In(domain.ChinaTime).Format("2006-01-02")
 	var out []PublicCert

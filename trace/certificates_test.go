@@ -9,13 +9,16 @@ import (
 
 func TestCertificatesStatusAsOfNow(t *testing.T) {
 	const lot, gtin = "LOT-1", "06901234100037"
+	block := uint64(0)
 	certify := func(id, when string, batches []string, scope ...string) domain.Event {
-		return domain.Event{ID: "issue-" + id, Type: domain.Certify, EventTime: when, Batches: batches,
+		block++
+		return domain.Event{ID: "issue-" + id, Type: domain.Certify, EventTime: when, Batches: batches, Block: block,
 			Certificate: &domain.Certificate{ID: id, Type: "organic", Issuer: "CB-1", IssuerName: "中绿华夏有机产品认证中心",
 				Scope: scope, ValidFrom: "2026-01-01", ValidUntil: "2027-12-31", Status: domain.CertActive}}
 	}
 	change := func(t domain.EventType, id, when, status string) domain.Event {
-		return domain.Event{ID: string(t) + "-" + id + when, Type: t, EventTime: when, Batches: []string{lot},
+		block++
+		return domain.Event{ID: string(t) + "-" + id + when, Type: t, EventTime: when, Batches: []string{lot}, Block: block,
 			Certificate: &domain.Certificate{ID: id, Status: status}}
 	}
 	trail := func(events ...domain.Event) *domain.Trail {
@@ -39,6 +42,12 @@ func TestCertificatesStatusAsOfNow(t *testing.T) {
 		{"suspended then reinstated", trail(certify("C-1", "2026-10-01T08:00:00+08:00", []string{lot}),
 			change(domain.Suspend, "C-1", "2026-11-01T08:00:00+08:00", domain.CertSuspended),
 			change(domain.Reinstate, "C-1", "2026-11-05T08:00:00+08:00", domain.CertActive)), inForce, domain.CertActive, "有效"},
+		{"ledger order, not event time, decides", func() *domain.Trail {
+			issued := certify("C-1", "2026-10-01T08:00:00+08:00", []string{lot})
+			suspended := change(domain.Suspend, "C-1", "2026-11-05T08:00:00+08:00", domain.CertSuspended)
+			reinstated := change(domain.Reinstate, "C-1", "2026-11-01T08:00:00+08:00", domain.CertActive) // recorded last, dated earlier
+			return trail(issued, reinstated, suspended) // a trail lists events by event time
+		}(), inForce, domain.CertActive, "有效"},
 		{"covers the GTIN, not the lot", trail(certify("C-1", "2026-10-01T08:00:00+08:00", nil, gtin)), inForce, domain.CertActive, "有效"},
 		{"an ancestor's certificate is not this lot's", trail(certify("C-1", "2026-10-01T08:00:00+08:00", []string{"PADDY-1"})), inForce, "", ""},
 	}
