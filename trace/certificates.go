@@ -45,7 +45,7 @@ func Certificates(t *domain.Trail, now time.Time, lang string) []PublicCert {
 		}
 	}
 	latest := map[string]domain.Certificate{}
-	when := map[string]domain.Event{} // the certificate event that set latest: the last one recorded
+	when := map[string]domain.Event{}       // the certificate event that set latest: the last one recorded
 	later := func(a, b domain.Event) bool { // a recorded after b (block, then ledger time)
 		if a.Block != b.Block {
 			return a.Block > b.Block

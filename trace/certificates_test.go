@@ -46,7 +46,7 @@ func TestCertificatesStatusAsOfNow(t *testing.T) {
 			issued := certify("C-1", "2026-10-01T08:00:00+08:00", []string{lot})
 			suspended := change(domain.Suspend, "C-1", "2026-11-05T08:00:00+08:00", domain.CertSuspended)
 			reinstated := change(domain.Reinstate, "C-1", "2026-11-01T08:00:00+08:00", domain.CertActive) // recorded last, dated earlier
-			return trail(issued, reinstated, suspended) // a trail lists events by event time
+			return trail(issued, reinstated, suspended)                                                   // a trail lists events by event time
 		}(), inForce, domain.CertActive, "有效"},
 		{"covers the GTIN, not the lot", trail(certify("C-1", "2026-10-01T08:00:00+08:00", nil, gtin)), inForce, domain.CertActive, "有效"},
 		{"an ancestor's certificate is not this lot's", trail(certify("C-1", "2026-10-01T08:00:00+08:00", []string{"PADDY-1"})), inForce, "", ""},
