@@ -72,7 +72,8 @@ func TestE2ERiceChain(t *testing.T) {
 	c := testnet.Start(t, 27250)
 	clients := map[string]*fabric.Client{"hlj": connect(t, c, "hlj"), "ha": connect(t, c, "ha"), "reg": connect(t, c, "reg")}
 	rice := seeds.WuchangRice()
-	for _, step := range rice.Steps {
+	// the registry first: the enterprises and the certification body the chain names
+	for _, step := range append(seeds.Registry([]seeds.Chain{rice}), rice.Steps...) {
 		// one event per transaction where private terms need their parties' endorsement
 		var batch []domain.Event
 		flush := func() {
