@@ -193,3 +193,13 @@ func (c *Contract) GetCertificate(ctx contractapi.TransactionContextInterface, i
 func (c *Contract) ListCertificates(ctx contractapi.TransactionContextInterface) (string, error) {
 	return asJSON(reader(ctx).Certificates())
 }
+
+// ListOffers lists the open custody offers to (direction "in") or from ("out") a platform, as of
+// the proposal's timestamp.
+func (c *Contract) ListOffers(ctx contractapi.TransactionContextInterface, platform, direction string) (string, error) {
+	ts, err := ctx.GetStub().GetTxTimestamp()
+	if err != nil {
+		return "", fmt.Errorf("read tx timestamp: %w", err)
+	}
+	return asJSON(reader(ctx).Offers(platform, direction, ts.AsTime()))
+}

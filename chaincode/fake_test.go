@@ -27,6 +27,7 @@ type fakeStub struct {
 
 func (s *fakeStub) GetState(k string) ([]byte, error) { s.gets++; return s.mem.Get(k) }
 func (s *fakeStub) PutState(k string, v []byte) error { return s.mem.Put(k, v) }
+func (s *fakeStub) DelState(k string) error           { return s.mem.Delete(k) }
 func (s *fakeStub) PutPrivateData(c, k string, v []byte) error {
 	return s.mem.PutPrivate(c, k, v)
 }

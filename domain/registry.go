@@ -65,6 +65,8 @@ type Registration struct {
 	// registered is protected (no impersonation of a registered enterprise, no squatting of a
 	// registered GTIN), so a ledger can migrate platform by platform.
 	Enforce *bool `json:"enforce,omitempty"`
+	// OfferHours (regulator) is how long a custody offer waits for acceptance before it lapses.
+	OfferHours *int `json:"offerHours,omitempty"`
 }
 
 // Certificate statuses as of a moment.
@@ -103,16 +105,19 @@ var prefixRe = regexp.MustCompile(`^[0-9]{6,12}$`)
 func validRegistration(e *Event) error {
 	r := e.Registration
 	if r == nil {
-		return Invalid("/registration", "register needs a registration: enterprise, body or enforce")
+		return Invalid("/registration", "register needs a registration: enterprise, body, enforce or offerHours")
 	}
 	n := 0
-	for _, set := range []bool{r.Enterprise != nil, r.Body != nil, r.Enforce != nil} {
+	for _, set := range []bool{r.Enterprise != nil, r.Body != nil, r.Enforce != nil, r.OfferHours != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		return Invalid("/registration", "a registration carries exactly one of enterprise, body, enforce")
+		return Invalid("/registration", "a registration carries exactly one of enterprise, body, enforce, offerHours")
+	}
+	if r.OfferHours != nil && (*r.OfferHours < 1 || *r.OfferHours > 24*365) {
+		return Invalid("/registration/offerHours", "offerHours must be 1..8760, got %d", *r.OfferHours)
 	}
 	if len(e.Batches)+len(e.Inputs)+len(e.Outputs) > 0 {
 		return Invalid("/batches", "a registration concerns no batch")

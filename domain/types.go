@@ -32,7 +32,7 @@ const (
 
 // EventTypes lists every event type in a stable order (used in errors and the API spec).
 var EventTypes = []EventType{Produce, Purchase, Store, Process, Sell, Transport, Inspect, Certify, Revoke,
-	Split, Merge, Aggregate, Offer, Accept, Recall, Observe, Register, Suspend, Reinstate}
+	Split, Merge, Aggregate, Offer, Accept, Recall, Observe, Register, Suspend, Reinstate, Reject, Cancel}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -49,7 +49,7 @@ func (t EventType) Stage() string {
 	switch t {
 	case Produce:
 		return "produce"
-	case Purchase, Offer, Accept:
+	case Purchase, Offer, Accept, Reject, Cancel:
 		return "purchase"
 	case Store:
 		return "store"
@@ -200,11 +200,20 @@ type Event struct {
 	Block          uint64          `json:"block,omitempty"`          // read model: block that committed it
 }
 
+// Custody hand-over, the other outcomes of an offer: the receiver declines it, the sender withdraws
+// it before acceptance (an offer not accepted in time expires by itself).
+const (
+	Reject EventType = "reject"
+	Cancel EventType = "cancel"
+)
+
 // Transfer is a pending custody hand-over.
 type Transfer struct {
 	Event    string `json:"event"`
 	To       Party  `json:"to"`
+	From     Party  `json:"from,omitempty"`
 	Purchase bool   `json:"purchase,omitempty"` // ownership moves too
+	Expires  string `json:"expires,omitempty"`  // ledger: RFC 3339; not accepted by then, the offer lapses
 }
 
 // Batch is a lot of grain or produce and where it stands now.

@@ -141,3 +141,64 @@ func TestEventIDSquattingHTTP(t *testing.T) {
 		t.Fatalf("same ID, other content: %d %s", r.status, r.body)
 	}
 }
+
+// TestOfferRoutes: what awaits a platform, the receiver's reject, the sender's cancel.
+func TestOfferRoutes(t *testing.T) {
+	e := newEnv(t)
+	produce := map[string]any{"events": []any{
+		map[string]any{"id": "p-A", "type": "produce", "eventTime": "2026-10-01T08:00:00+08:00", "actor": map[string]string{"enterprise": "COOP"},
+			"outputs": []any{map[string]any{"batch": "OF-A", "product": map[string]string{"name": "稻谷"}, "quantity": map[string]any{"value": 1, "unit": "kg"}}}},
+		map[string]any{"id": "p-B", "type": "produce", "eventTime": "2026-10-01T08:00:00+08:00", "actor": map[string]string{"enterprise": "COOP"},
+			"outputs": []any{map[string]any{"batch": "OF-B", "product": map[string]string{"name": "稻谷"}, "quantity": map[string]any{"value": 1, "unit": "kg"}}}}}}
+	if r := e.post("/v1/events", "hlj", produce); r.status != 200 {
+		t.Fatalf("produce: %d %s", r.status, r.body)
+	}
+	for _, b := range []string{"OF-A", "OF-B"} {
+		if r := e.post("/v1/batches/"+b+"/offer", "hlj", map[string]any{"id": "offer-" + b, "to": map[string]string{"enterprise": "MARKET", "platform": "HenanMSP"}}); r.status != 201 {
+			t.Fatalf("offer %s: %d %s", b, r.status, r.body)
+		}
+	}
+	var list struct {
+		Platform, Direction string
+		Offers              []struct{ Batch, Expires string }
+	}
+	e.get("/v1/offers?direction=in", "ha").json(t, &list)
+	if list.Platform != "HenanMSP" || len(list.Offers) != 2 || list.Offers[0].Expires == "" {
+		t.Fatalf("offers awaiting 河南 = %+v", list)
+	}
+	if e.get("/v1/offers", "hlj").json(t, &list); len(list.Offers) != 0 {
+		t.Fatalf("offers awaiting 黑龙江 = %+v", list)
+	}
+	steps := []struct {
+		name, path, org string
+		status          int
+		rule            string
+	}{
+		{"sender rejects", "/v1/batches/OF-A/reject", "hlj", 403, "custody-reject"},
+		{"receiver rejects", "/v1/batches/OF-A/reject", "ha", 201, ""},
+		{"receiver cancels", "/v1/batches/OF-B/cancel", "ha", 403, "custody-cancel"},
+		{"sender cancels", "/v1/batches/OF-B/cancel", "hlj", 201, ""},
+		{"accept after the cancel", "/v1/batches/OF-B/accept", "ha", 409, "custody-accept"},
+	}
+	for _, st := range steps {
+		r := e.post(st.path, st.org, map[string]any{})
+		if r.status != st.status {
+			t.Fatalf("%s: %d %s", st.name, r.status, r.body)
+		}
+		if st.rule != "" && r.problem(t).Rule != st.rule {
+			t.Fatalf("%s: %s, want rule %s", st.name, r.body, st.rule)
+		}
+	}
+	if e.get("/v1/offers?direction=out", "hlj").json(t, &list); len(list.Offers) != 0 {
+		t.Fatalf("offers from 黑龙江 after reject and cancel = %+v", list)
+	}
+	if r := e.get("/v1/offers?direction=sideways", "hlj"); r.status != 400 {
+		t.Fatalf("bad direction: %d", r.status)
+	}
+	if r := e.get("/v1/offers?platform=HenanMSP", "hlj"); r.status != 403 {
+		t.Fatalf("another platform's offers: %d", r.status)
+	}
+	if r := e.get("/v1/offers?platform=HenanMSP", "reg"); r.status != 200 {
+		t.Fatalf("regulator: %d %s", r.status, r.body)
+	}
+}

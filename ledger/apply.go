@@ -33,13 +33,12 @@ func (r *Recorder) apply(e *domain.Event) error {
 				return nil
 			}
 			// across platforms the receiver's platform must accept (two-step hand-over)
-			b.Pending = &domain.Transfer{Event: e.ID, To: to, Purchase: e.Type == domain.Purchase}
-			return nil
+			return r.offerTo(b, e, to)
 		})
 	case domain.Accept:
 		return r.eachBatch(e, false, func(b *domain.Batch) error {
 			if b.Pending == nil {
-				return domain.Refuse(409, "custody-accept", "/batches", "batch %s has no pending hand-over to accept", b.ID)
+				return r.lapsedErr(b)
 			}
 			if b.Pending.To.Platform != r.caller.MSPID {
 				return domain.Refuse(403, "custody-accept", "/batches", "batch %s is offered to %s; %s cannot accept it",
@@ -53,9 +52,10 @@ func (r *Recorder) apply(e *domain.Event) error {
 			if b.Pending.Purchase {
 				b.Owner = b.Pending.To
 			}
-			b.Pending = nil
-			return nil
+			return r.closeOffer(b)
 		})
+	case domain.Reject, domain.Cancel:
+		return r.applyOfferEnd(e)
 	case domain.Sell:
 		return r.eachHeld(e, true, func(b *domain.Batch) error {
 			b.Status = domain.Sold
@@ -94,6 +94,10 @@ func (r *Recorder) apply(e *domain.Event) error {
 }
 
 func custodyErr(b *domain.Batch, caller string) error {
+	if b.Custodian.Platform == "" {
+		return domain.Refuse(403, "custody", "/batches",
+			"batch %s is on the ledger only as observed, held by no platform; its producer's platform records it first", b.ID)
+	}
 	return domain.Refuse(403, "custody", "/batches",
 		"batch %s is held by %s (%s); platform %s records only for batches its enterprises hold",
 		b.ID, b.Custodian.Enterprise, b.Custodian.Platform, caller)

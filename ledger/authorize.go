@@ -28,7 +28,7 @@ func MayRecord(c Caller, e *domain.Event) error {
 		case r.Enterprise != nil && c.Regulator:
 			return domain.Refuse(403, "regulator-role", "/registration/enterprise",
 				"enterprises are registered by the platform that vouches for them, not by the regulator")
-		case (r.Body != nil || r.Enforce != nil) && !c.Regulator:
+		case (r.Body != nil || r.Enforce != nil || r.OfferHours != nil) && !c.Regulator:
 			return domain.Refuse(403, "regulator-only", "/registration",
 				"only the regulator registers certification bodies and sets the registry policy")
 		}

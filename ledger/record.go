@@ -21,12 +21,14 @@ type Recorder struct {
 	cache   map[string][]byte // the stub does not read its own writes: keep them here
 	changed []string          // batch IDs changed by this tx, in first-change order
 	batches map[string]*domain.Batch
+	lapsed  map[string]domain.Transfer // offers found expired in this tx, by batch
 	out     domain.Recorded
 }
 
 // NewRecorder prepares recording in tx by caller.
 func NewRecorder(s State, caller Caller, tx Tx) *Recorder {
-	return &Recorder{s: s, caller: caller, tx: tx, cache: map[string][]byte{}, batches: map[string]*domain.Batch{}}
+	return &Recorder{s: s, caller: caller, tx: tx, cache: map[string][]byte{}, batches: map[string]*domain.Batch{},
+		lapsed: map[string]domain.Transfer{}}
 }
 
 // Record applies every event in order. Duplicates (same ID and content) return the original
@@ -238,6 +240,14 @@ func (r *Recorder) get(key string) ([]byte, error) {
 	return v, nil
 }
 
+func (r *Recorder) del(key string) error {
+	r.cache[key] = nil
+	if err := r.s.Delete(key); err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	return nil
+}
+
 func (r *Recorder) put(key string, v []byte) error {
 	r.cache[key] = v
 	if err := r.s.Put(key, v); err != nil {
@@ -260,6 +270,9 @@ func (r *Recorder) batch(id string) (*domain.Batch, error) {
 		return nil, fmt.Errorf("decode batch %s: %w", id, err)
 	}
 	r.batches[id] = &b
+	if err := r.lapse(&b); err != nil {
+		return nil, err
+	}
 	return &b, nil
 }
 

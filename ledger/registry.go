@@ -23,8 +23,9 @@ type gs1Owner struct {
 }
 
 type policy struct {
-	Enforce bool   `json:"enforce"`
-	Event   string `json:"event"`
+	Enforce    bool   `json:"enforce"`
+	OfferHours int    `json:"offerHours,omitempty"` // 0: DefaultOfferTTL
+	Event      string `json:"event"`
 }
 
 var policyKey = CompositeKey(objPolicy, "registry")
@@ -68,9 +69,14 @@ func (r *Recorder) enterprise(id string) (*domain.Enterprise, error) {
 	return &en, nil
 }
 
-func (r *Recorder) enforced() (bool, error) {
+func (r *Recorder) policy() (policy, error) {
 	var p policy
 	_, err := r.getJSON(policyKey, &p)
+	return p, err
+}
+
+func (r *Recorder) enforced() (bool, error) {
+	p, err := r.policy()
 	return p.Enforce, err
 }
 
@@ -186,8 +192,19 @@ func (r *Recorder) checkOutputs(e *domain.Event) error {
 func (r *Recorder) applyRegister(e *domain.Event) error {
 	reg := e.Registration
 	switch {
-	case reg.Enforce != nil:
-		return r.putJSON(policyKey, policy{Enforce: *reg.Enforce, Event: e.ID})
+	case reg.Enforce != nil || reg.OfferHours != nil:
+		p, err := r.policy()
+		if err != nil {
+			return err
+		}
+		if reg.Enforce != nil {
+			p.Enforce = *reg.Enforce
+		}
+		if reg.OfferHours != nil {
+			p.OfferHours = *reg.OfferHours
+		}
+		p.Event = e.ID
+		return r.putJSON(policyKey, p)
 	case reg.Body != nil:
 		b := *reg.Body
 		b.Event = e.ID

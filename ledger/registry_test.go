@@ -281,3 +281,99 @@ func TestEventIDsPerPlatform(t *testing.T) {
 	_, err = w.record(ha, produce("x@HeilongjiangMSP", "HA-LOT-2", 1))
 	wantRule(t, err, 403, "event-id-namespace")
 }
+
+// TestCustodyOffers: a hand-over can be rejected by the receiver, cancelled by the sender, and
+// lapses by itself after the policy's time; open offers are listed per platform and direction.
+func TestCustodyOffers(t *testing.T) {
+	offer := func(id, batch string) domain.Event {
+		e := on(ev(id, domain.Offer, "COOP-1"), batch)
+		e.To = &domain.Party{Enterprise: "MARKET-1", Platform: "HenanMSP"}
+		return e
+	}
+	setup := func(t *testing.T) *world {
+		w := newWorld(t)
+		w.ok(hlj, produce("p", "LOT-1", 100))
+		w.ok(hlj, offer("o1", "LOT-1"))
+		return w
+	}
+	tests := []struct {
+		name   string
+		caller Caller
+		event  domain.Event
+		status int
+		rule   string
+		after  string // custodian platform after a successful end, "" when refused
+	}{
+		{"receiver rejects", ha, on(ev("r", domain.Reject, "MARKET-1"), "LOT-1"), 0, "", "HeilongjiangMSP"},
+		{"sender cancels", hlj, on(ev("c", domain.Cancel, "COOP-1"), "LOT-1"), 0, "", "HeilongjiangMSP"},
+		{"sender cannot reject", hlj, on(ev("r", domain.Reject, "COOP-1"), "LOT-1"), 403, "custody-reject", ""},
+		{"receiver cannot cancel", ha, on(ev("c", domain.Cancel, "MARKET-1"), "LOT-1"), 403, "custody-cancel", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := setup(t)
+			_, err := w.record(tc.caller, tc.event)
+			if tc.rule != "" {
+				wantRule(t, err, tc.status, tc.rule)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := w.batch("LOT-1"); b.Pending != nil || b.Custodian.Platform != tc.after {
+				t.Fatalf("batch after %s = %+v", tc.name, b)
+			}
+			if o, _ := NewReader(w.s).Offers("HenanMSP", "in", t0); len(o) != 0 {
+				t.Fatalf("offer still listed: %+v", o)
+			}
+			// the batch is usable again: it can be offered anew
+			w.ok(hlj, offer("o2", "LOT-1"))
+		})
+	}
+
+	w := setup(t)
+	in, _ := NewReader(w.s).Offers("HenanMSP", "in", t0)
+	out, _ := NewReader(w.s).Offers("HeilongjiangMSP", "out", t0)
+	if len(in) != 1 || len(out) != 1 || in[0].Batch != "LOT-1" || in[0].From.Platform != "HeilongjiangMSP" {
+		t.Fatalf("open offers in %+v out %+v", in, out)
+	}
+	if _, err := NewReader(w.s).Offers("HenanMSP", "sideways", t0); err == nil {
+		t.Fatal("bad direction accepted")
+	}
+	// past its time the offer lapses: not listed, not acceptable, and the sender may use the batch
+	later := t0.Add(DefaultOfferTTL + 24*time.Hour)
+	if o, _ := NewReader(w.s).Offers("HenanMSP", "in", later); len(o) != 0 {
+		t.Fatalf("expired offer listed: %+v", o)
+	}
+	rec := func(c Caller, e domain.Event) error {
+		w.s.Begin("late-" + e.ID)
+		_, err := NewRecorder(w.s, c, Tx{ID: "late-" + e.ID, Time: later}).Record([]domain.Event{e})
+		return err
+	}
+	wantRule(t, rec(ha, on(ev("a", domain.Accept, "MARKET-1"), "LOT-1")), 409, "offer-expired")
+	if err := rec(hlj, on(ev("s", domain.Store, "WH"), "LOT-1")); err != nil {
+		t.Fatalf("sender using the batch after the offer lapsed: %v", err)
+	}
+	if w.s.KV[CompositeKey(objOfferIn, "HenanMSP", "LOT-1")] != nil {
+		t.Fatal("lapsed offer left in the index")
+	}
+}
+
+func TestOfferTTLPolicy(t *testing.T) {
+	w := newWorld(t)
+	hours := 2
+	pol := ev("ttl", domain.Register, "SAMR")
+	pol.Registration = &domain.Registration{OfferHours: &hours}
+	w.ok(reg, pol)
+	w.ok(reg, enforce(false)) // changing one policy field keeps the other
+	w.ok(hlj, produce("p", "LOT-1", 100))
+	o := on(ev("o", domain.Offer, "COOP-1"), "LOT-1")
+	o.To = &domain.Party{Enterprise: "M", Platform: "HenanMSP"}
+	res := w.ok(hlj, o)
+	b := w.batch("LOT-1")
+	exp, _ := time.Parse(time.RFC3339, b.Pending.Expires)
+	recorded := t0.Add(time.Duration(w.tx) * time.Minute)
+	if got := exp.Sub(recorded); got != 2*time.Hour {
+		t.Fatalf("offer of %s expires %s after it was made, want 2h", res[0].TxID, got)
+	}
+}

@@ -27,6 +27,7 @@ type Version struct {
 type State interface {
 	Get(key string) ([]byte, error)
 	Put(key string, value []byte) error
+	Delete(key string) error
 	PutPrivate(collection, key string, value []byte) error
 	// Range lists keys under a composite-key prefix, one page at a time.
 	Range(objectType string, attrs []string, pageSize int, bookmark string) ([]KV, string, error)
@@ -124,6 +125,12 @@ func (m *MemState) GetMany(keys []string) ([][]byte, error) {
 func (m *MemState) Put(key string, value []byte) error {
 	m.KV[key] = append([]byte(nil), value...)
 	m.history[key] = append(m.history[key], Version{TxID: m.tx, Value: m.KV[key]})
+	return nil
+}
+
+func (m *MemState) Delete(key string) error {
+	delete(m.KV, key)
+	m.history[key] = append(m.history[key], Version{TxID: m.tx, IsDelete: true})
 	return nil
 }
 

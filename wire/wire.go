@@ -15,6 +15,7 @@ const (
 	ListBodies       = "ListBodies"       // → []domain.CertBody
 	GetCertificate   = "GetCertificate"   // number → ledger.CertRecord
 	ListCertificates = "ListCertificates" // → []ledger.CertRecord
+	ListOffers       = "ListOffers"       // platform, direction (in|out) → []ledger.Offer
 )
 
 // EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).

@@ -14,7 +14,7 @@ var (
 	Owners = []string{"HeilongjiangMSP", "HenanMSP"}
 	Ops    = []domain.EventType{domain.Produce, domain.Purchase, domain.Store, domain.Transport, domain.Inspect, domain.Certify,
 		domain.Revoke, domain.Process, domain.Split, domain.Merge, domain.Aggregate, domain.Sell, domain.Offer, domain.Accept,
-		domain.Recall, domain.Observe, domain.Register, domain.Suspend}
+		domain.Recall, domain.Observe, domain.Register, domain.Suspend, domain.Reject, domain.Cancel}
 )
 
 // Body is the certification body of the matrix, registered by the regulator and signing through the
@@ -53,7 +53,7 @@ func Expected(caller string, op domain.EventType, owner string) bool {
 		return regulator
 	case domain.Register:
 		return !regulator // a platform registers its own enterprises
-	case domain.Accept:
+	case domain.Accept, domain.Reject:
 		return caller == Other(owner) // the batch is offered to the other platform
 	}
 	return caller == owner && !regulator
@@ -90,12 +90,12 @@ func RegulatorSetup(c Case, batch string) []domain.Event {
 }
 
 // Setup returns the events (recorded by the owner platform) that put batch in place for a case:
-// it is produced by owner; for accept, also offered to the other platform.
+// it is produced by owner; for accept, reject and cancel, also offered to the other platform.
 func Setup(c Case, batch string) []domain.Event {
 	e := domain.Event{ID: "setup-" + batch, Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "OWNER-ENT"},
 		Outputs: []domain.Output{{Batch: batch, Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 100, Unit: "kg"}}}}
 	evs := []domain.Event{e}
-	if c.Op == domain.Accept {
+	if c.Op == domain.Accept || c.Op == domain.Reject || c.Op == domain.Cancel {
 		evs = append(evs, domain.Event{ID: "offer-" + batch, Type: domain.Offer, EventTime: "2026-10-01T09:00:00+08:00",
 			Actor: domain.Party{Enterprise: "OWNER-ENT"}, Batches: []string{batch}, To: &domain.Party{Enterprise: "RECEIVER", Platform: Other(c.Owner)}})
 	}
@@ -126,7 +126,7 @@ func Attempt(c Case, batch string) domain.Event {
 		e.Batches, e.Certificate = []string{batch}, &domain.Certificate{ID: "C-" + batch, Type: "organic", Issuer: Body, ValidUntil: "2029-12-31"}
 	case domain.Revoke, domain.Suspend:
 		e.Certificate, e.Reason = &domain.Certificate{ID: "C-" + batch}, "test"
-	case domain.Accept:
+	case domain.Accept, domain.Reject:
 		e.Batches, e.Actor = []string{batch}, domain.Party{Enterprise: "RECEIVER"} // the enterprise the offer names
 	case domain.Register:
 		e.Registration = &domain.Registration{Enterprise: &domain.Enterprise{ID: "ENT-" + batch, Name: "矩阵企业", Region: "230184", Roles: []string{"加工"}}}

@@ -103,6 +103,8 @@ func (m *Ledger) Evaluate(_ context.Context, _ string, fn string, args ...string
 		v, err = r.Certificate(arg(0))
 	case wire.ListCertificates:
 		v, err = r.Certificates()
+	case wire.ListOffers:
+		v, err = r.Offers(arg(0), arg(1), time.Now())
 	default:
 		return nil, fmt.Errorf("memledger: %s not supported", fn)
 	}
