@@ -32,7 +32,7 @@ const (
 
 // EventTypes lists every event type in a stable order (used in errors and the API spec).
 var EventTypes = []EventType{Produce, Purchase, Store, Process, Sell, Transport, Inspect, Certify, Revoke,
-	Split, Merge, Aggregate, Offer, Accept, Recall, Observe, Register, Suspend, Reinstate, Reject, Cancel}
+	Split, Merge, Aggregate, Offer, Accept, Recall, Observe, Register, Suspend, Reinstate, Reject, Cancel, DeclareError}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -69,6 +69,7 @@ const (
 	Consumed Status = "consumed" // used up by process, split or merge
 	Sold     Status = "sold"
 	Recalled Status = "recalled"
+	Void     Status = "void" // created by an event later declared erroneous
 )
 
 // Party is an enterprise and the platform org that vouches for it.
@@ -170,34 +171,35 @@ type Private struct {
 
 // Event is one append-only record. Fields marked "ledger" are set by the chaincode, never by callers.
 type Event struct {
-	ID             string          `json:"id"`
-	Type           EventType       `json:"type"`
-	EventTime      string          `json:"eventTime"`            // RFC 3339 with a zone offset
-	RecordTime     string          `json:"recordTime,omitempty"` // ledger: tx timestamp
-	Location       *Location       `json:"location,omitempty"`
-	Actor          Party           `json:"actor"`
-	Batches        []string        `json:"batches,omitempty"` // the batches the event is about
-	Inputs         []Portion       `json:"inputs,omitempty"`
-	Outputs        []Output        `json:"outputs,omitempty"`
-	Loss           *Quantity       `json:"loss,omitempty"` // declared loss; the ledger computes it when absent
-	To             *Party          `json:"to,omitempty"`   // purchase, sell, offer: the receiving party
-	Inspection     *Inspection     `json:"inspection,omitempty"`
-	Certificate    *Certificate    `json:"certificate,omitempty"`
-	Attributes     map[string]any  `json:"attributes,omitempty"` // stage-specific: moisture, temperature, warehouse…
-	Documents      []Document      `json:"documents,omitempty"`
-	Reason         string          `json:"reason,omitempty"` // recall, revoke
-	Registration   *Registration   `json:"registration,omitempty"`
-	BizStep        string          `json:"bizStep,omitempty"`
-	Extensions     json.RawMessage `json:"extensions,omitempty"` // vendor fields of an EPCIS event, kept as sent
-	Private        *Private        `json:"private,omitempty"`    // never stored publicly (see Private)
-	PrivateHash    string          `json:"privateHash,omitempty"`
-	ContentHash    string          `json:"contentHash,omitempty"`    // ledger: hash of the submitted content
-	Platform       string          `json:"platform,omitempty"`       // ledger: MSP ID of the recording platform
-	TxID           string          `json:"txId,omitempty"`           // ledger
-	Yield          float64         `json:"yield,omitempty"`          // ledger: outputs / inputs of a transformation
-	Conservation   string          `json:"conservation,omitempty"`   // ledger: whether outputs ≤ inputs could be checked
-	ExternalInputs []string        `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
-	Block          uint64          `json:"block,omitempty"`          // read model: block that committed it
+	ID             string            `json:"id"`
+	Type           EventType         `json:"type"`
+	EventTime      string            `json:"eventTime"`            // RFC 3339 with a zone offset
+	RecordTime     string            `json:"recordTime,omitempty"` // ledger: tx timestamp
+	Location       *Location         `json:"location,omitempty"`
+	Actor          Party             `json:"actor"`
+	Batches        []string          `json:"batches,omitempty"` // the batches the event is about
+	Inputs         []Portion         `json:"inputs,omitempty"`
+	Outputs        []Output          `json:"outputs,omitempty"`
+	Loss           *Quantity         `json:"loss,omitempty"` // declared loss; the ledger computes it when absent
+	To             *Party            `json:"to,omitempty"`   // purchase, sell, offer: the receiving party
+	Inspection     *Inspection       `json:"inspection,omitempty"`
+	Certificate    *Certificate      `json:"certificate,omitempty"`
+	Attributes     map[string]any    `json:"attributes,omitempty"` // stage-specific: moisture, temperature, warehouse…
+	Documents      []Document        `json:"documents,omitempty"`
+	Reason         string            `json:"reason,omitempty"` // recall, revoke
+	Registration   *Registration     `json:"registration,omitempty"`
+	Declaration    *ErrorDeclaration `json:"errorDeclaration,omitempty"`
+	BizStep        string            `json:"bizStep,omitempty"`
+	Extensions     json.RawMessage   `json:"extensions,omitempty"` // vendor fields of an EPCIS event, kept as sent
+	Private        *Private          `json:"private,omitempty"`    // never stored publicly (see Private)
+	PrivateHash    string            `json:"privateHash,omitempty"`
+	ContentHash    string            `json:"contentHash,omitempty"`    // ledger: hash of the submitted content
+	Platform       string            `json:"platform,omitempty"`       // ledger: MSP ID of the recording platform
+	TxID           string            `json:"txId,omitempty"`           // ledger
+	Yield          float64           `json:"yield,omitempty"`          // ledger: outputs / inputs of a transformation
+	Conservation   string            `json:"conservation,omitempty"`   // ledger: whether outputs ≤ inputs could be checked
+	ExternalInputs []string          `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
+	Block          uint64            `json:"block,omitempty"`          // read model: block that committed it
 }
 
 // Custody hand-over, the other outcomes of an offer: the receiver declines it, the sender withdraws

@@ -126,6 +126,9 @@ func Validate(e *Event, now time.Time) error {
 			return Invalid(p+"/sha256", "sha256 must be 64 lowercase hex characters")
 		}
 	}
+	if e.Declaration != nil && e.Type != DeclareError {
+		return Invalid("/errorDeclaration", "an error declaration belongs to a declare-error event, not %s", e.Type)
+	}
 	if e.Registration != nil && e.Type != Register {
 		return Invalid("/registration", "a registration belongs to a register event, not %s", e.Type)
 	}
@@ -201,6 +204,8 @@ func validShape(e *Event) error {
 		return need(e.Type == Reinstate || strings.TrimSpace(e.Reason) != "", "/reason", "%s needs a reason", e.Type)
 	case Register:
 		return validRegistration(e)
+	case DeclareError:
+		return validDeclaration(e)
 	case Recall:
 		if err := need(len(e.Batches) > 0, "/batches", "recall needs the batches recalled"); err != nil {
 			return err

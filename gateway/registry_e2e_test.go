@@ -71,7 +71,8 @@ func produceReq(id, actor, batch, gtin string) map[string]any {
 // TestE2ERegistry plays a second province trying to pass off another's goods on a real network,
 // each org through its own gateway URL and key: impersonating a registered enterprise, squatting a
 // lot (commissioning another's GTIN, storing or observing it first) and squatting an event ID are
-// refused or harmless; the legitimate cross-province hand-over still works.
+// refused or harmless; the legitimate cross-province hand-over still works, and a mistaken offer
+// is rejected without leaving the lot stuck.
 func TestE2ERegistry(t *testing.T) {
 	c := testnet.Start(t, registryNetPort)
 	g := testnet.StartGateway(t, c, registryGWPort)
@@ -116,6 +117,10 @@ func TestE2ERegistry(t *testing.T) {
 	st, b = hlj.post(t, "/v1/batches/"+url.PathEscape(lot)+"/offer", map[string]any{"id": "e2e-offer-1", "actor": map[string]string{"enterprise": mill},
 		"to": map[string]string{"enterprise": shop, "platform": "HenanMSP"}})
 	want(t, "黑龙江 offers to 河南's shop", st, b, 201, "")
+	st, b = ha.get(t, "/v1/offers?direction=in")
+	if st != 200 || !strings.Contains(string(b), `"batch":"`+lot+`"`) {
+		t.Fatalf("offers awaiting 河南: %d %s", st, b)
+	}
 	st, b = ha.post(t, "/v1/batches/"+url.PathEscape(lot)+"/accept", map[string]any{"id": "e2e-accept-1"})
 	want(t, "河南's shop accepts", st, b, 201, "")
 	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-sell-1", "type": "sell", "eventTime": "2026-10-05T09:00:00+08:00",
@@ -126,6 +131,22 @@ func TestE2ERegistry(t *testing.T) {
 	if json.Unmarshal(b, &br); st != 200 || br.Batch.Custodian.Enterprise != shop || br.Batch.Custodian.Platform != "HenanMSP" || br.Batch.Status != domain.Sold {
 		t.Fatalf("lot after the hand-over: %d %s", st, b)
 	}
+	// a mistaken offer does not leave a lot stuck: the receiver rejects it, the sender uses it again
+	lot2 := "https://id.gs1.org/01/" + gtin + "/10/E2E-WC-2"
+	st, b = hlj.post(t, "/v1/events", produceReq("hlj-wc-0002", mill, lot2, gtin))
+	want(t, "黑龙江 commissions a second lot", st, b, 201, "")
+	st, b = hlj.post(t, "/v1/batches/"+url.PathEscape(lot2)+"/offer", map[string]any{"id": "e2e-offer-2", "actor": map[string]string{"enterprise": mill},
+		"to": map[string]string{"enterprise": shop, "platform": "HenanMSP"}})
+	want(t, "黑龙江 offers it by mistake", st, b, 201, "")
+	st, b = ha.post(t, "/v1/batches/"+url.PathEscape(lot2)+"/reject", map[string]any{"id": "e2e-reject-2", "reason": "未订货"})
+	want(t, "河南 rejects", st, b, 201, "")
+	st, b = hlj.post(t, "/v1/events", map[string]any{"id": "e2e-store-2", "type": "store", "eventTime": "2026-10-06T09:00:00+08:00",
+		"actor": map[string]string{"enterprise": mill}, "batches": []string{lot2}})
+	want(t, "黑龙江 stores the rejected lot", st, b, 201, "")
+	if st, b = ha.get(t, "/v1/offers?direction=in"); st != 200 || strings.Contains(string(b), "E2E-WC") {
+		t.Fatalf("offers awaiting 河南 after accept and reject: %d %s", st, b)
+	}
+
 	st, b = hlj.get(t, "/v1/registry/enterprises/"+mill)
 	if st != 200 || !strings.Contains(string(b), `"platform":"HeilongjiangMSP"`) {
 		t.Fatalf("registration read from the ledger: %d %s", st, b)

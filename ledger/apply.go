@@ -56,6 +56,8 @@ func (r *Recorder) apply(e *domain.Event) error {
 		})
 	case domain.Reject, domain.Cancel:
 		return r.applyOfferEnd(e)
+	case domain.DeclareError:
+		return r.applyDeclare(e)
 	case domain.Sell:
 		return r.eachHeld(e, true, func(b *domain.Batch) error {
 			b.Status = domain.Sold
@@ -147,6 +149,8 @@ func usable(b *domain.Batch, pointer string) error {
 		return domain.Refuse(409, "batch-status", pointer, "batch %s is %s; a consumed or sold batch cannot be used again", b.ID, b.Status)
 	case domain.Recalled:
 		return domain.Refuse(409, "batch-status", pointer, "batch %s is recalled (event %s)", b.ID, b.RecalledBy)
+	case domain.Void:
+		return domain.Refuse(409, "batch-status", pointer, "batch %s is void: the event that created it (%s) was declared erroneous", b.ID, b.CreatedBy)
 	}
 	if b.Pending != nil {
 		return domain.Refuse(409, "pending-transfer", pointer, "batch %s is being handed over to %s (event %s); wait for the accept",

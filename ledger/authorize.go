@@ -6,7 +6,7 @@ import "github.com/agritrace/agritrace/domain"
 // platforms that vouch for the enterprises. Registry: the regulator registers certification bodies
 // and sets the policy, platforms register their enterprises.
 var regulatorMay = map[domain.EventType]bool{domain.Inspect: true, domain.Certify: true, domain.Revoke: true,
-	domain.Suspend: true, domain.Reinstate: true, domain.Recall: true, domain.Register: true}
+	domain.Suspend: true, domain.Reinstate: true, domain.Recall: true, domain.Register: true, domain.DeclareError: true}
 
 // MayRecord is the one place that decides, from who calls and what the event says (no ledger
 // state), whether the caller may record the event at all. The gateway calls it before anything

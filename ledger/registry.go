@@ -281,6 +281,9 @@ func registryKeys(e domain.Event) []string {
 			}
 		}
 	}
+	if d := e.Declaration; d != nil {
+		keys = append(keys, CompositeKey(objEvent, d.Event), CompositeKey(objVoid, d.Event))
+	}
 	if c := e.Certificate; c != nil {
 		keys = append(keys, CompositeKey(objCert, c.ID), CompositeKey(objBody, c.Issuer))
 		if c.Holder != "" {

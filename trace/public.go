@@ -69,6 +69,8 @@ type PublicStep struct {
 	Documents   []domain.Document   `json:"documents,omitempty"`
 	TxID        string              `json:"txId"`
 	Block       uint64              `json:"block"`
+	// DeclaredErroneous names the declare-error event that voided this step (EPCIS errorDeclaration).
+	DeclaredErroneous string `json:"declaredErroneous,omitempty"`
 }
 
 // Detail is one public attribute with its label.
@@ -138,6 +140,12 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 			break
 		}
 	}
+	declared := map[string]string{} // voided event → the declaration
+	for _, e := range t.Events {
+		if e.Type == domain.DeclareError && e.Declaration != nil {
+			declared[e.Declaration.Event] = e.ID
+		}
+	}
 	for _, e := range t.Events {
 		if e.Type == domain.Recall && e.ID == t.RecalledBy {
 			p.Recall = &PublicRecall{Event: e.ID, Reason: e.Reason, Date: day(e.EventTime)}
@@ -146,7 +154,11 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 			}
 		}
 		s := PublicStep{Event: e.ID, Type: string(e.Type), Stage: e.Type.Stage(), Time: e.EventTime,
-			Actor: e.Actor.Name, TxID: e.TxID, Block: e.Block, Inspection: e.Inspection, Certificate: e.Certificate, Documents: e.Documents}
+			Actor: e.Actor.Name, TxID: e.TxID, Block: e.Block, Inspection: e.Inspection, Certificate: e.Certificate, Documents: e.Documents,
+			DeclaredErroneous: declared[e.ID]}
+		if e.Declaration != nil {
+			s.Summary = e.Declaration.Reason
+		}
 		if s.Actor == "" {
 			s.Actor = e.Actor.Enterprise
 		}
@@ -156,7 +168,9 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 				s.Region = RegionName(e.Location.Region, lang)
 			}
 		}
-		s.Summary = summary(e, byID, lang)
+		if s.Summary == "" {
+			s.Summary = summary(e, byID, lang)
+		}
 		keys := make([]string, 0, len(e.Attributes))
 		for k := range e.Attributes {
 			if _, ok := publicAttributes[k]; ok {

@@ -14,7 +14,7 @@ var (
 	Owners = []string{"HeilongjiangMSP", "HenanMSP"}
 	Ops    = []domain.EventType{domain.Produce, domain.Purchase, domain.Store, domain.Transport, domain.Inspect, domain.Certify,
 		domain.Revoke, domain.Process, domain.Split, domain.Merge, domain.Aggregate, domain.Sell, domain.Offer, domain.Accept,
-		domain.Recall, domain.Observe, domain.Register, domain.Suspend, domain.Reject, domain.Cancel}
+		domain.Recall, domain.Observe, domain.Register, domain.Suspend, domain.Reject, domain.Cancel, domain.DeclareError}
 )
 
 // Body is the certification body of the matrix, registered by the regulator and signing through the
@@ -53,6 +53,8 @@ func Expected(caller string, op domain.EventType, owner string) bool {
 		return regulator
 	case domain.Register:
 		return !regulator // a platform registers its own enterprises
+	case domain.DeclareError:
+		return caller == owner // only the recording platform declares its event erroneous
 	case domain.Accept, domain.Reject:
 		return caller == Other(owner) // the batch is offered to the other platform
 	}
@@ -128,6 +130,8 @@ func Attempt(c Case, batch string) domain.Event {
 		e.Certificate, e.Reason = &domain.Certificate{ID: "C-" + batch}, "test"
 	case domain.Accept, domain.Reject:
 		e.Batches, e.Actor = []string{batch}, domain.Party{Enterprise: "RECEIVER"} // the enterprise the offer names
+	case domain.DeclareError:
+		e.Declaration = &domain.ErrorDeclaration{Event: "setup-" + batch, Reason: "incorrect_data"}
 	case domain.Register:
 		e.Registration = &domain.Registration{Enterprise: &domain.Enterprise{ID: "ENT-" + batch, Name: "矩阵企业", Region: "230184", Roles: []string{"加工"}}}
 	case domain.Recall:
