@@ -122,7 +122,7 @@ func TestPrivateTermsViaTransient(t *testing.T) {
 	buy := domain.Event{ID: "buy", Type: domain.Purchase, EventTime: "2026-10-08T09:00:00+08:00",
 		Actor: domain.Party{Enterprise: "COOP-1"}, Batches: []string{"LOT-1"},
 		To: &domain.Party{Enterprise: "MARKET", Platform: "HenanMSP"}}
-	priv, _ := json.Marshal(map[string]domain.Private{"buy": {Price: 3.1, Currency: "CNY", ContractTerms: "秘密条款"}})
+	priv, _ := json.Marshal(map[string]domain.Private{"buy": {Price: 3.1, Currency: "CNY", ContractTerms: "秘密条款", Salt: strings.Repeat("c3", 16)}})
 	ctx := h.ctx("HeilongjiangMSP", map[string][]byte{TransientPrivate: priv}, nil)
 	if _, err := h.cc.RecordEvents(ctx, eventsJSON(buy)); err != nil {
 		t.Fatal(err)

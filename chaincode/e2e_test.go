@@ -2,6 +2,7 @@ package chaincode_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -36,7 +37,11 @@ func record(t *testing.T, cl *fabric.Client, events ...domain.Event) ([]domain.R
 	pub := make([]domain.Event, len(events))
 	for i, e := range events {
 		if e.Private != nil {
-			priv[e.ID] = *e.Private
+			p := *e.Private
+			if p.Salt == "" {
+				p.Salt = fmt.Sprintf("%064x", sha256.Sum256([]byte("e2e salt "+e.ID)))
+			}
+			priv[e.ID] = p
 			endorsers[cl.Org.MSPID] = true
 			if e.To != nil && e.To.Platform != "" {
 				endorsers[e.To.Platform] = true

@@ -167,6 +167,10 @@ type Private struct {
 	Price         float64 `json:"price,omitempty"`
 	Currency      string  `json:"currency,omitempty"`
 	ContractTerms string  `json:"contractTerms,omitempty"`
+	// Salt (≥ 128 bits, hex) goes into the public hash and is kept with the terms in the private
+	// collection, so the hash reveals nothing: without it, a price-only deal is found by trying
+	// prices. The gateway derives it when the caller sends none.
+	Salt string `json:"salt,omitempty"`
 }
 
 // Event is one append-only record. Fields marked "ledger" are set by the chaincode, never by callers.

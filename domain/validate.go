@@ -22,6 +22,7 @@ var (
 	hexSHA256  = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	eventIDRe  = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
 	dateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	saltRe     = regexp.MustCompile(`^[0-9a-f]{32,128}$`)
 )
 
 // ParseEventTime parses an RFC 3339 time that must carry its zone ("Z" or ±hh:mm).
@@ -134,6 +135,9 @@ func Validate(e *Event, now time.Time) error {
 	}
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
+	}
+	if e.Private != nil && !saltRe.MatchString(e.Private.Salt) {
+		return Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed")
 	}
 	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
 		return Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers")

@@ -324,6 +324,15 @@ func TestCustodyRecallAndHistory(t *testing.T) {
 	if r := e.post("/v1/events", "hlj", buy); r.status != 201 {
 		t.Fatalf("purchase: %d %s", r.status, r.body)
 	}
+	// the public hash is salted (a guessed price does not reproduce it), and a retry is still a replay
+	var pub EventResponse
+	e.get("/v1/events/buy", "reg").json(t, &pub)
+	if pub.Event.PrivateHash == "" || pub.Event.PrivateHash == domain.PrivateHash(domain.Private{Price: 6.8, Currency: "CNY"}) {
+		t.Fatalf("private hash %q is the unsalted hash of the terms", pub.Event.PrivateHash)
+	}
+	if r := e.post("/v1/events", "hlj", buy); r.status != 200 {
+		t.Fatalf("purchase retry: %d %s", r.status, r.body)
+	}
 	if r := e.post("/v1/batches/"+id+"/accept", "reg", `{}`); r.status != 403 {
 		t.Fatalf("regulator accepting: %d %s", r.status, r.body)
 	}

@@ -3,6 +3,9 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -230,6 +233,9 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 			e.ID = uuid.NewString()
 			results[i].EventID = e.ID
 		}
+		if e.Private != nil && e.Private.Salt == "" {
+			e.Private.Salt = privateSalt(key, e.ID)
+		}
 		// the same permission function the contract applies, so a refusal costs no Fabric round trip
 		if e.Type.Valid() {
 			if err := ledger.MayRecord(key.Caller(), e); err != nil {
@@ -278,6 +284,15 @@ func (s *Server) awaitReadModel(ctx context.Context, results []EventResult) {
 	if err := s.store.CatchUp(ctx, top); err != nil {
 		s.log.Warn("read model behind the ledger", "block", top, "err", err)
 	}
+}
+
+// privateSalt derives the salt of an event's private terms from a secret of the calling key (its
+// stored hash, which never leaves the gateway) and the event ID: unguessable by anyone else, and
+// the same on every retry, so the public hash, and with it idempotency, stays stable.
+func privateSalt(key *APIKey, eventID string) string {
+	m := hmac.New(sha256.New, []byte("agritrace private-terms salt\x00"+key.Hash))
+	m.Write([]byte(eventID))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 func newProblemAt(status int, kind, pointer, detail string) *Problem {

@@ -175,6 +175,12 @@ func TestRules(t *testing.T) {
 				e.EventTime = "2027-01-01T00:00:00+08:00"
 				return e
 			}(), 400, "validation"},
+		{"private terms without a salt", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
+			func() domain.Event {
+				e := on(ev("s", domain.Sell, "SHOP"), "LOT-1")
+				e.Private = &domain.Private{Price: 1}
+				return e
+			}(), 400, "validation"},
 		{"private terms on a store event", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
 			func() domain.Event {
 				e := on(ev("s", domain.Store, "WH"), "LOT-1")
@@ -209,7 +215,7 @@ func TestHandOverAcrossPlatforms(t *testing.T) {
 	w.ok(hlj, produce("p", "LOT-1", 1000))
 	buy := on(ev("buy", domain.Purchase, "COOP-1"), "LOT-1")
 	buy.To = &domain.Party{Enterprise: "MARKET-1", Name: "郑州丹尼斯", Platform: "HenanMSP"}
-	buy.Private = &domain.Private{Price: 6.2, Currency: "CNY", ContractTerms: "货到付款"}
+	buy.Private = &domain.Private{Price: 6.2, Currency: "CNY", ContractTerms: "货到付款", Salt: strings.Repeat("5a", 16)}
 	w.ok(hlj, buy)
 	b := w.batch("LOT-1")
 	if b.Pending == nil || b.Custodian.Platform != "HeilongjiangMSP" {
