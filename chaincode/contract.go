@@ -148,18 +148,6 @@ func (c *Contract) GetEvent(ctx contractapi.TransactionContextInterface, id stri
 	return asJSON(reader(ctx).Event(id))
 }
 
-// GetTrail returns ancestors and descendants of a batch with their events.
-func (c *Contract) GetTrail(ctx contractapi.TransactionContextInterface, id string, depth, maxBatches int) (string, error) {
-	n, err := domain.NormalizeID(id, "/id")
-	if err != nil {
-		return "", err
-	}
-	if depth < 1 || depth > 100 || maxBatches < 1 || maxBatches > 10000 {
-		return "", domain.Invalid("/depth", "depth must be 1..100 and maxBatches 1..10000")
-	}
-	return asJSON(reader(ctx).Trail(n, depth, maxBatches))
-}
-
 // GetHistory returns every committed version of a batch (GetHistoryForKey).
 func (c *Contract) GetHistory(ctx contractapi.TransactionContextInterface, id string) (string, error) {
 	n, err := domain.NormalizeID(id, "/id")
@@ -167,17 +155,6 @@ func (c *Contract) GetHistory(ctx contractapi.TransactionContextInterface, id st
 		return "", err
 	}
 	return asJSON(reader(ctx).History(n))
-}
-
-// QueryIndex lists batch IDs by product or region, or event IDs by stage[/date], one page at a time.
-func (c *Contract) QueryIndex(ctx contractapi.TransactionContextInterface, kind, attrsJSON string, pageSize int, bookmark string) (string, error) {
-	var attrs []string
-	if attrsJSON != "" {
-		if err := json.Unmarshal([]byte(attrsJSON), &attrs); err != nil {
-			return "", domain.Invalid("/attrs", "attrs must be a JSON array of strings: %v", err)
-		}
-	}
-	return asJSON(reader(ctx).Index(kind, attrs, pageSize, bookmark))
 }
 
 // GetPrivateTerms returns the private terms of an event to a member of the parties' collection.
@@ -190,4 +167,39 @@ func (c *Contract) GetPrivateTerms(ctx contractapi.TransactionContextInterface, 
 		return "", domain.Refuse(404, "not-found", "", "no private terms for event %s in %s", eventID, collection)
 	}
 	return string(b), nil
+}
+
+// GetEnterprise returns a registered enterprise (主体备案).
+func (c *Contract) GetEnterprise(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return asJSON(reader(ctx).Enterprise(id))
+}
+
+// ListEnterprises lists registered enterprises, of one platform (MSP ID) unless platform is empty.
+func (c *Contract) ListEnterprises(ctx contractapi.TransactionContextInterface, platform string) (string, error) {
+	return asJSON(reader(ctx).Enterprises(platform))
+}
+
+// ListBodies lists the certification bodies the regulator registered.
+func (c *Contract) ListBodies(ctx contractapi.TransactionContextInterface) (string, error) {
+	return asJSON(reader(ctx).Bodies())
+}
+
+// GetCertificate returns a certificate by number.
+func (c *Contract) GetCertificate(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return asJSON(reader(ctx).Certificate(id))
+}
+
+// ListCertificates lists every certificate; callers compute the status as of their own clock.
+func (c *Contract) ListCertificates(ctx contractapi.TransactionContextInterface) (string, error) {
+	return asJSON(reader(ctx).Certificates())
+}
+
+// ListOffers lists the open custody offers to (direction "in") or from ("out") a platform, as of
+// the proposal's timestamp.
+func (c *Contract) ListOffers(ctx contractapi.TransactionContextInterface, platform, direction string) (string, error) {
+	ts, err := ctx.GetStub().GetTxTimestamp()
+	if err != nil {
+		return "", fmt.Errorf("read tx timestamp: %w", err)
+	}
+	return asJSON(reader(ctx).Offers(platform, direction, ts.AsTime()))
 }

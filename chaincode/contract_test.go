@@ -122,7 +122,7 @@ func TestPrivateTermsViaTransient(t *testing.T) {
 	buy := domain.Event{ID: "buy", Type: domain.Purchase, EventTime: "2026-10-08T09:00:00+08:00",
 		Actor: domain.Party{Enterprise: "COOP-1"}, Batches: []string{"LOT-1"},
 		To: &domain.Party{Enterprise: "MARKET", Platform: "HenanMSP"}}
-	priv, _ := json.Marshal(map[string]domain.Private{"buy": {Price: 3.1, Currency: "CNY", ContractTerms: "秘密条款"}})
+	priv, _ := json.Marshal(map[string]domain.Private{"buy": {Price: 3.1, Currency: "CNY", ContractTerms: "秘密条款", Salt: strings.Repeat("c3", 16)}})
 	ctx := h.ctx("HeilongjiangMSP", map[string][]byte{TransientPrivate: priv}, nil)
 	if _, err := h.cc.RecordEvents(ctx, eventsJSON(buy)); err != nil {
 		t.Fatal(err)
@@ -158,31 +158,11 @@ func TestQueries(t *testing.T) {
 	if s, err := h.cc.GetEvent(ctx, "mill"); err != nil || !strings.Contains(s, `"yield":0.6`) {
 		t.Fatalf("GetEvent = %s, %v", s, err)
 	}
-	if s, err := h.cc.GetTrail(ctx, "RICE-1", 5, 100); err != nil || !strings.Contains(s, "LOT-1") {
-		t.Fatalf("GetTrail = %s, %v", s, err)
-	}
-	for _, bad := range [][2]int{{0, 10}, {5, 0}, {101, 10}} {
-		if _, err := h.cc.GetTrail(ctx, "RICE-1", bad[0], bad[1]); err == nil {
-			t.Fatalf("trail limits %v accepted", bad)
-		}
-	}
-	if _, err := h.cc.GetTrail(ctx, "::", 5, 10); err == nil {
-		t.Fatal("bad trail id accepted")
-	}
 	if s, err := h.cc.GetHistory(ctx, "LOT-1"); err != nil || strings.Count(s, "txId") != 2 {
 		t.Fatalf("GetHistory = %s, %v", s, err)
 	}
 	if _, err := h.cc.GetHistory(ctx, "%%"); err == nil {
 		t.Fatal("bad history id accepted")
-	}
-	if s, err := h.cc.QueryIndex(ctx, "region", `["230184"]`, 10, ""); err != nil || !strings.Contains(s, "RICE-1") {
-		t.Fatalf("QueryIndex = %s, %v", s, err)
-	}
-	if _, err := h.cc.QueryIndex(ctx, "region", `[`, 10, ""); err == nil {
-		t.Fatal("bad attrs accepted")
-	}
-	if s, err := h.cc.QueryIndex(ctx, "stage", "", 1, ""); err != nil || !strings.Contains(s, "bookmark") {
-		t.Fatalf("paged QueryIndex = %s, %v", s, err)
 	}
 }
 
@@ -235,5 +215,25 @@ func TestServeStopsWithContext(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve did not return after its context ended")
+	}
+}
+
+// TestRecordEventsBatchesRoundTrips: the keys a transaction reads go to the peer in one
+// GetMultipleStates call and its writes in one write batch.
+func TestRecordEventsBatchesRoundTrips(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), eventsJSON(harvest("e1", "LOT-1"))); err != nil {
+		t.Fatal(err)
+	}
+	store := domain.Event{ID: "s1", Type: domain.Store, EventTime: "2026-10-08T09:00:00+08:00", Actor: domain.Party{Enterprise: "WH"}, Batches: []string{"LOT-1"}}
+	ctx := h.ctx("HeilongjiangMSP", nil, nil)
+	if _, err := h.cc.RecordEvents(ctx, eventsJSON(store, harvest("e2", "LOT-2"))); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.stub.multiGets != 1 || ctx.stub.gets != 0 || ctx.stub.batches != 1 {
+		t.Fatalf("GetMultipleStates %d, GetState %d, write batches %d; want 1, 0, 1", ctx.stub.multiGets, ctx.stub.gets, ctx.stub.batches)
+	}
+	if ctx.stub.multiKeys < 4 { // at least s1, LOT-1, e2, LOT-2 (plus the registry keys the rules read)
+		t.Fatalf("prefetched %d keys, want every key the events read", ctx.stub.multiKeys)
 	}
 }

@@ -20,10 +20,14 @@ type fakeStub struct {
 	transient map[string][]byte
 	events    map[string][]byte
 	batches   int
+	gets      int // GetState calls
+	multiGets int // GetMultipleStates calls
+	multiKeys int // keys asked for in them
 }
 
-func (s *fakeStub) GetState(k string) ([]byte, error) { return s.mem.Get(k) }
+func (s *fakeStub) GetState(k string) ([]byte, error) { s.gets++; return s.mem.Get(k) }
 func (s *fakeStub) PutState(k string, v []byte) error { return s.mem.Put(k, v) }
+func (s *fakeStub) DelState(k string) error           { return s.mem.Delete(k) }
 func (s *fakeStub) PutPrivateData(c, k string, v []byte) error {
 	return s.mem.PutPrivate(c, k, v)
 }
@@ -31,6 +35,8 @@ func (s *fakeStub) PutPrivateData(c, k string, v []byte) error {
 // StartWriteBatch counts the calls: a real peer then receives the transaction's writes in one message.
 func (s *fakeStub) StartWriteBatch() { s.batches++ }
 func (s *fakeStub) GetMultipleStates(keys ...string) ([][]byte, error) {
+	s.multiGets++
+	s.multiKeys += len(keys)
 	out := make([][]byte, len(keys))
 	for i, k := range keys {
 		out[i], _ = s.mem.Get(k)

@@ -15,7 +15,12 @@ type stubState struct{ stub shim.ChaincodeStubInterface }
 
 func (s stubState) Get(key string) ([]byte, error)           { return s.stub.GetState(key) }
 func (s stubState) Put(key string, value []byte) error       { return s.stub.PutState(key, value) }
+func (s stubState) Delete(key string) error                  { return s.stub.DelState(key) }
 func (s stubState) PutPrivate(c, key string, v []byte) error { return s.stub.PutPrivateData(c, key, v) }
+
+// GetMany reads keys in one GetMultipleStates call; the shim splits it into messages of the peer's
+// maxSizeGetMultipleKeys, or falls back to single reads on a peer without the feature.
+func (s stubState) GetMany(keys []string) ([][]byte, error) { return s.stub.GetMultipleStates(keys...) }
 
 func (s stubState) Range(objectType string, attrs []string, pageSize int, bookmark string) ([]ledger.KV, string, error) {
 	var (

@@ -32,7 +32,7 @@ const (
 
 // EventTypes lists every event type in a stable order (used in errors and the API spec).
 var EventTypes = []EventType{Produce, Purchase, Store, Process, Sell, Transport, Inspect, Certify, Revoke,
-	Split, Merge, Aggregate, Offer, Accept, Recall, Observe}
+	Split, Merge, Aggregate, Offer, Accept, Recall, Observe, Register, Suspend, Reinstate, Reject, Cancel, DeclareError}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -49,7 +49,7 @@ func (t EventType) Stage() string {
 	switch t {
 	case Produce:
 		return "produce"
-	case Purchase, Offer, Accept:
+	case Purchase, Offer, Accept, Reject, Cancel:
 		return "purchase"
 	case Store:
 		return "store"
@@ -58,7 +58,7 @@ func (t EventType) Stage() string {
 	case Sell:
 		return "sell"
 	}
-	return "around"
+	return "around" // includes register, certificate status changes
 }
 
 // Status of a batch.
@@ -69,6 +69,7 @@ const (
 	Consumed Status = "consumed" // used up by process, split or merge
 	Sold     Status = "sold"
 	Recalled Status = "recalled"
+	Void     Status = "void" // created by an event later declared erroneous
 )
 
 // Party is an enterprise and the platform org that vouches for it.
@@ -130,13 +131,20 @@ type Inspection struct {
 	Lab      string  `json:"lab,omitempty"`
 }
 
-// Certificate is issued by Certify and withdrawn by Revoke.
+// Certificate is issued by Certify (by a registered certification body), suspended, reinstated or
+// withdrawn by Revoke, and expires after ValidUntil.
 type Certificate struct {
-	ID         string `json:"id"`
-	Type       string `json:"type"` // e.g. organic, green-food, geographical-indication
-	Issuer     string `json:"issuer,omitempty"`
-	ValidUntil string `json:"validUntil,omitempty"`
-	Revoked    bool   `json:"revoked,omitempty"`
+	ID         string    `json:"id"`                   // certificate number
+	Type       string    `json:"type,omitempty"`       // scheme: organic, green-food, geographical-indication, gap
+	Issuer     string    `json:"issuer,omitempty"`     // id of the registered certification body
+	IssuerName string    `json:"issuerName,omitempty"` // ledger: the body's registered name
+	Holder     string    `json:"holder,omitempty"`     // the certified enterprise (USCC)
+	Scope      []string  `json:"scope,omitempty"`      // GTINs covered
+	ValidFrom  string    `json:"validFrom,omitempty"`  // YYYY-MM-DD
+	ValidUntil string    `json:"validUntil,omitempty"` // YYYY-MM-DD
+	Document   *Document `json:"document,omitempty"`   // the certificate document: sha256 + URI
+	Status     string    `json:"status,omitempty"`     // ledger: active, suspended or revoked (expiry is computed)
+	Revoked    bool      `json:"revoked,omitempty"`
 }
 
 // Portion is a quantity taken from a batch (an input of process, split or merge).
@@ -159,44 +167,59 @@ type Private struct {
 	Price         float64 `json:"price,omitempty"`
 	Currency      string  `json:"currency,omitempty"`
 	ContractTerms string  `json:"contractTerms,omitempty"`
+	// Salt (≥ 128 bits, hex) goes into the public hash and is kept with the terms in the private
+	// collection, so the hash reveals nothing: without it, a price-only deal is found by trying
+	// prices. The gateway derives it when the caller sends none.
+	Salt string `json:"salt,omitempty"`
 }
 
 // Event is one append-only record. Fields marked "ledger" are set by the chaincode, never by callers.
 type Event struct {
-	ID             string          `json:"id"`
-	Type           EventType       `json:"type"`
-	EventTime      string          `json:"eventTime"`            // RFC 3339 with a zone offset
-	RecordTime     string          `json:"recordTime,omitempty"` // ledger: tx timestamp
-	Location       *Location       `json:"location,omitempty"`
-	Actor          Party           `json:"actor"`
-	Batches        []string        `json:"batches,omitempty"` // the batches the event is about
-	Inputs         []Portion       `json:"inputs,omitempty"`
-	Outputs        []Output        `json:"outputs,omitempty"`
-	Loss           *Quantity       `json:"loss,omitempty"` // declared loss; the ledger computes it when absent
-	To             *Party          `json:"to,omitempty"`   // purchase, sell, offer: the receiving party
-	Inspection     *Inspection     `json:"inspection,omitempty"`
-	Certificate    *Certificate    `json:"certificate,omitempty"`
-	Attributes     map[string]any  `json:"attributes,omitempty"` // stage-specific: moisture, temperature, warehouse…
-	Documents      []Document      `json:"documents,omitempty"`
-	Reason         string          `json:"reason,omitempty"` // recall, revoke
-	BizStep        string          `json:"bizStep,omitempty"`
-	Extensions     json.RawMessage `json:"extensions,omitempty"` // vendor fields of an EPCIS event, kept as sent
-	Private        *Private        `json:"private,omitempty"`    // never stored publicly (see Private)
-	PrivateHash    string          `json:"privateHash,omitempty"`
-	ContentHash    string          `json:"contentHash,omitempty"`    // ledger: hash of the submitted content
-	Platform       string          `json:"platform,omitempty"`       // ledger: MSP ID of the recording platform
-	TxID           string          `json:"txId,omitempty"`           // ledger
-	Yield          float64         `json:"yield,omitempty"`          // ledger: outputs / inputs of a transformation
-	Conservation   string          `json:"conservation,omitempty"`   // ledger: whether outputs ≤ inputs could be checked
-	ExternalInputs []string        `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
-	Block          uint64          `json:"block,omitempty"`          // read model: block that committed it
+	ID             string            `json:"id"`
+	Type           EventType         `json:"type"`
+	EventTime      string            `json:"eventTime"`            // RFC 3339 with a zone offset
+	RecordTime     string            `json:"recordTime,omitempty"` // ledger: tx timestamp
+	Location       *Location         `json:"location,omitempty"`
+	Actor          Party             `json:"actor"`
+	Batches        []string          `json:"batches,omitempty"` // the batches the event is about
+	Inputs         []Portion         `json:"inputs,omitempty"`
+	Outputs        []Output          `json:"outputs,omitempty"`
+	Loss           *Quantity         `json:"loss,omitempty"` // declared loss; the ledger computes it when absent
+	To             *Party            `json:"to,omitempty"`   // purchase, sell, offer: the receiving party
+	Inspection     *Inspection       `json:"inspection,omitempty"`
+	Certificate    *Certificate      `json:"certificate,omitempty"`
+	Attributes     map[string]any    `json:"attributes,omitempty"` // stage-specific: moisture, temperature, warehouse…
+	Documents      []Document        `json:"documents,omitempty"`
+	Reason         string            `json:"reason,omitempty"` // recall, revoke
+	Registration   *Registration     `json:"registration,omitempty"`
+	Declaration    *ErrorDeclaration `json:"errorDeclaration,omitempty"`
+	BizStep        string            `json:"bizStep,omitempty"`
+	Extensions     json.RawMessage   `json:"extensions,omitempty"` // vendor fields of an EPCIS event, kept as sent
+	Private        *Private          `json:"private,omitempty"`    // never stored publicly (see Private)
+	PrivateHash    string            `json:"privateHash,omitempty"`
+	ContentHash    string            `json:"contentHash,omitempty"`    // ledger: hash of the submitted content
+	Platform       string            `json:"platform,omitempty"`       // ledger: MSP ID of the recording platform
+	TxID           string            `json:"txId,omitempty"`           // ledger
+	Yield          float64           `json:"yield,omitempty"`          // ledger: outputs / inputs of a transformation
+	Conservation   string            `json:"conservation,omitempty"`   // ledger: whether outputs ≤ inputs could be checked
+	ExternalInputs []string          `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
+	Block          uint64            `json:"block,omitempty"`          // read model: block that committed it
 }
+
+// Custody hand-over, the other outcomes of an offer: the receiver declines it, the sender withdraws
+// it before acceptance (an offer not accepted in time expires by itself).
+const (
+	Reject EventType = "reject"
+	Cancel EventType = "cancel"
+)
 
 // Transfer is a pending custody hand-over.
 type Transfer struct {
 	Event    string `json:"event"`
 	To       Party  `json:"to"`
+	From     Party  `json:"from,omitempty"`
 	Purchase bool   `json:"purchase,omitempty"` // ownership moves too
+	Expires  string `json:"expires,omitempty"`  // ledger: RFC 3339; not accepted by then, the offer lapses
 }
 
 // Batch is a lot of grain or produce and where it stands now.

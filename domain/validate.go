@@ -22,6 +22,7 @@ var (
 	hexSHA256  = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	eventIDRe  = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
 	dateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	saltRe     = regexp.MustCompile(`^[0-9a-f]{32,128}$`)
 )
 
 // ParseEventTime parses an RFC 3339 time that must carry its zone ("Z" or ±hh:mm).
@@ -126,8 +127,17 @@ func Validate(e *Event, now time.Time) error {
 			return Invalid(p+"/sha256", "sha256 must be 64 lowercase hex characters")
 		}
 	}
+	if e.Declaration != nil && e.Type != DeclareError {
+		return Invalid("/errorDeclaration", "an error declaration belongs to a declare-error event, not %s", e.Type)
+	}
+	if e.Registration != nil && e.Type != Register {
+		return Invalid("/registration", "a registration belongs to a register event, not %s", e.Type)
+	}
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
+	}
+	if e.Private != nil && !saltRe.MatchString(e.Private.Salt) {
+		return Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed")
 	}
 	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
 		return Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers")
@@ -186,14 +196,20 @@ func validShape(e *Event) error {
 		}
 		return need(e.Inspection.Result == "pass" || e.Inspection.Result == "fail", "/inspection/result",
 			"inspection result must be pass or fail, got %q", e.Inspection.Result)
-	case Certify, Revoke:
-		if err := need(len(e.Batches) > 0, "/batches", "%s needs the batches the certificate covers", e.Type); err != nil {
+	case Certify:
+		if err := validCertificate(e); err != nil {
 			return err
 		}
-		if err := need(e.Certificate != nil && e.Certificate.ID != "", "/certificate/id", "certificate id is required"); err != nil {
+		return need(len(e.Batches) > 0 || len(e.Certificate.Scope) > 0, "/batches", "certify needs the batches or the GTINs (certificate scope) it covers")
+	case Revoke, Suspend, Reinstate:
+		if err := validCertificate(e); err != nil {
 			return err
 		}
-		return need(e.Type == Revoke || e.Certificate.Type != "", "/certificate/type", "certificate type is required")
+		return need(e.Type == Reinstate || strings.TrimSpace(e.Reason) != "", "/reason", "%s needs a reason", e.Type)
+	case Register:
+		return validRegistration(e)
+	case DeclareError:
+		return validDeclaration(e)
 	case Recall:
 		if err := need(len(e.Batches) > 0, "/batches", "recall needs the batches recalled"); err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/ledger"
 )
 
 // APIKey is one stored key: only its hash is kept. Each key acts as one platform (its Fabric org
@@ -82,20 +83,14 @@ func (k *Keys) lookup(key string) (*APIKey, bool) {
 	return nil, false
 }
 
-// mayRecord reports whether the key may record an event type.
-func (a *APIKey) mayRecord(t domain.EventType) bool {
-	if (t == domain.Recall || t == domain.Revoke) && a.Role != "regulator" {
-		return false
+// Caller is the key as the ledger's rules see the transaction's signer: its org, its role and
+// the event types it is limited to.
+func (a *APIKey) Caller() ledger.Caller {
+	c := ledger.Caller{MSPID: a.MSPID, Regulator: a.Role == "regulator"}
+	if len(a.Stages) > 0 {
+		c.Stages = a.Stages
 	}
-	if len(a.Stages) == 0 {
-		return true
-	}
-	for _, s := range a.Stages {
-		if s == string(t) {
-			return true
-		}
-	}
-	return false
+	return c
 }
 
 type ctxKey struct{}

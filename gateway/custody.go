@@ -1,8 +1,11 @@
 package gateway
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/agritrace/agritrace/wire"
 
 	"github.com/agritrace/agritrace/domain"
 )
@@ -21,6 +24,43 @@ type actionRequest struct {
 func (s *Server) postRecall(w http.ResponseWriter, r *http.Request) { s.action(w, r, domain.Recall) }
 func (s *Server) postOffer(w http.ResponseWriter, r *http.Request)  { s.action(w, r, domain.Offer) }
 func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) { s.action(w, r, domain.Accept) }
+func (s *Server) postReject(w http.ResponseWriter, r *http.Request) { s.action(w, r, domain.Reject) }
+func (s *Server) postCancel(w http.ResponseWriter, r *http.Request) { s.action(w, r, domain.Cancel) }
+
+// getOffers lists the open custody offers to the caller's platform (direction=in, the default) or
+// from it (out), from the ledger; the regulator names the platform with ?platform=.
+func (s *Server) getOffers(w http.ResponseWriter, r *http.Request) {
+	key := caller(r)
+	q := r.URL.Query()
+	dir := q.Get("direction")
+	if dir == "" {
+		dir = "in"
+	}
+	if dir != "in" && dir != "out" {
+		p := newProblem(http.StatusBadRequest, "bad-parameter", "direction must be in or out, got "+dir)
+		p.Pointer = "?direction"
+		writeProblem(w, r, p)
+		return
+	}
+	platform := key.MSPID
+	if p := q.Get("platform"); p != "" && p != platform {
+		if key.Role != "regulator" {
+			writeProblem(w, r, newProblemAt(http.StatusForbidden, "regulator-only", "?platform", "only the regulator lists another platform's offers"))
+			return
+		}
+		platform = p
+	}
+	raw, err := s.ledger.Evaluate(r.Context(), key.Org, wire.ListOffers, platform, dir)
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Platform  string          `json:"platform"`
+		Direction string          `json:"direction"`
+		Offers    json.RawMessage `json:"offers"`
+	}{platform, dir, raw})
+}
 
 // action records a recall, custody offer or custody acceptance of the batch in the path.
 func (s *Server) action(w http.ResponseWriter, r *http.Request, t domain.EventType) {
@@ -45,9 +85,16 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, t domain.EventTy
 	if e.EventTime == "" {
 		e.EventTime = s.now().Format(time.RFC3339)
 	}
-	if req.Actor != nil {
+	switch {
+	case req.Actor != nil:
 		e.Actor = *req.Actor
-	} else {
+	case t == domain.Accept || t == domain.Reject:
+		// the enterprise the offer names accepts: it becomes the actor of what follows
+		e.Actor = domain.Party{Enterprise: key.Name}
+		if b, err := s.store.Batch(r.Context(), id); err == nil && b.Pending != nil {
+			e.Actor = domain.Party{Enterprise: b.Pending.To.Enterprise, Name: b.Pending.To.Name}
+		}
+	default:
 		e.Actor = domain.Party{Enterprise: key.Name}
 	}
 	res := s.ingest(r.Context(), key, []domain.Event{e}, nil)

@@ -246,7 +246,7 @@ func TestBadInput(t *testing.T) {
 		}), 400, "/certificate/id", "required"},
 		{"recall by a platform", "application/json", ev(func(m map[string]any) {
 			m["type"], m["batches"], m["reason"] = "recall", []any{"LOT-1"}, "x"
-		}), 403, "/type", "may not record recall"},
+		}), 403, "/type", "only the regulator recalls"},
 		{"negative input quantity", "application/json", ev(func(m map[string]any) {
 			m["type"], m["inputs"] = "process", []any{map[string]any{"batch": "LOT-1", "quantity": map[string]any{"value": -5, "unit": "kg"}}}
 		}), 400, "/inputs/0/quantity/value", "positive"},
@@ -323,6 +323,15 @@ func TestCustodyRecallAndHistory(t *testing.T) {
 		To: &domain.Party{Enterprise: "DENNIS-ZZ", Platform: "HenanMSP"}, Private: &domain.Private{Price: 6.8, Currency: "CNY"}}
 	if r := e.post("/v1/events", "hlj", buy); r.status != 201 {
 		t.Fatalf("purchase: %d %s", r.status, r.body)
+	}
+	// the public hash is salted (a guessed price does not reproduce it), and a retry is still a replay
+	var pub EventResponse
+	e.get("/v1/events/buy", "reg").json(t, &pub)
+	if pub.Event.PrivateHash == "" || pub.Event.PrivateHash == domain.PrivateHash(domain.Private{Price: 6.8, Currency: "CNY"}) {
+		t.Fatalf("private hash %q is the unsalted hash of the terms", pub.Event.PrivateHash)
+	}
+	if r := e.post("/v1/events", "hlj", buy); r.status != 200 {
+		t.Fatalf("purchase retry: %d %s", r.status, r.body)
 	}
 	if r := e.post("/v1/batches/"+id+"/accept", "reg", `{}`); r.status != 403 {
 		t.Fatalf("regulator accepting: %d %s", r.status, r.body)

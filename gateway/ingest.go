@@ -3,6 +3,9 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/ledger"
 )
 
 // EventResult is the outcome of one event of a request.
@@ -229,22 +233,22 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 			e.ID = uuid.NewString()
 			results[i].EventID = e.ID
 		}
-		if !key.mayRecord(e.Type) && e.Type.Valid() {
-			reject(newProblemAt(http.StatusForbidden, "stage-permission", "/type",
-				fmt.Sprintf("key %q may not record %s events", key.Name, e.Type)))
-			continue
+		if e.Private != nil && e.Private.Salt == "" {
+			e.Private.Salt = privateSalt(key, e.ID)
 		}
-		if e.Actor.Platform != "" && e.Actor.Platform != key.MSPID {
-			reject(newProblemAt(http.StatusForbidden, "vouching", "/actor/platform",
-				fmt.Sprintf("%s cannot vouch for an enterprise of platform %s", key.MSPID, e.Actor.Platform)))
-			continue
+		// the same permission function the contract applies, so a refusal costs no Fabric round trip
+		if e.Type.Valid() {
+			if err := ledger.MayRecord(key.Caller(), e); err != nil {
+				reject(problemFrom(err))
+				continue
+			}
 		}
 		e.Actor.Platform = key.MSPID
 		if err := domain.Validate(e, now); err != nil {
 			reject(problemFrom(err))
 			continue
 		}
-		if dup, p := s.replay(ctx, *e); p != nil {
+		if dup, p := s.replay(ctx, *e, key.MSPID); p != nil {
 			reject(p)
 			continue
 		} else if dup != nil {
@@ -282,6 +286,15 @@ func (s *Server) awaitReadModel(ctx context.Context, results []EventResult) {
 	}
 }
 
+// privateSalt derives the salt of an event's private terms from a secret of the calling key (its
+// stored hash, which never leaves the gateway) and the event ID: unguessable by anyone else, and
+// the same on every retry, so the public hash, and with it idempotency, stays stable.
+func privateSalt(key *APIKey, eventID string) string {
+	m := hmac.New(sha256.New, []byte("agritrace private-terms salt\x00"+key.Hash))
+	m.Write([]byte(eventID))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 func newProblemAt(status int, kind, pointer, detail string) *Problem {
 	p := newProblem(status, kind, detail)
 	p.Rule, p.Pointer = kind, pointer
@@ -290,8 +303,12 @@ func newProblemAt(status int, kind, pointer, detail string) *Problem {
 
 // replay answers a re-sent event from the read model: same content → the original record;
 // different content → 409. Events the read model has not seen yet are checked by the contract.
-func (s *Server) replay(ctx context.Context, e domain.Event) (*EventResult, *Problem) {
+func (s *Server) replay(ctx context.Context, e domain.Event, msp string) (*EventResult, *Problem) {
 	old, err := s.store.Event(ctx, e.ID)
+	if err == nil && old.Platform != msp {
+		// another platform used the ID first: this platform's event lives in its own namespace
+		old, err = s.store.Event(ctx, ledger.QualifiedID(e.ID, msp))
+	}
 	if err != nil { // not seen yet (or unreadable): the contract decides
 		return nil, nil
 	}
@@ -299,7 +316,7 @@ func (s *Server) replay(ctx context.Context, e domain.Event) (*EventResult, *Pro
 		return nil, newProblemAt(http.StatusConflict, "idempotency", "/id",
 			fmt.Sprintf("event %q was already recorded in tx %s with different content; use a new event id", e.ID, old.TxID))
 	}
-	return &EventResult{EventID: e.ID, Status: "duplicate", TxID: old.TxID, Block: old.Block}, nil
+	return &EventResult{EventID: old.ID, Status: "duplicate", TxID: old.TxID, Block: old.Block}, nil
 }
 
 // submitAll packs events into transactions: events that share a batch stay together and in order
@@ -341,6 +358,7 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 			for j, i := range chunk {
 				res := &results[i]
 				res.TxID, res.Block, res.Status = recs[j].TxID, committed.Block, "committed"
+				res.EventID = recs[j].EventID // qualified when another platform used the ID first
 				if recs[j].Duplicate {
 					res.Status, res.Block = "duplicate", 0
 					if old, err := s.store.Event(ctx, res.EventID); err == nil {

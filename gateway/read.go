@@ -149,7 +149,7 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
 var regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
 
 var stages = map[string]bool{"produce": true, "purchase": true, "store": true, "process": true, "sell": true, "around": true}
-var statuses = map[string]bool{"active": true, "consumed": true, "sold": true, "recalled": true}
+var statuses = map[string]bool{"active": true, "consumed": true, "sold": true, "recalled": true, "void": true}
 
 // ParseFilter reads the query parameters shared by batch and event searches.
 func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
@@ -167,7 +167,7 @@ func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
 		return bad("stage", "stage must be one of produce, purchase, store, process, sell, around; got %q", f.Stage)
 	}
 	if f.Status != "" && !statuses[f.Status] {
-		return bad("status", "status must be one of active, consumed, sold, recalled; got %q", f.Status)
+		return bad("status", "status must be one of active, consumed, sold, recalled, void; got %q", f.Status)
 	}
 	if f.Type != "" && !domain.EventType(f.Type).Valid() {
 		return bad("type", "unknown event type %q", f.Type)

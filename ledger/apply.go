@@ -33,25 +33,31 @@ func (r *Recorder) apply(e *domain.Event) error {
 				return nil
 			}
 			// across platforms the receiver's platform must accept (two-step hand-over)
-			b.Pending = &domain.Transfer{Event: e.ID, To: to, Purchase: e.Type == domain.Purchase}
-			return nil
+			return r.offerTo(b, e, to)
 		})
 	case domain.Accept:
-		return r.eachBatch(e, func(b *domain.Batch) error {
+		return r.eachBatch(e, false, func(b *domain.Batch) error {
 			if b.Pending == nil {
-				return domain.Refuse(409, "custody-accept", "/batches", "batch %s has no pending hand-over to accept", b.ID)
+				return r.lapsedErr(b)
 			}
 			if b.Pending.To.Platform != r.caller.MSPID {
 				return domain.Refuse(403, "custody-accept", "/batches", "batch %s is offered to %s; %s cannot accept it",
 					b.ID, b.Pending.To.Platform, r.caller.MSPID)
 			}
+			if e.Actor.Enterprise != b.Pending.To.Enterprise {
+				return domain.Refuse(403, "custody-accept", "/actor/enterprise", "batch %s is offered to enterprise %s; %s cannot accept it for it",
+					b.ID, b.Pending.To.Enterprise, e.Actor.Enterprise)
+			}
 			b.Custodian = b.Pending.To
 			if b.Pending.Purchase {
 				b.Owner = b.Pending.To
 			}
-			b.Pending = nil
-			return nil
+			return r.closeOffer(b)
 		})
+	case domain.Reject, domain.Cancel:
+		return r.applyOfferEnd(e)
+	case domain.DeclareError:
+		return r.applyDeclare(e)
 	case domain.Sell:
 		return r.eachHeld(e, true, func(b *domain.Batch) error {
 			b.Status = domain.Sold
@@ -61,53 +67,49 @@ func (r *Recorder) apply(e *domain.Event) error {
 			return nil
 		})
 	case domain.Inspect:
-		return r.eachBatch(e, func(b *domain.Batch) error {
+		// inspecting never claims a lot: an unknown one is registered as unclaimed
+		return r.eachBatch(e, false, func(b *domain.Batch) error {
 			if !r.caller.Regulator && b.Custodian.Platform != r.caller.MSPID {
 				return custodyErr(b, r.caller.MSPID)
 			}
 			return nil
 		})
 	case domain.Certify:
-		if err := r.eachBatch(e, func(b *domain.Batch) error {
-			if !r.caller.Regulator && b.Custodian.Platform != r.caller.MSPID {
+		return r.applyCertify(e)
+	case domain.Revoke, domain.Suspend, domain.Reinstate:
+		return r.applyCertStatus(e)
+	case domain.Register:
+		return r.applyRegister(e)
+	case domain.Recall:
+		return r.applyRecall(e)
+	case domain.Observe:
+		// observing never claims a lot either: only its holder records observations
+		return r.eachBatch(e, false, func(b *domain.Batch) error {
+			if b.Custodian.Platform != r.caller.MSPID {
 				return custodyErr(b, r.caller.MSPID)
 			}
-			b.Certificates = appendUnique(b.Certificates, e.Certificate.ID)
 			return nil
-		}); err != nil {
-			return err
-		}
-		return r.putJSON(CompositeKey(objCert, e.Certificate.ID), e.Certificate)
-	case domain.Revoke:
-		if !r.caller.Regulator {
-			return domain.Refuse(403, "regulator-only", "/type", "only the regulator revokes certificates")
-		}
-		cert := *e.Certificate
-		cert.Revoked = true
-		if err := r.eachBatch(e, func(*domain.Batch) error { return nil }); err != nil {
-			return err
-		}
-		return r.putJSON(CompositeKey(objCert, cert.ID), cert)
-	case domain.Recall:
-		if !r.caller.Regulator {
-			return domain.Refuse(403, "regulator-only", "/type", "only the regulator recalls batches")
-		}
-		return r.applyRecall(e)
+		})
 	default: // store, transport, aggregate, observe
 		return r.eachHeld(e, e.Type == domain.Store || e.Type == domain.Transport, func(*domain.Batch) error { return nil })
 	}
 }
 
 func custodyErr(b *domain.Batch, caller string) error {
+	if b.Custodian.Platform == "" {
+		return domain.Refuse(403, "custody", "/batches",
+			"batch %s is on the ledger only as observed, held by no platform; its producer's platform records it first", b.ID)
+	}
 	return domain.Refuse(403, "custody", "/batches",
 		"batch %s is held by %s (%s); platform %s records only for batches its enterprises hold",
 		b.ID, b.Custodian.Enterprise, b.Custodian.Platform, caller)
 }
 
-// eachBatch loads (or registers as external) every batch of e, runs f, and saves it.
-func (r *Recorder) eachBatch(e *domain.Event, f func(*domain.Batch) error) error {
+// eachBatch loads (or registers as external) every batch of e, runs f, and saves it. With claim,
+// an unknown batch is registered as held by the caller; without, as unclaimed.
+func (r *Recorder) eachBatch(e *domain.Event, claim bool, f func(*domain.Batch) error) error {
 	for i, id := range e.Batches {
-		b, err := r.batchOrExternal(id, e, nil)
+		b, err := r.batchOrExternal(id, e, nil, claim, fmt.Sprintf("/batches/%d", i))
 		if err != nil {
 			return err
 		}
@@ -128,7 +130,7 @@ func (r *Recorder) eachBatch(e *domain.Event, f func(*domain.Batch) error) error
 // eachHeld is eachBatch for events only the custodian's platform may record; with active it also
 // requires the batch to be usable (not consumed, sold, recalled, or mid-hand-over).
 func (r *Recorder) eachHeld(e *domain.Event, active bool, f func(*domain.Batch) error) error {
-	return r.eachBatch(e, func(b *domain.Batch) error {
+	return r.eachBatch(e, true, func(b *domain.Batch) error {
 		if b.Custodian.Platform != r.caller.MSPID {
 			return custodyErr(b, r.caller.MSPID)
 		}
@@ -147,6 +149,8 @@ func usable(b *domain.Batch, pointer string) error {
 		return domain.Refuse(409, "batch-status", pointer, "batch %s is %s; a consumed or sold batch cannot be used again", b.ID, b.Status)
 	case domain.Recalled:
 		return domain.Refuse(409, "batch-status", pointer, "batch %s is recalled (event %s)", b.ID, b.RecalledBy)
+	case domain.Void:
+		return domain.Refuse(409, "batch-status", pointer, "batch %s is void: the event that created it (%s) was declared erroneous", b.ID, b.CreatedBy)
 	}
 	if b.Pending != nil {
 		return domain.Refuse(409, "pending-transfer", pointer, "batch %s is being handed over to %s (event %s); wait for the accept",
@@ -156,13 +160,25 @@ func usable(b *domain.Batch, pointer string) error {
 }
 
 // batchOrExternal returns the batch, registering an unknown identifier as a batch of external
-// origin held by the caller, so chains that begin outside the ledger still trace.
-func (r *Recorder) batchOrExternal(id string, e *domain.Event, q *domain.Quantity) (*domain.Batch, error) {
+// origin, so chains that begin outside the ledger still trace. With claim it is held by the caller
+// (goods arriving into its custody) — unless its GTIN belongs to another platform's enterprise,
+// whose lots only that platform brings onto the ledger; without claim nobody holds it yet.
+func (r *Recorder) batchOrExternal(id string, e *domain.Event, q *domain.Quantity, claim bool, pointer string) (*domain.Batch, error) {
 	b, err := r.batch(id)
 	if err != nil || b != nil {
 		return b, err
 	}
-	b = &domain.Batch{ID: id, Product: domain.Product{Name: "external origin"}, Owner: e.Actor, Custodian: e.Actor,
+	holder := domain.Party{}
+	if claim {
+		if o, err := r.gtinOwner(gtinOf(id)); err != nil {
+			return nil, err
+		} else if o != nil && o.Platform != r.caller.MSPID {
+			return nil, domain.Refuse(403, "gtin-owner", pointer,
+				"batch %s is a lot of a GTIN of enterprise %s (platform %s) that is not on the ledger yet; that platform records it first", id, o.Enterprise, o.Platform)
+		}
+		holder = e.Actor
+	}
+	b = &domain.Batch{ID: id, Product: domain.Product{Name: "external origin"}, Owner: holder, Custodian: holder,
 		Status: domain.Active, External: true, CreatedBy: e.ID}
 	if q != nil {
 		b.Quantity = *q
@@ -173,13 +189,17 @@ func (r *Recorder) batchOrExternal(id string, e *domain.Event, q *domain.Quantit
 }
 
 func (r *Recorder) applyProduce(e *domain.Event) error {
+	if err := r.checkOutputs(e); err != nil {
+		return err
+	}
 	for i, o := range e.Outputs {
 		p := fmt.Sprintf("/outputs/%d/batch", i)
 		b, err := r.batch(o.Batch)
 		if err != nil {
 			return err
 		}
-		if b != nil && !(b.External && b.Custodian.Platform == r.caller.MSPID) {
+		// an external batch may be claimed by its producer: one nobody holds, or one its platform holds
+		if b != nil && !(b.External && (b.Custodian.Platform == "" || b.Custodian.Platform == r.caller.MSPID)) {
 			return domain.Refuse(409, "unique-batch", p, "batch %s already exists (created by event %s)", o.Batch, b.CreatedBy)
 		}
 		nb := &domain.Batch{ID: o.Batch, Product: o.Product, Quantity: o.Quantity, Origin: o.Origin,
@@ -197,6 +217,9 @@ func (r *Recorder) applyProduce(e *domain.Event) error {
 // applyTransform consumes inputs and creates outputs (process, split, merge), enforcing that what
 // comes out (plus declared loss) does not exceed what went in.
 func (r *Recorder) applyTransform(e *domain.Event) error {
+	if err := r.checkOutputs(e); err != nil {
+		return err
+	}
 	inBase := map[string]float64{}
 	checkable := true
 	var inputs []*domain.Batch
@@ -204,7 +227,7 @@ func (r *Recorder) applyTransform(e *domain.Event) error {
 	sameOrigin := true
 	for i, in := range e.Inputs {
 		p := fmt.Sprintf("/inputs/%d", i)
-		b, err := r.batchOrExternal(in.Batch, e, in.Quantity)
+		b, err := r.batchOrExternal(in.Batch, e, in.Quantity, true, p+"/batch")
 		if err != nil {
 			return err
 		}
@@ -399,7 +422,7 @@ func (r *Recorder) applyRecall(e *domain.Event) error {
 		if len(seen) > MaxRecallBatches {
 			return domain.Refuse(413, "recall-size", "/batches", "recall reaches more than %d batches; recall the lineage in parts", MaxRecallBatches)
 		}
-		b, err := r.batchOrExternal(id, e, nil)
+		b, err := r.batchOrExternal(id, e, nil, false, "/batches")
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -154,12 +155,12 @@ func TestRules(t *testing.T) {
 		}, hlj, on(ev("s2", domain.Sell, "SHOP"), "LOT-1"), 409, "batch-status"},
 		{"recall by a platform", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
 			func() domain.Event { e := on(ev("r", domain.Recall, "X"), "LOT-1"); e.Reason = "镉超标"; return e }(), 403, "regulator-only"},
-		{"revoke by a platform", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
+		{"revoke a certificate never issued", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, reg,
 			func() domain.Event {
-				e := on(ev("r", domain.Revoke, "X"), "LOT-1")
-				e.Certificate = &domain.Certificate{ID: "C-1"}
+				e := ev("r", domain.Revoke, "X")
+				e.Certificate, e.Reason = &domain.Certificate{ID: "C-1"}, "伪造"
 				return e
-			}(), 403, "regulator-only"},
+			}(), 404, "not-found"},
 		{"sell a recalled batch", func(w *world) {
 			w.ok(hlj, produce("p", "LOT-1", 1000))
 			e := on(ev("r", domain.Recall, "SAMR"), "LOT-1")
@@ -172,6 +173,12 @@ func TestRules(t *testing.T) {
 			func() domain.Event {
 				e := produce("p", "LOT-1", 1)
 				e.EventTime = "2027-01-01T00:00:00+08:00"
+				return e
+			}(), 400, "validation"},
+		{"private terms without a salt", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
+			func() domain.Event {
+				e := on(ev("s", domain.Sell, "SHOP"), "LOT-1")
+				e.Private = &domain.Private{Price: 1}
 				return e
 			}(), 400, "validation"},
 		{"private terms on a store event", func(w *world) { w.ok(hlj, produce("p", "LOT-1", 1000)) }, hlj,
@@ -208,7 +215,7 @@ func TestHandOverAcrossPlatforms(t *testing.T) {
 	w.ok(hlj, produce("p", "LOT-1", 1000))
 	buy := on(ev("buy", domain.Purchase, "COOP-1"), "LOT-1")
 	buy.To = &domain.Party{Enterprise: "MARKET-1", Name: "郑州丹尼斯", Platform: "HenanMSP"}
-	buy.Private = &domain.Private{Price: 6.2, Currency: "CNY", ContractTerms: "货到付款"}
+	buy.Private = &domain.Private{Price: 6.2, Currency: "CNY", ContractTerms: "货到付款", Salt: strings.Repeat("5a", 16)}
 	w.ok(hlj, buy)
 	b := w.batch("LOT-1")
 	if b.Pending == nil || b.Custodian.Platform != "HeilongjiangMSP" {
@@ -276,27 +283,12 @@ func TestTransformationLineageAndRecall(t *testing.T) {
 		t.Fatalf("single-origin lot lost its origin: %+v", o)
 	}
 
-	tr, err := NewReader(w.s).Trail("NOODLE-1", 10, 100)
-	if err != nil {
-		t.Fatal(err)
+	// lineage lives on the batches themselves (the read model walks it; the ledger keeps no index)
+	if p := w.batch("NOODLE-1").Parents; len(p) != 1 || p[0] != "FLOUR-1" {
+		t.Errorf("NOODLE-1 parents = %v", p)
 	}
-	ids := map[string]bool{}
-	for _, b := range tr.Batches {
-		ids[b.ID] = true
-	}
-	for _, want := range []string{"NOODLE-1", "FLOUR-1", "SILO-1", "WHEAT-1", "WHEAT-2"} {
-		if !ids[want] {
-			t.Errorf("trail of NOODLE-1 misses %s", want)
-		}
-	}
-	if ids["NOODLE-2"] {
-		t.Error("a sibling is not an ancestor or descendant")
-	}
-	if len(tr.Events) < 5 {
-		t.Errorf("trail has %d events", len(tr.Events))
-	}
-	if short, _ := NewReader(w.s).Trail("NOODLE-1", 1, 100); !short.Truncated || len(short.Batches) != 2 {
-		t.Errorf("depth-1 trail = %d batches, truncated %v", len(short.Batches), short.Truncated)
+	if c := w.batch("FLOUR-1").Children; len(c) != 2 {
+		t.Errorf("FLOUR-1 children = %v", c)
 	}
 
 	recall := on(ev("recall", domain.Recall, "SAMR"), "WHEAT-1")
@@ -310,49 +302,45 @@ func TestTransformationLineageAndRecall(t *testing.T) {
 	if b := w.batch("WHEAT-2"); b.Status == domain.Recalled {
 		t.Error("recall reached a co-input that is not a descendant")
 	}
-	tr, _ = NewReader(w.s).Trail("NOODLE-2", 10, 100)
-	if tr.RecalledBy != "recall" {
-		t.Errorf("trail of a descendant does not show the recall: %q", tr.RecalledBy)
-	}
 }
 
-func TestExternalOriginInspectCertify(t *testing.T) {
+func TestExternalOriginNeverClaimedByObservers(t *testing.T) {
 	w := newWorld(t)
+	lot := "https://id.gs1.org/01/06901234567892/10/IMPORT-7"
 	// a batch first seen here (imported, or from a platform not on the ledger) still traces
-	w.ok(ha, on(ev("in", domain.Store, "WH-9"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7"))
-	b := w.batch("https://id.gs1.org/01/06901234567892/10/IMPORT-7")
+	w.ok(ha, on(ev("in", domain.Store, "WH-9"), lot))
+	b := w.batch(lot)
 	if !b.External || b.Custodian.Platform != "HenanMSP" {
 		t.Fatalf("external batch = %+v", b)
 	}
-	// the EPC URN form names the same batch
+	// the EPC URN form names the same batch; the regulator may spot-check any batch
 	insp := on(ev("insp", domain.Inspect, "LAB-1"), "urn:epc:class:lgtin:690123.0456789.IMPORT-7")
 	insp.Inspection = &domain.Inspection{Item: "aflatoxin B1", Value: 2, Unit: "μg/kg", Limit: 10, Result: "pass"}
-	w.ok(reg, insp) // the regulator may spot-check any batch
-	cert := on(ev("cert", domain.Certify, "CERT-BODY"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7")
-	cert.Certificate = &domain.Certificate{ID: "GF-2026-1", Type: "green-food"}
-	w.ok(ha, cert)
-	_, err := w.record(hlj, func() domain.Event {
-		e := on(ev("cert2", domain.Certify, "CERT-BODY"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7")
-		e.Certificate = &domain.Certificate{ID: "GF-2026-2", Type: "green-food"}
-		return e
-	}())
-	wantRule(t, err, 403, "custody")
-	rev := on(ev("rev", domain.Revoke, "SAMR"), "https://id.gs1.org/01/06901234567892/10/IMPORT-7")
-	rev.Certificate = &domain.Certificate{ID: "GF-2026-1"}
-	rev.Reason = "抽检不合格"
-	w.ok(reg, rev)
-	es, _ := NewReader(w.s).BatchEvents(b.ID)
-	if len(es) != 4 {
-		t.Fatalf("batch has %d events, want 4", len(es))
-	}
-	// producer may claim an external batch of its own platform
-	w.ok(ha, produce("claim", "https://id.gs1.org/01/06901234567892/10/IMPORT-7", 50))
-	if b := w.batch(b.ID); b.External || b.Quantity.Value != 50 {
+	w.ok(reg, insp)
+	// the producer's platform may claim an external batch it holds
+	w.ok(ha, produce("claim", lot, 50))
+	if b := w.batch(lot); b.External || b.Quantity.Value != 50 {
 		t.Fatalf("claimed batch = %+v", b)
+	}
+
+	// inspecting or observing a lot nobody has recorded yet never claims it: the producer can still
+	// commission it afterwards
+	unseen := "https://id.gs1.org/01/06901234567892/10/NEXT-1"
+	spot := on(ev("spot", domain.Inspect, "LAB-1"), unseen)
+	spot.Inspection = &domain.Inspection{Item: "水分", Result: "pass"}
+	w.ok(reg, spot)
+	if b := w.batch(unseen); b.Custodian.Platform != "" {
+		t.Fatalf("an inspection claimed the lot: %+v", b)
+	}
+	_, err := w.record(hlj, on(ev("peek", domain.Observe, "X"), "https://id.gs1.org/01/06901234567892/10/NEXT-2"))
+	wantRule(t, err, 403, "custody")
+	w.ok(hlj, produce("real", unseen, 10))
+	if b := w.batch(unseen); b.Custodian.Platform != "HeilongjiangMSP" || b.External {
+		t.Fatalf("producer could not commission an inspected lot: %+v", b)
 	}
 }
 
-func TestQueriesHistoryAndIndex(t *testing.T) {
+func TestQueriesAndHistory(t *testing.T) {
 	w := newWorld(t)
 	for i := 0; i < 5; i++ {
 		w.ok(hlj, produce(fmt.Sprintf("p%d", i), fmt.Sprintf("LOT-%d", i), 100))
@@ -363,39 +351,12 @@ func TestQueriesHistoryAndIndex(t *testing.T) {
 		t.Fatalf("history = %+v, %v", h, err)
 	}
 	r := NewReader(w.s)
-	var all []string
-	bm := ""
-	for {
-		p, err := r.Index("region", []string{"230184"}, 2, bm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, p.IDs...)
-		if p.Bookmark == "" {
-			break
-		}
-		bm = p.Bookmark
-	}
-	if len(all) != 5 {
-		t.Fatalf("region index paged %d batches, want 5: %v", len(all), all)
-	}
-	p, _ := r.Index("stage", []string{"produce"}, 100, "")
-	if len(p.IDs) != 5 {
-		t.Fatalf("stage index: %v", p.IDs)
-	}
-	_, err = r.Index("colour", nil, 10, "")
-	wantRule(t, err, 400, "validation")
-	_, err = r.Index("region", nil, 0, "")
-	wantRule(t, err, 400, "validation")
 	_, err = r.Batch("NOPE")
 	wantRule(t, err, 404, "not-found")
 	_, err = r.Event("NOPE")
 	wantRule(t, err, 404, "not-found")
 	_, err = r.History("NOPE")
 	wantRule(t, err, 404, "not-found")
-	if _, err := r.Trail("NOPE", 1, 1); err == nil {
-		t.Fatal("trail of unknown batch")
-	}
 }
 
 func TestBulkLimitsAndEmitted(t *testing.T) {
@@ -423,5 +384,82 @@ func TestBulkLimitsAndEmitted(t *testing.T) {
 	de, _ := domain.AsError(err)
 	if de == nil || de.Index == nil || *de.Index != 2 || !strings.HasPrefix(de.Pointer, "/events/2") {
 		t.Fatalf("bulk error = %+v", de)
+	}
+}
+
+// TestLedgerKeysPerEvent pins the state layout the rules need: an event writes its own key and the
+// keys of the batches it changes, nothing else (query indexes live in the read model).
+func TestLedgerKeysPerEvent(t *testing.T) {
+	tests := []struct {
+		name   string
+		setup  []domain.Event
+		event  domain.Event
+		writes []string
+	}{
+		{"harvest", nil, produce("p", "LOT-1", 100), []string{CompositeKey(objEvent, "p"), CompositeKey(objBatch, "LOT-1")}},
+		{"store", []domain.Event{produce("p", "LOT-1", 100)}, on(ev("s", domain.Store, "WH"), "LOT-1"),
+			[]string{CompositeKey(objEvent, "s"), CompositeKey(objBatch, "LOT-1")}},
+		{"mill", []domain.Event{produce("p", "LOT-1", 100)}, process("m", []domain.Portion{{Batch: "LOT-1"}}, out("RICE-1", "大米", 60, "kg")),
+			[]string{CompositeKey(objEvent, "m"), CompositeKey(objBatch, "LOT-1"), CompositeKey(objBatch, "RICE-1")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t)
+			if len(tc.setup) > 0 {
+				w.ok(hlj, tc.setup...)
+			}
+			before := map[string]string{}
+			for k, v := range w.s.KV {
+				before[k] = string(v)
+			}
+			w.ok(hlj, tc.event)
+			var got []string
+			for k, v := range w.s.KV {
+				if old, ok := before[k]; !ok || old != string(v) {
+					got = append(got, k)
+				}
+			}
+			sort.Strings(got)
+			want := append([]string(nil), tc.writes...)
+			sort.Strings(want)
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Fatalf("keys written = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestPrefetch checks that a transaction asks for the keys it reads in one call and that what it
+// prefetched (present or absent) answers the rules the same as single reads.
+func TestPrefetch(t *testing.T) {
+	w := newWorld(t)
+	w.ok(hlj, produce("p1", "LOT-1", 100), produce("p2", "https://id.gs1.org/01/06901234567892/10/L2", 100))
+	fetches := w.s.Fetches
+	// the URN form of L2 is prefetched under its canonical key
+	w.ok(hlj, process("m", []domain.Portion{{Batch: "LOT-1"}, {Batch: "urn:epc:class:lgtin:690123.0456789.L2"}}, out("RICE-1", "大米", 150, "kg")),
+		on(ev("s", domain.Store, "WH"), "RICE-1"))
+	if got := w.s.Fetches - fetches; got != 1 {
+		t.Fatalf("%d prefetch calls for one transaction, want 1", got)
+	}
+	if b := w.batch("https://id.gs1.org/01/06901234567892/10/L2"); b.Status != domain.Consumed {
+		t.Fatalf("prefetched input not consumed: %+v", b)
+	}
+	// a prefetched absent event key must not hide the idempotency check of a repeat in the same tx
+	_, err := w.record(hlj, produce("p1", "LOT-9", 1))
+	wantRule(t, err, 409, "idempotency")
+}
+
+func TestRecordWithoutPrefetcher(t *testing.T) {
+	s := NewMemState()
+	var st State = struct{ State }{s} // hides GetMany
+	if _, ok := st.(Prefetcher); ok {
+		t.Fatal("wrapper still a Prefetcher")
+	}
+	r := NewRecorder(st, hlj, Tx{ID: "tx1", Time: t0})
+	if _, err := r.Record([]domain.Event{produce("p", "LOT-1", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if s.Fetches != 0 || s.KV[CompositeKey(objBatch, "LOT-1")] == nil {
+		t.Fatalf("fetches %d, batch %q", s.Fetches, s.KV[CompositeKey(objBatch, "LOT-1")])
 	}
 }

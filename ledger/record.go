@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -11,10 +12,6 @@ import (
 
 // MaxEventsPerTx bounds one recording transaction (a bulk request is cut into such chunks).
 const MaxEventsPerTx = 200
-
-// regulatorMay are the event types the regulator org records; commercial events belong to the
-// platforms that vouch for the enterprises.
-var regulatorMay = map[domain.EventType]bool{domain.Inspect: true, domain.Certify: true, domain.Revoke: true, domain.Recall: true}
 
 // Recorder applies events to the state within one transaction.
 type Recorder struct {
@@ -24,12 +21,14 @@ type Recorder struct {
 	cache   map[string][]byte // the stub does not read its own writes: keep them here
 	changed []string          // batch IDs changed by this tx, in first-change order
 	batches map[string]*domain.Batch
+	lapsed  map[string]domain.Transfer // offers found expired in this tx, by batch
 	out     domain.Recorded
 }
 
 // NewRecorder prepares recording in tx by caller.
 func NewRecorder(s State, caller Caller, tx Tx) *Recorder {
-	return &Recorder{s: s, caller: caller, tx: tx, cache: map[string][]byte{}, batches: map[string]*domain.Batch{}}
+	return &Recorder{s: s, caller: caller, tx: tx, cache: map[string][]byte{}, batches: map[string]*domain.Batch{},
+		lapsed: map[string]domain.Transfer{}}
 }
 
 // Record applies every event in order. Duplicates (same ID and content) return the original
@@ -40,6 +39,9 @@ func (r *Recorder) Record(events []domain.Event) ([]domain.RecordResult, error) 
 	}
 	if len(events) > MaxEventsPerTx {
 		return nil, domain.Invalid("/events", "%d events in one transaction; at most %d", len(events), MaxEventsPerTx)
+	}
+	if err := r.prefetch(events); err != nil {
+		return nil, err
 	}
 	seen := map[string]int{}
 	results := make([]domain.RecordResult, len(events))
@@ -75,20 +77,13 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 	if err := domain.Validate(&e, r.tx.Time); err != nil {
 		return domain.RecordResult{}, err
 	}
-	if r.caller.Regulator && !regulatorMay[e.Type] {
-		return domain.RecordResult{}, domain.Refuse(403, "regulator-role", "/type",
-			"the regulator inspects, certifies, revokes and recalls; it does not record %s events for enterprises", e.Type)
+	if err := MayRecord(r.caller, &e); err != nil {
+		return domain.RecordResult{}, err
 	}
-	if !r.caller.mayRecord(string(e.Type)) {
-		return domain.RecordResult{}, domain.Refuse(403, "stage-permission", "/type",
-			"this identity may record %v, not %s", r.caller.Stages, e.Type)
-	}
-	if e.Actor.Platform != "" && e.Actor.Platform != r.caller.MSPID {
-		return domain.RecordResult{}, domain.Refuse(403, "vouching", "/actor/platform",
-			"%s cannot vouch for an enterprise of platform %s", r.caller.MSPID, e.Actor.Platform)
-	}
-	e.Actor.Platform = r.caller.MSPID
 	fp := domain.Fingerprint(e)
+	if err := r.claimID(&e); err != nil {
+		return domain.RecordResult{}, err
+	}
 	prev, err := r.get(CompositeKey(objEvent, e.ID))
 	if err != nil {
 		return domain.RecordResult{}, err
@@ -103,6 +98,9 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 		}
 		return domain.RecordResult{}, domain.Refuse(409, "idempotency", "/id",
 			"event %q was already recorded in tx %s with different content; use a new event id", e.ID, old.TxID)
+	}
+	if err := r.checkActor(&e); err != nil {
+		return domain.RecordResult{}, err
 	}
 	e.ContentHash = fp
 	e.Platform = r.caller.MSPID
@@ -123,6 +121,35 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 	return domain.RecordResult{EventID: e.ID, TxID: e.TxID}, nil
 }
 
+// claimID gives each platform its own event-ID namespace without renaming anyone's events: the
+// first platform to use an ID keeps it as is; another platform's event with the same ID is stored
+// (and published) as "{id}@{its MSP ID}", so no platform can block another's IDs by using them
+// first. The content hash stays that of the event as sent, so retries remain idempotent.
+func (r *Recorder) claimID(e *domain.Event) error {
+	if i := strings.LastIndexByte(e.ID, '@'); i >= 0 && strings.HasSuffix(e.ID, "MSP") && e.ID[i+1:] != r.caller.MSPID {
+		return domain.Refuse(403, "event-id-namespace", "/id",
+			"event id %q is in the namespace of platform %s", e.ID, e.ID[i+1:])
+	}
+	prev, err := r.get(CompositeKey(objEvent, e.ID))
+	if err != nil || prev == nil {
+		return err
+	}
+	var old struct {
+		Platform string `json:"platform"`
+	}
+	if err := json.Unmarshal(prev, &old); err != nil {
+		return fmt.Errorf("decode stored event %s: %w", e.ID, err)
+	}
+	if old.Platform != r.caller.MSPID {
+		e.ID = QualifiedID(e.ID, r.caller.MSPID)
+	}
+	return nil
+}
+
+// QualifiedID is the ID under which platform msp's event id is kept when another platform used id
+// first.
+func QualifiedID(id, msp string) string { return id + "@" + msp }
+
 // storePrivate moves commercial terms into the parties' collection, leaving only a hash public.
 func (r *Recorder) storePrivate(e *domain.Event) error {
 	counterparty := r.caller.MSPID
@@ -139,32 +166,67 @@ func (r *Recorder) storePrivate(e *domain.Event) error {
 	return nil
 }
 
+// putEvent stores the event under its ID: the only key the rules read back (idempotency). Lookups by
+// batch, stage, product or region are the read model's job, fed by the chaincode event; keeping them
+// off the ledger saves a peer round trip and a state write per index entry.
 func (r *Recorder) putEvent(e domain.Event) error {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	if err := r.put(CompositeKey(objEvent, e.ID), b); err != nil {
-		return err
+	return r.put(CompositeKey(objEvent, e.ID), b)
+}
+
+// prefetch reads, in one call, the keys the events will read: their own IDs (idempotency) and every
+// batch they name. Keys read later (a recall's descendants) still go one by one.
+func (r *Recorder) prefetch(events []domain.Event) error {
+	p, ok := r.s.(Prefetcher)
+	if !ok {
+		return nil
 	}
-	t, _ := domain.ParseEventTime(e.EventTime)
-	when := []byte(t.UTC().Format(time.RFC3339Nano))
-	ids := map[string]bool{}
-	for _, id := range e.Batches {
-		ids[id] = true
-	}
-	for _, in := range e.Inputs {
-		ids[in.Batch] = true
-	}
-	for _, o := range e.Outputs {
-		ids[o.Batch] = true
-	}
-	for id := range ids {
-		if err := r.put(CompositeKey(objBatchEvent, id, e.ID), when); err != nil {
-			return err
+	var keys []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
 		}
 	}
-	return r.put(CompositeKey(objStage, e.Type.Stage(), t.UTC().Format("2006-01-02"), e.ID), []byte{0})
+	for _, e := range events {
+		add(CompositeKey(objEvent, e.ID))
+		add(CompositeKey(objEvent, QualifiedID(e.ID, r.caller.MSPID)))
+		for _, k := range registryKeys(e) {
+			add(k)
+		}
+		for _, id := range touchedBatches(e) {
+			if n, err := domain.NormalizeID(id, ""); err == nil {
+				add(CompositeKey(objBatch, n))
+			}
+		}
+	}
+	vals, err := p.GetMany(keys)
+	if err != nil {
+		return fmt.Errorf("prefetch %d keys: %w", len(keys), err)
+	}
+	if len(vals) != len(keys) {
+		return fmt.Errorf("prefetch %d keys: got %d values", len(keys), len(vals))
+	}
+	for i, k := range keys {
+		r.cache[k] = vals[i]
+	}
+	return nil
+}
+
+// touchedBatches lists the batch identifiers an event names, as sent.
+func touchedBatches(e domain.Event) []string {
+	out := append([]string(nil), e.Batches...)
+	for _, in := range e.Inputs {
+		out = append(out, in.Batch)
+	}
+	for _, o := range e.Outputs {
+		out = append(out, o.Batch)
+	}
+	return out
 }
 
 func (r *Recorder) get(key string) ([]byte, error) {
@@ -176,6 +238,14 @@ func (r *Recorder) get(key string) ([]byte, error) {
 		return nil, fmt.Errorf("read %q: %w", key, err)
 	}
 	return v, nil
+}
+
+func (r *Recorder) del(key string) error {
+	r.cache[key] = nil
+	if err := r.s.Delete(key); err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	return nil
 }
 
 func (r *Recorder) put(key string, v []byte) error {
@@ -200,10 +270,13 @@ func (r *Recorder) batch(id string) (*domain.Batch, error) {
 		return nil, fmt.Errorf("decode batch %s: %w", id, err)
 	}
 	r.batches[id] = &b
+	if err := r.lapse(&b); err != nil {
+		return nil, err
+	}
 	return &b, nil
 }
 
-// saveBatch writes a batch and its indexes and marks it changed.
+// saveBatch writes a batch and marks it changed.
 func (r *Recorder) saveBatch(b *domain.Batch, e *domain.Event) error {
 	b.LastEvent = e.ID
 	b.UpdatedAt = e.RecordTime
@@ -218,21 +291,6 @@ func (r *Recorder) saveBatch(b *domain.Batch, e *domain.Event) error {
 		r.changed = append(r.changed, b.ID)
 	}
 	r.batches[b.ID] = b
-	// every state call is a round trip between the chaincode server and the peer: index a batch
-	// once, when the event that created it (or gave it a product) is applied
-	if b.CreatedBy != e.ID {
-		return nil
-	}
-	if pk := productKey(b.Product); pk != "" {
-		if err := r.put(CompositeKey(objProduct, pk, b.ID), []byte{0}); err != nil {
-			return err
-		}
-	}
-	if b.Origin != nil && b.Origin.Region != "" {
-		if err := r.put(CompositeKey(objRegion, b.Origin.Region, b.ID), []byte{0}); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -243,11 +301,4 @@ func (r *Recorder) isChanged(id string) bool {
 		}
 	}
 	return false
-}
-
-func productKey(p domain.Product) string {
-	if p.GTIN != "" {
-		return p.GTIN
-	}
-	return p.Code
 }

@@ -27,10 +27,19 @@ type Version struct {
 type State interface {
 	Get(key string) ([]byte, error)
 	Put(key string, value []byte) error
+	Delete(key string) error
 	PutPrivate(collection, key string, value []byte) error
 	// Range lists keys under a composite-key prefix, one page at a time.
 	Range(objectType string, attrs []string, pageSize int, bookmark string) ([]KV, string, error)
 	History(key string) ([]Version, error)
+}
+
+// Prefetcher is implemented by a State that reads many keys in one round trip (Fabric's
+// GetMultipleStates). The recorder asks for every key a transaction will read before applying it:
+// each single read is a synchronous message between the chaincode and the peer.
+type Prefetcher interface {
+	// GetMany returns the values of keys in order, nil for a missing key.
+	GetMany(keys []string) ([][]byte, error)
 }
 
 // Tx is the transaction being executed.
@@ -78,13 +87,9 @@ func SplitCompositeKey(key string) (string, []string) {
 // Object types of the state layout. No global counters: independent batches never share a key, so
 // they never conflict under MVCC.
 const (
-	objBatch      = "batch"
-	objEvent      = "event"
-	objBatchEvent = "batch-event" // batch, event → event time (a batch's events)
-	objProduct    = "product"     // product key, batch → ""
-	objRegion     = "region"      // origin region, batch → ""
-	objStage      = "stage"       // stage, date, event → ""
-	objCert       = "cert"
+	objBatch = "batch"
+	objEvent = "event"
+	objCert  = "cert"
 )
 
 // MemState is an in-memory State for tests and tools.
@@ -93,6 +98,8 @@ type MemState struct {
 	Privates map[string]map[string][]byte
 	history  map[string][]Version
 	tx       string
+	// Fetches counts GetMany calls.
+	Fetches int
 }
 
 // NewMemState returns an empty state.
@@ -105,9 +112,25 @@ func (m *MemState) Begin(txID string) { m.tx = txID }
 
 func (m *MemState) Get(key string) ([]byte, error) { return m.KV[key], nil }
 
+// GetMany makes MemState a Prefetcher; Fetches counts the calls (one round trip each on a peer).
+func (m *MemState) GetMany(keys []string) ([][]byte, error) {
+	m.Fetches++
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = m.KV[k]
+	}
+	return out, nil
+}
+
 func (m *MemState) Put(key string, value []byte) error {
 	m.KV[key] = append([]byte(nil), value...)
 	m.history[key] = append(m.history[key], Version{TxID: m.tx, Value: m.KV[key]})
+	return nil
+}
+
+func (m *MemState) Delete(key string) error {
+	delete(m.KV, key)
+	m.history[key] = append(m.history[key], Version{TxID: m.tx, IsDelete: true})
 	return nil
 }
 

@@ -29,7 +29,7 @@ func TestE2EMultiHost(t *testing.T) {
 	for _, g := range groups {
 		spec = append(spec, g+"="+hosts[g])
 	}
-	c := testnet.Start(t, 29150, "--hosts", strings.Join(spec, ","), "--gateways", "--gateway-port", "19150")
+	c := testnet.Start(t, 30350, "--hosts", strings.Join(spec, ","), "--gateways", "--gateway-port", "20350")
 
 	// every process runs in its group's namespace
 	for name, pid := range network.RecordedPIDs(c) {

@@ -25,8 +25,8 @@ import (
 // batch is produced, sold to 河南 with private terms, accepted by 河南, recalled by the regulator,
 // and the consumer page on every gateway shows it recalled.
 func TestE2EOnboardProvince(t *testing.T) {
-	c := testnet.Start(t, 29050)
-	gs := testnet.StartGateway(t, c, 19050)
+	c := testnet.Start(t, 30250)
+	gs := testnet.StartGateway(t, c, 20250)
 
 	start := time.Now()
 	out, err := testnet.Run(t, "org", "add", "--state", c.StateDir, "--key", "sd", "--name", "山东省粮食追溯平台", "--msp", "ShandongMSP")
@@ -41,7 +41,7 @@ func TestE2EOnboardProvince(t *testing.T) {
 	if len(c.Orgs) != 4 || c.ChaincodeSequence != 2 {
 		t.Fatalf("after org add: %d orgs, chaincode sequence %d (want 4, 2)", len(c.Orgs), c.ChaincodeSequence)
 	}
-	sd := testnet.StartOrgGateway(t, c, "sd", 19060)
+	sd := testnet.StartOrgGateway(t, c, "sd", 20260)
 
 	lot := "SD-APPLE-2611-01"
 	produce := domain.Event{ID: "sd-e2e-1-harvest", Type: domain.Produce, EventTime: "2026-10-10T08:00:00+08:00",

@@ -59,9 +59,14 @@ func WuchangRice() Chain {
 		{Batch: bagsHL, Product: bagProduct, Quantity: bags(960, 5)},
 	}
 	split.Loss = &domain.Quantity{Value: 100, Unit: "kg"}
-	gi := ev("seed-rice-09-certify", domain.Certify, "2026-10-30T09:00:00", mill, millLoc)
+	// the geographical-indication certificate comes from the registered certification body, signed
+	// through its org, never from the platform of the enterprise it certifies
+	gi := ev("seed-rice-09-certify", domain.Certify, "2026-10-30T09:00:00", domain.Party{Enterprise: CertBody.ID, Name: CertBody.Name}, millLoc)
 	gi.Batches = []string{bagsHA, bagsHL}
-	gi.Certificate = &domain.Certificate{ID: "AGI-2026-WC-0412", Type: "geographical-indication", Issuer: "农业农村部 农产品地理标志", ValidUntil: "2029-12-31"}
+	gi.Certificate = &domain.Certificate{ID: "AGI-2026-WC-0412", Type: "geographical-indication", Issuer: CertBody.ID,
+		Holder: mill.Enterprise, Scope: []string{GTIN("10003")}, ValidFrom: "2026-01-01", ValidUntil: "2029-12-31",
+		Document: &domain.Document{Name: "AGI-2026-WC-0412.pdf", SHA256: "9c1e5b7a2f04d6e3b8a1c7f0e2d4b6a8c0e2f4a6b8d0c2e4f6a8b0d2c4e6f8a0",
+			URI: "https://docs.agritrace.example/AGI-2026-WC-0412.pdf"}}
 
 	sale := ev("seed-rice-10-sale-to-henan", domain.Purchase, "2026-11-02T15:00:00", mill, millLoc)
 	sale.Batches, sale.To = []string{bagsHA}, &dennis
@@ -81,7 +86,8 @@ func WuchangRice() Chain {
 
 	return Chain{Key: "rice", Title: "五常大米：黑龙江合作社 → 中储粮 → 米业 → 河南丹尼斯超市", Consumer: bagsHA,
 		Steps: []Step{
-			{Org: "hlj", Events: []domain.Event{harvest, buy, intake, moist, cd, check, milling, split, gi, sale, ship}},
+			{Org: "hlj", Events: []domain.Event{harvest, buy, intake, moist, cd, check, milling, split, sale, ship}},
+			{Org: "reg", Events: []domain.Event{gi}},
 			{Org: "ha", Events: []domain.Event{accept, shelf, sell}},
 		}}
 }

@@ -45,6 +45,8 @@ func FromEnv(env map[string]string) map[string]Endpoint {
 func Load(ctx context.Context, orgs map[string]Endpoint, chains []Chain, progress io.Writer) (Result, error) {
 	var total Result
 	client := &http.Client{Timeout: 2 * time.Minute}
+	// the registry first: every enterprise the chains name, and the certification body
+	chains = append([]Chain{{Key: "registry", Title: "主体备案与认证机构 (registry)", Steps: Registry(chains)}}, chains...)
 	for _, c := range chains {
 		for _, s := range c.Steps {
 			ep, ok := orgs[s.Org]

@@ -2,6 +2,7 @@ package seeds
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -93,5 +94,57 @@ func TestLoadTwice(t *testing.T) {
 	b, _ := store.Batch(ctx, rice.Consumer)
 	if b.Custodian.Platform != "HenanMSP" || b.Status != domain.Sold {
 		t.Fatalf("rice bags after the cross-province hand-over: %+v", b)
+	}
+}
+
+// TestSeedsUnderEnforcedRegistry: with registration mandatory (every actor registered by its
+// platform, every commissioned GTIN owned), the demo chains still load — the derived registry
+// misses no enterprise — and the GI certificate is issued by the registered body.
+func TestSeedsUnderEnforcedRegistry(t *testing.T) {
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	keys := &gateway.Keys{}
+	clear := map[string]string{}
+	msp := map[string]string{}
+	for _, o := range network.DefaultOrgs() {
+		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
+		msp[o.Key] = o.MSPID
+	}
+	led := memledger.New(store, msp, "reg")
+	srv := gateway.New(keys, store, led, nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	ctx := context.Background()
+	client := ts.Client()
+	steps := Registry(Chains())
+	registered := 0
+	for _, s := range steps {
+		if _, err := postBulk(ctx, client, ts.URL, clear[s.Org], s); err != nil {
+			t.Fatal(err)
+		}
+		registered += len(s.Events)
+	}
+	if out, status, err := post(ctx, client, ts.URL+"/v1/registry/policy", clear["reg"], map[string]any{"id": "enforce", "enforce": true}); err != nil || status != 201 {
+		t.Fatalf("enforce: %d %s %v", status, out, err)
+	}
+	res, err := Load(ctx, SameURL(ts.URL, clear), Chains(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Duplicates != registered || res.Committed == 0 {
+		t.Fatalf("load under enforcement: %+v (registry events %d)", res, registered)
+	}
+	raw, err := led.Evaluate(ctx, "reg", "GetCertificate", "AGI-2026-WC-0412")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cert struct {
+		Issuer, IssuerName, Holder, Status string
+	}
+	if err := json.Unmarshal(raw, &cert); err != nil || cert.Issuer != CertBody.ID || cert.IssuerName != CertBody.Name || cert.Status != domain.CertActive {
+		t.Fatalf("GI certificate = %s", raw)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
@@ -138,7 +139,9 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 	}
 	lg, asJSON := lang(r), wantsJSON(r)
 	linkset := r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json")
-	key := fmt.Sprintf("%s|%s|%v|%v", id, lg, asJSON, linkset)
+	// a certificate expires at midnight without any new block: the day is part of the cache key
+	now := time.Now()
+	key := fmt.Sprintf("%s|%s|%v|%v|%s", id, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
 	if body, ok := h.cached(key); ok {
 		h.write(w, id, asJSON, linkset, body)
@@ -155,6 +158,7 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 		return
 	}
 	pt := Public(t, lg)
+	pt.Certificates = Certificates(t, now, lg)
 	self := h.selfURL(id)
 	pt.Links = []Link{
 		{LinkType: "gs1:traceability", Href: self, Type: "text/html", Title: tr(lg, "title")},

@@ -23,6 +23,9 @@ var labels = map[string][2]string{
 	"certificate":     {"证书", "Certificate"},
 	"validUntil":      {"有效期至", "valid until"},
 	"revoked":         {"已撤销", "revoked"},
+	"certificates":    {"认证证书", "Certificates"},
+	"issuer":          {"发证机构", "Issued by"},
+	"certAsOf":        {"状态截至", "status as of"},
 	"document":        {"附件", "Document"},
 	"switch":          {"English", "中文"},
 	"switchLang":      {"en", "zh"},
@@ -37,6 +40,8 @@ var labels = map[string][2]string{
 	"status-sold":     {"已售出", "sold"},
 	"status-consumed": {"已加工", "processed"},
 	"status-recalled": {"已召回", "recalled"},
+	"status-void":     {"已作废", "void"},
+	"declaredError":   {"该记录已被登记方声明有误，不计入", "Declared erroneous by the platform that recorded it; it no longer counts"},
 	"st-produce":      {"产", "G"},
 	"st-purchase":     {"购", "B"},
 	"st-store":        {"储", "S"},
@@ -52,6 +57,9 @@ var typeLabels = map[string][2]string{
 	"split": {"分装", "Packing"}, "merge": {"并仓", "Merging"}, "aggregate": {"装箱", "Packing"},
 	"offer": {"交接发起", "Hand-over offered"}, "accept": {"交接确认", "Hand-over accepted"},
 	"recall": {"召回", "Recall"}, "observe": {"记录", "Record"},
+	"register": {"主体备案", "Registration"}, "suspend": {"证书暂停", "Certificate suspended"}, "reinstate": {"证书恢复", "Certificate reinstated"},
+	"reject": {"交接拒收", "Hand-over rejected"}, "cancel": {"交接撤回", "Hand-over withdrawn"},
+	"declare-error": {"更正声明", "Error declaration"},
 }
 
 func idx(lang string) int {

@@ -14,16 +14,18 @@ import (
 
 // PublicTrail is the consumer's view of a batch and its lineage.
 type PublicTrail struct {
-	ID          string        `json:"id"`
-	Product     PublicProduct `json:"product"`
-	Quantity    string        `json:"quantity,omitempty"`
-	Status      string        `json:"status"`
-	Origin      *PublicOrigin `json:"origin,omitempty"`
-	Recall      *PublicRecall `json:"recall,omitempty"`
-	Steps       []PublicStep  `json:"steps"`
-	LedgerBlock uint64        `json:"ledgerBlock"`
-	Truncated   bool          `json:"truncated,omitempty"`
-	Links       []Link        `json:"links"`
+	ID       string        `json:"id"`
+	Product  PublicProduct `json:"product"`
+	Quantity string        `json:"quantity,omitempty"`
+	Status   string        `json:"status"`
+	Origin   *PublicOrigin `json:"origin,omitempty"`
+	Recall   *PublicRecall `json:"recall,omitempty"`
+	// Certificates covering this batch with their status today (see Certificates).
+	Certificates []PublicCert `json:"certificates,omitempty"`
+	Steps        []PublicStep `json:"steps"`
+	LedgerBlock  uint64       `json:"ledgerBlock"`
+	Truncated    bool         `json:"truncated,omitempty"`
+	Links        []Link       `json:"links"`
 }
 
 // PublicProduct names the product.
@@ -67,6 +69,8 @@ type PublicStep struct {
 	Documents   []domain.Document   `json:"documents,omitempty"`
 	TxID        string              `json:"txId"`
 	Block       uint64              `json:"block"`
+	// DeclaredErroneous names the declare-error event that voided this step (EPCIS errorDeclaration).
+	DeclaredErroneous string `json:"declaredErroneous,omitempty"`
 }
 
 // Detail is one public attribute with its label.
@@ -136,6 +140,12 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 			break
 		}
 	}
+	declared := map[string]string{} // voided event → the declaration
+	for _, e := range t.Events {
+		if e.Type == domain.DeclareError && e.Declaration != nil {
+			declared[e.Declaration.Event] = e.ID
+		}
+	}
 	for _, e := range t.Events {
 		if e.Type == domain.Recall && e.ID == t.RecalledBy {
 			p.Recall = &PublicRecall{Event: e.ID, Reason: e.Reason, Date: day(e.EventTime)}
@@ -144,7 +154,11 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 			}
 		}
 		s := PublicStep{Event: e.ID, Type: string(e.Type), Stage: e.Type.Stage(), Time: e.EventTime,
-			Actor: e.Actor.Name, TxID: e.TxID, Block: e.Block, Inspection: e.Inspection, Certificate: e.Certificate, Documents: e.Documents}
+			Actor: e.Actor.Name, TxID: e.TxID, Block: e.Block, Inspection: e.Inspection, Certificate: e.Certificate, Documents: e.Documents,
+			DeclaredErroneous: declared[e.ID]}
+		if e.Declaration != nil {
+			s.Summary = e.Declaration.Reason
+		}
 		if s.Actor == "" {
 			s.Actor = e.Actor.Enterprise
 		}
@@ -154,7 +168,9 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 				s.Region = RegionName(e.Location.Region, lang)
 			}
 		}
-		s.Summary = summary(e, byID, lang)
+		if s.Summary == "" {
+			s.Summary = summary(e, byID, lang)
+		}
 		keys := make([]string, 0, len(e.Attributes))
 		for k := range e.Attributes {
 			if _, ok := publicAttributes[k]; ok {

@@ -109,7 +109,15 @@ func TestTracePage(t *testing.T) {
 	if len(html) > 60_000 || strings.Contains(html, "<script src") || strings.Contains(html, "https://cdn") {
 		t.Errorf("page is %d bytes or pulls external assets", len(html))
 	}
+	// the GI certificate with its issuer and today's status
+	if !strings.Contains(html, `data-cert="AGI-2026-WC-0412" data-status="active"`) || !strings.Contains(html, "有效") ||
+		!strings.Contains(html, seeds.CertBody.Name) {
+		t.Error("page lacks the GI certificate with issuer and status 有效")
+	}
 	_, _, en := get(t, u+"?lang=en", "text/html")
+	if !strings.Contains(en, "Valid") || !strings.Contains(en, "Geographical indication") {
+		t.Error("English page lacks the certificate status")
+	}
 	if !strings.Contains(en, "From field to shelf") || !strings.Contains(en, "Wuchang, Harbin") {
 		t.Error("English page")
 	}

@@ -5,13 +5,17 @@ package wire
 
 // Transaction (function) names of the agritrace contract.
 const (
-	RecordEvents    = "RecordEvents"
-	GetBatch        = "GetBatch"
-	GetEvent        = "GetEvent"
-	GetTrail        = "GetTrail"
-	GetHistory      = "GetHistory"
-	QueryIndex      = "QueryIndex"
-	GetPrivateTerms = "GetPrivateTerms"
+	RecordEvents     = "RecordEvents"
+	GetBatch         = "GetBatch"
+	GetEvent         = "GetEvent"
+	GetHistory       = "GetHistory"
+	GetPrivateTerms  = "GetPrivateTerms"
+	GetEnterprise    = "GetEnterprise"    // id → domain.Enterprise
+	ListEnterprises  = "ListEnterprises"  // platform MSP ID ("" = all) → []domain.Enterprise
+	ListBodies       = "ListBodies"       // → []domain.CertBody
+	GetCertificate   = "GetCertificate"   // number → ledger.CertRecord
+	ListCertificates = "ListCertificates" // → []ledger.CertRecord
+	ListOffers       = "ListOffers"       // platform, direction (in|out) → []ledger.Offer
 )
 
 // EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).

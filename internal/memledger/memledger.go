@@ -78,13 +78,38 @@ func (m *Ledger) Evaluate(_ context.Context, _ string, fn string, args ...string
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := ledger.NewReader(m.State)
+	arg := func(i int) string {
+		if i < len(args) {
+			return args[i]
+		}
+		return ""
+	}
+	var v any
+	var err error
 	switch fn {
 	case wire.GetHistory:
-		h, err := r.History(args[0])
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(h)
+		v, err = r.History(arg(0))
+	case wire.GetBatch:
+		v, err = r.Batch(arg(0))
+	case wire.GetEvent:
+		v, err = r.Event(arg(0))
+	case wire.GetEnterprise:
+		v, err = r.Enterprise(arg(0))
+	case wire.ListEnterprises:
+		v, err = r.Enterprises(arg(0))
+	case wire.ListBodies:
+		v, err = r.Bodies()
+	case wire.GetCertificate:
+		v, err = r.Certificate(arg(0))
+	case wire.ListCertificates:
+		v, err = r.Certificates()
+	case wire.ListOffers:
+		v, err = r.Offers(arg(0), arg(1), time.Now())
+	default:
+		return nil, fmt.Errorf("memledger: %s not supported", fn)
 	}
-	return nil, fmt.Errorf("memledger: %s not supported", fn)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
 }
