@@ -65,6 +65,12 @@ func Validate(e *Event, now time.Time) error {
 	if t.Year() < 1990 {
 		return Invalid("/eventTime", "event time %s is before 1990", e.EventTime)
 	}
+	if err := checkEventText(e); err != nil {
+		return err
+	}
+	if err := checkDates(e, t); err != nil {
+		return err
+	}
 	if err := validParty(e.Actor, "/actor"); err != nil {
 		return err
 	}

@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/wire"
 )
 
 // Options tune the gateway; zero values take the defaults.
 type Options struct {
 	MaxBodyBytes int64 // default 10 MiB
 	MaxBulk      int   // events per request, default 1000
-	EventsPerTx  int   // events packed into one Fabric transaction, default 100
+	EventsPerTx  int   // events packed into one Fabric transaction, default and maximum wire.MaxEventsPerTx
 	Parallel     int   // transactions in flight per request, default 4
 	// RegulatorOrg is the org key whose peers may endorse same-platform private deals.
 	RegulatorOrg string
@@ -31,8 +32,8 @@ func (o *Options) defaults() {
 	if o.MaxBulk == 0 {
 		o.MaxBulk = 1000
 	}
-	if o.EventsPerTx == 0 {
-		o.EventsPerTx = 100
+	if o.EventsPerTx <= 0 || o.EventsPerTx > wire.MaxEventsPerTx {
+		o.EventsPerTx = wire.MaxEventsPerTx
 	}
 	if o.Parallel == 0 {
 		o.Parallel = 4
