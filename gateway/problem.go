@@ -22,6 +22,10 @@ type Problem struct {
 	Pointer string `json:"pointer,omitempty"` // JSON pointer to the offending field
 	Index   *int   `json:"index,omitempty"`   // event index in a bulk request
 	TxID    string `json:"txId,omitempty"`    // Fabric transaction, when one was attempted
+	// Errors lists every refused field of the request when there is more than one.
+	Errors []FieldError `json:"errors,omitempty"`
+	// Hint says how to fix the request when the mistake is a common one.
+	Hint string `json:"hint,omitempty"`
 }
 
 const problemBase = "https://agritrace.example/problems/"

@@ -92,15 +92,14 @@ func describe(err error, data []byte) *Error {
 		switch {
 		case errors.Is(me.Err, json.ErrUnknownName):
 			out.Reason = UnknownName
-			out.Detail = fmt.Sprintf("unknown member %q (member names are case-sensitive)", me.JSONPointer.LastToken())
+			out.Detail = fmt.Sprintf("unknown field %q (member names are case-sensitive)", me.JSONPointer.LastToken())
 		default:
 			out.Reason = WrongType
 			want := "a different type"
 			if me.GoType != nil {
 				want = kindOf(me.GoType.Kind().String())
 			}
-			got := me.JSONKind.String()
-			out.Detail = fmt.Sprintf("want %s, got JSON %s", want, got)
+			out.Detail = fmt.Sprintf("must be %s, got %s", want, jsonKind(me.JSONKind))
 			if me.Err != nil {
 				out.Detail += ": " + me.Err.Error()
 			}
@@ -111,6 +110,24 @@ func describe(err error, data []byte) *Error {
 	}
 	out.Line, out.Column = position(data, out.Offset)
 	return out
+}
+
+func jsonKind(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a JSON string"
+	case '0':
+		return "a JSON number"
+	case '{':
+		return "a JSON object"
+	case '[':
+		return "a JSON array"
+	case 't', 'f':
+		return "a JSON boolean"
+	case 'n':
+		return "JSON null"
+	}
+	return "another JSON value"
 }
 
 // kindOf names a Go kind the way a JSON client thinks of it.
