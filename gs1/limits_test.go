@@ -14,9 +14,9 @@ func TestParseEnforcesGS1Limits(t *testing.T) {
 		{"https://id.gs1.org/01/" + gtin + "/10/" + strings.Repeat("A", 20), true},
 		{"https://id.gs1.org/01/" + gtin + "/10/" + strings.Repeat("A", 21), false},
 		{"https://id.gs1.org/01/" + gtin + "/10/" + strings.Repeat("A", 3000), false},
-		{"https://id.gs1.org/01/" + gtin + "/10/LOT%20A", false},                        // space is not in CS82
-		{"https://id.gs1.org/01/" + gtin + "/10/%E7%A8%BB", false},                      // 稻: not in CS82
-		{"https://id.gs1.org/01/" + gtin + "/10/A%00B", false},                          // NUL
+		{"https://id.gs1.org/01/" + gtin + "/10/LOT%20A", false},                          // space is not in CS82
+		{"https://id.gs1.org/01/" + gtin + "/10/%E7%A8%BB", false},                        // 稻: not in CS82
+		{"https://id.gs1.org/01/" + gtin + "/10/A%00B", false},                            // NUL
 		{"https://id.gs1.org/01/" + gtin + "/10/" + "!%22%25&'()*+,-.:;<=>%3F_AB", false}, // 21 characters of CS82
 		{"https://id.gs1.org/01/" + gtin + "/10/" + "!%22%25&'()*+,-.:;<=>%3F_A", true},   // 20: every CS82 symbol but "/" (the path separator)
 		{"https://id.gs1.org/01/" + gtin + "/21/" + strings.Repeat("9", 20), true},
