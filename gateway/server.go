@@ -52,16 +52,20 @@ type Server struct {
 	now      func() time.Time
 	mux      *http.ServeMux
 	auditor  Auditor
+	guard    *AuthGuard
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
 func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.Follower, opts Options, log *slog.Logger) *Server {
 	opts.defaults()
 	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
-		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux()}
+		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}}
 	s.routes()
 	return s
 }
+
+// Guard is the limiter of failed authentications (the console's login uses it too).
+func (s *Server) Guard() *AuthGuard { return s.guard }
 
 // Mux lets other packages (trace page, console) add their routes.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
@@ -100,6 +104,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel passed to panic, compared as Go documents
+				panic(p) // a handler aborting its stream on purpose: net/http closes the connection
+			}
 			s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)
 			writeProblem(rw, r, newProblem(http.StatusInternalServerError, "internal", "internal error; see the gateway log"))
 		}
