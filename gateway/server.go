@@ -53,13 +53,15 @@ type Server struct {
 	mux      *http.ServeMux
 	auditor  Auditor
 	guard    *AuthGuard
+	csp      csp
+	cop      *http.CrossOriginProtection
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
 func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.Follower, opts Options, log *slog.Logger) *Server {
 	opts.defaults()
 	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
-		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}}
+		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
 	s.routes()
 	return s
 }
@@ -118,8 +120,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rw.status, "dur", time.Since(start))
 	}()
 	_ = h
+	hw := &headerWriter{ResponseWriter: rw, r: r, csp: &s.csp}
+	if p := s.edgeChecks(r, pattern); p != nil {
+		writeProblem(hw, r, p)
+		return
+	}
 	// the mux's own 404/405 answers are plain text: notFoundWriter turns them into problem+json
-	s.mux.ServeHTTP(&notFoundWriter{statusWriter: rw, r: r}, r)
+	s.mux.ServeHTTP(&notFoundWriter{statusWriter: &statusWriter{ResponseWriter: hw, status: 200}, r: r}, r)
 }
 
 type statusWriter struct {
@@ -163,4 +170,17 @@ func (w *notFoundWriter) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return w.statusWriter.Write(b)
+}
+
+// edgeChecks refuses, before any handler, what no route should see: cross-origin form posts, an
+// identifier URL pasted unescaped into the path, query parameters the route does not declare.
+func (s *Server) edgeChecks(r *http.Request, pattern string) *Problem {
+	if err := s.cop.Check(r); err != nil {
+		return newProblem(http.StatusForbidden, "cross-origin",
+			"cross-origin "+r.Method+" refused: submit the form from this site's own pages")
+	}
+	if p := unescapedID(r); p != nil {
+		return p
+	}
+	return unknownParams(pattern, r.URL.Query())
 }
