@@ -14,16 +14,17 @@ import (
 
 // PublicTrail is the consumer's view of a batch and its lineage.
 type PublicTrail struct {
-	ID          string        `json:"id"`
-	Product     PublicProduct `json:"product"`
-	Quantity    string        `json:"quantity,omitempty"`
-	Status      string        `json:"status"`
-	Origin      *PublicOrigin `json:"origin,omitempty"`
-	Recall      *PublicRecall `json:"recall,omitempty"`
-	Steps       []PublicStep  `json:"steps"`
-	LedgerBlock uint64        `json:"ledgerBlock"`
-	Truncated   bool          `json:"truncated,omitempty"`
-	Links       []Link        `json:"links"`
+	ID           string           `json:"id"`
+	Product      PublicProduct    `json:"product"`
+	Quantity     *domain.Quantity `json:"quantity,omitempty"`     // the API's one quantity shape
+	QuantityText string           `json:"quantityText,omitempty"` // the same, worded for the page's language
+	Status       string           `json:"status"`
+	Origin       *PublicOrigin    `json:"origin,omitempty"`
+	Recall       *PublicRecall    `json:"recall,omitempty"`
+	Steps        []PublicStep     `json:"steps"`
+	LedgerBlock  uint64           `json:"ledgerBlock"`
+	Truncated    bool             `json:"truncated,omitempty"`
+	Links        []Link           `json:"links"`
 }
 
 // PublicProduct names the product.
@@ -120,7 +121,8 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 		p.Product.Lot = id.Lot
 	}
 	if root.Quantity.Unit != "" {
-		p.Quantity = quantity(root.Quantity, lang)
+		q := root.Quantity
+		p.Quantity, p.QuantityText = &q, quantity(root.Quantity, lang)
 	}
 	// origin: the batch's own, else the first ancestor's that has one
 	origins := []domain.Batch{root}
