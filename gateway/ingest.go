@@ -131,6 +131,9 @@ func (s *Server) writeSingle(w http.ResponseWriter, r *http.Request, res EventRe
 		if strings.HasPrefix(p.Pointer, "/events/0") {
 			p.Pointer = strings.TrimPrefix(p.Pointer, "/events/0")
 		}
+		for k := range p.Errors {
+			p.Errors[k].Pointer = strings.TrimPrefix(p.Errors[k].Pointer, "/events/0")
+		}
 		writeProblem(w, r, p)
 	}
 }
@@ -169,6 +172,9 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 			p.Index = &idx
 			if !strings.HasPrefix(p.Pointer, "/events/") {
 				p.Pointer = fmt.Sprintf("/events/%d%s", i, p.Pointer)
+			}
+			for k := range p.Errors {
+				p.Errors[k].Pointer = fmt.Sprintf("/events/%d%s", i, p.Errors[k].Pointer)
 			}
 			results[i].Status, results[i].Problem = "rejected", p
 			s.metrics.rejected.Add(1)

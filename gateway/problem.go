@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -46,6 +47,13 @@ func problemFrom(err error) *Problem {
 	if de, ok := domain.AsError(err); ok {
 		pr := newProblem(de.Status, de.Rule, de.Detail)
 		pr.Rule, pr.Pointer, pr.Index = de.Rule, de.Pointer, de.Index
+		if len(de.Also) > 0 {
+			pr.Errors = []FieldError{{Pointer: de.Pointer, Rule: de.Rule, Detail: de.Detail}}
+			for _, a := range de.Also {
+				pr.Errors = append(pr.Errors, FieldError{Pointer: a.Pointer, Rule: a.Rule, Detail: a.Detail})
+			}
+			pr.Detail = fmt.Sprintf("%s (and %d more: see errors)", de.Detail, len(de.Also))
+		}
 		var te *fabric.TxError
 		if errors.As(err, &te) {
 			pr.TxID = te.TxID
