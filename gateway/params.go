@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -125,5 +126,25 @@ func unescapedID(r *http.Request) *Problem {
 	p := newProblem(http.StatusBadRequest, "unescaped-identifier",
 		"the path holds an identifier URL that is not percent-encoded, so its slashes split the path")
 	p.Hint = "percent-encode the identifier as one path segment: " + prefix + url.PathEscape(id) + suffix
+	return p
+}
+
+// uncleanPath refuses a path with "." or ".." segments or doubled slashes, which net/http's mux
+// would answer with a redirect to another resource (/v1/../../etc/passwd → /etc/passwd). It
+// looks at the escaped path, so percent-encoded slashes inside one identifier are left alone.
+func uncleanPath(r *http.Request) *Problem {
+	raw := r.URL.EscapedPath()
+	if raw == "" || raw == "/" {
+		return nil
+	}
+	clean := path.Clean(raw)
+	if strings.HasSuffix(raw, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean == raw {
+		return nil
+	}
+	p := newProblem(http.StatusBadRequest, "non-canonical-path", "the path has empty, \".\" or \"..\" segments")
+	p.Hint = "request " + clean + ", or percent-encode an identifier that contains slashes"
 	return p
 }

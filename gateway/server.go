@@ -182,5 +182,8 @@ func (s *Server) edgeChecks(r *http.Request, pattern string) *Problem {
 	if p := unescapedID(r); p != nil {
 		return p
 	}
+	if p := uncleanPath(r); p != nil {
+		return p
+	}
 	return unknownParams(pattern, r.URL.Query())
 }
