@@ -139,7 +139,7 @@ func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	f.PageSize = MaxPageSize
+	f.PageSize = min(MaxPageSize, s.opts.MaxExportRows)
 	page, err := s.store.SearchBatches(r.Context(), f)
 	if err != nil {
 		writeProblem(w, r, cursorOr(err))
@@ -147,7 +147,7 @@ func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="agritrace-batches.csv"`)
-	w.Header().Set("X-Export-Limit", strconv.Itoa(MaxExportRows))
+	w.Header().Set("X-Export-Limit", strconv.Itoa(s.opts.MaxExportRows))
 	w.Header().Set("Trailer", "X-Export-Complete, X-Export-Rows, X-Export-Next")
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"id", "product", "gtin", "category", "quantity", "unit", "status", "origin_region", "harvest_date",
@@ -167,7 +167,7 @@ func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
 		if page.Next == "" {
 			break
 		}
-		if rows >= MaxExportRows {
+		if rows >= s.opts.MaxExportRows {
 			// the cap, not the data, ended the file: say so and where to go on
 			cw.Flush()
 			w.Header().Set("X-Export-Complete", "false")

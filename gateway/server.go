@@ -19,6 +19,8 @@ type Options struct {
 	MaxBulk      int   // events per request, default 1000
 	EventsPerTx  int   // events packed into one Fabric transaction, default and maximum wire.MaxEventsPerTx
 	Parallel     int   // transactions in flight per request, default 4
+	// MaxExportRows caps one CSV export (default MaxExportRows); X-Export-Next continues it.
+	MaxExportRows int
 	// RegulatorOrg is the org key whose peers may endorse same-platform private deals.
 	RegulatorOrg string
 	// OrgMSP maps org keys to MSP IDs (endorsers of private deals).
@@ -34,6 +36,9 @@ func (o *Options) defaults() {
 	}
 	if o.EventsPerTx <= 0 || o.EventsPerTx > wire.MaxEventsPerTx {
 		o.EventsPerTx = wire.MaxEventsPerTx
+	}
+	if o.MaxExportRows <= 0 {
+		o.MaxExportRows = MaxExportRows
 	}
 	if o.Parallel == 0 {
 		o.Parallel = 4
