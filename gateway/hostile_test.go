@@ -66,7 +66,7 @@ func setPath(node any, path []string, v any) {
 	}
 }
 
-func hostileCases(t *testing.T) []hostile {
+func hostileCases(t testing.TB) []hostile {
 	const lot = "/v1/batches/LOT-H"
 	const dl = "https://id.gs1.org/01/06901234100037/10/"
 	long := func(n int) string { return strings.Repeat("稻", n) }

@@ -26,7 +26,7 @@ type Site struct {
 }
 
 // New starts a site and loads the seeds.
-func New(t *testing.T) *Site {
+func New(t testing.TB) *Site {
 	t.Helper()
 	store, err := readmodel.Open(":memory:")
 	if err != nil {
