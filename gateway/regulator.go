@@ -130,7 +130,7 @@ func (s *Server) getImpact(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ImpactResponse{LedgerBlock: s.store.Block(), Batch: id, Affected: aff, Truncated: cut})
 }
 
-// exportBatchesCSV streams every batch matching the filters as CSV. A fault after the first row
+// exportBatchesCSV streams every batch matching the filters as CSV. A fault after the first page
 // aborts the stream (the client sees a truncated transfer, never a short file under a 200); the
 // trailers say whether the file is complete and, when MaxExportRows cut it, where to continue.
 func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
