@@ -43,6 +43,11 @@ func fitBytes(lanes [][][]int, events []domain.Event) [][][]int {
 	for _, lane := range lanes {
 		var nl [][]int
 		for _, chunk := range lane {
+			if len(chunk)*wire.MaxEventBytes <= wire.MaxTxEventBytes {
+				// events are at most MaxEventBytes each (checkEventSize): no need to measure
+				nl = append(nl, chunk)
+				continue
+			}
 			var cur []int
 			size := 0
 			for _, i := range chunk {
