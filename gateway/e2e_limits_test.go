@@ -28,8 +28,8 @@ func checkFabricLimitsE2E(t *testing.T, url, key string) {
 		events[i].Attributes = attrs
 	}
 	body, _ := json.Marshal(map[string]any{"events": events})
-	if len(body) < 2<<20 {
-		t.Fatalf("bulk of %d bytes, want ≥ 2 MiB", len(body))
+	if len(body) < 2_000_000 {
+		t.Fatalf("bulk of %d bytes, want ≥ 2 MB", len(body))
 	}
 	status, resp := call(t, "POST", url+"/v1/events", key, "application/json", body)
 	var bulk gateway.BulkResponse
