@@ -19,7 +19,9 @@ func TestTextAndDateRules(t *testing.T) {
 		{"name with a tab", func(e *Event) { e.Outputs[0].Product.Variety = "稻花香\t2号" }, "text", "/outputs/0/product/variety"},
 		{"name with DEL", func(e *Event) { e.Outputs[0].Origin.Plot = "地块\x7f" }, "text", "/outputs/0/origin/plot"},
 		{"unit with NUL", func(e *Event) { e.Outputs[0].Quantity.Unit = "kg\x00" }, "text", "/outputs/0/quantity/unit"},
-		{"reason over lines", func(e *Event) { e.Type, e.Batches, e.Outputs, e.Reason = Recall, []string{"B"}, nil, "第一行\r\n第二行\t缩进" }, "", ""},
+		{"reason over lines", func(e *Event) {
+			e.Type, e.Batches, e.Outputs, e.Reason = Recall, []string{"B"}, nil, "第一行\r\n第二行\t缩进"
+		}, "", ""},
 		{"reason with ESC", func(e *Event) { e.Type, e.Batches, e.Outputs, e.Reason = Recall, []string{"B"}, nil, "a\x1bb" }, "text", "/reason"},
 		{"contract terms over lines", func(e *Event) {
 			e.Type, e.Batches, e.Outputs, e.To = Purchase, []string{"B"}, nil, &Party{Enterprise: "X"}
