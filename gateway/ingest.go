@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/strictjson"
 )
 
 // EventResult is the outcome of one event of a request.
@@ -67,27 +68,20 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	var probe struct {
-		Events json.RawMessage `json:"events"`
-	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		writeProblem(w, r, jsonProblem(fmt.Errorf("want a JSON object: one event, or {\"events\": [...]}"), body, ""))
 		return
 	}
-	if p := checkJSON(trimmed); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	_ = json.Unmarshal(trimmed, &probe) // strict JSON already: only asks whether "events" is there
-	if probe.Events == nil {
-		var e domain.Event
-		if p := decodeStrict(trimmed, &e, ""); p != nil {
-			writeProblem(w, r, p)
-			return
-		}
+	// one strict pass decodes a single event; a bulk shows up as the member "events", which an
+	// event does not have
+	var e domain.Event
+	if err := strictjson.Unmarshal(trimmed, &e); err == nil {
 		res := s.ingest(r.Context(), caller(r), []domain.Event{e}, nil)
 		s.writeSingle(w, r, res[0])
+		return
+	} else if !isBulk(err) {
+		writeProblem(w, r, jsonProblem(err, trimmed, ""))
 		return
 	}
 	var raws []json.RawMessage

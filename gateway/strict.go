@@ -18,12 +18,11 @@ func decodeStrict(data []byte, v any, pointerPrefix string) *Problem {
 	return nil
 }
 
-// checkJSON verifies that data is one strict JSON value without decoding it.
-func checkJSON(data []byte) *Problem {
-	if err := strictjson.Check(data); err != nil {
-		return jsonProblem(err, data, "")
-	}
-	return nil
+// isBulk reports whether decoding a body as one event failed only because it is
+// {"events": [...]}.
+func isBulk(err error) bool {
+	var se *strictjson.Error
+	return errors.As(err, &se) && se.Reason == strictjson.UnknownName && se.Pointer == "/events"
 }
 
 func jsonProblem(err error, data []byte, prefix string) *Problem {

@@ -60,11 +60,21 @@ var options = json.JoinOptions(
 )
 
 // Unmarshal decodes exactly one JSON value of data into v.
+// When the document is not even JSON, that is what is reported, even if a member before the
+// syntax error is also wrong (decoding stops at the first problem it meets).
 func Unmarshal(data []byte, v any) error {
-	if err := json.Unmarshal(data, v, options); err != nil {
-		return describe(err, data)
+	err := json.Unmarshal(data, v, options)
+	if err == nil {
+		return nil
 	}
-	return nil
+	var me *json.SemanticError
+	if errors.As(err, &me) {
+		var whole jsontext.Value
+		if serr := json.Unmarshal(data, &whole, options); serr != nil {
+			return describe(serr, data)
+		}
+	}
+	return describe(err, data)
 }
 
 // Check verifies that data is exactly one strict JSON value without decoding it into a type
