@@ -55,6 +55,7 @@ type Console struct {
 	Store  *readmodel.Store
 	Public string
 	Log    *slog.Logger
+	Guard  *gateway.AuthGuard // the API's limiter of failed keys, to tell a locked-out client when to retry
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -104,6 +105,7 @@ func (c *Console) api(r *http.Request, s *session, method, path string, body any
 	}
 	req := httptest.NewRequestWithContext(r.Context(), method, path, rd)
 	req.Header.Set("Authorization", "Bearer "+s.key)
+	req.RemoteAddr = r.RemoteAddr // failed keys are limited per browser client, not per console
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -137,7 +139,19 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	key := strings.TrimSpace(r.FormValue("key"))
 	s := &session{key: key, csrf: randomToken(), exp: time.Now().Add(8 * time.Hour)}
 	// the key is checked by the API itself: only the regulator's key may read statistics
-	if status, _ := c.api(r, s, "GET", "/v1/stats?stored_days=30", nil); status != http.StatusOK {
+	status, _ := c.api(r, s, "GET", "/v1/stats?stored_days=30", nil)
+	if status == http.StatusTooManyRequests {
+		// the API's limiter of failed keys locked this client out: say when to try again
+		secs := 60
+		if c.Guard != nil {
+			wait, _ := c.Guard.Blocked(gateway.ClientOf(r), gateway.HashKey(key)[:16])
+			secs = int(wait.Seconds()) + 1
+		}
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		c.render(w, http.StatusTooManyRequests, "login", map[string]any{"Error": fmt.Sprintf("尝试次数过多，请 %d 秒后再试（Too many attempts: retry in %d s）", secs, secs)})
+		return
+	}
+	if status != http.StatusOK {
 		c.render(w, http.StatusUnauthorized, "login", map[string]any{"Error": "该密钥不是监管机构的 API 密钥（The key is not the regulator's API key）"})
 		return
 	}

@@ -16,6 +16,8 @@ type Error struct {
 	Detail  string `json:"detail"`            // what was wrong
 	Pointer string `json:"pointer,omitempty"` // JSON pointer to the offending field
 	Index   *int   `json:"index,omitempty"`   // event index within a bulk request
+	// Also holds the other refusals of the same event, when validation found several.
+	Also []*Error `json:"also,omitempty"`
 }
 
 const errorPrefix = "agritrace-error:"

@@ -47,84 +47,81 @@ func NormalizeID(s, pointer string) (string, error) {
 }
 
 // Validate checks e against the rules that need no ledger state and normalises its identifiers in
-// place. now is the reference clock (the transaction timestamp inside the chaincode).
+// place. now is the reference clock (the transaction timestamp inside the chaincode). Every refused
+// field is reported: the first as the error, the others in its Also, so a client fixes them in one
+// round.
 func Validate(e *Event, now time.Time) error {
+	var errs []*Error
+	add := func(err error) bool {
+		if err == nil {
+			return true
+		}
+		de, ok := AsError(err)
+		if !ok {
+			de = Invalid("", "%v", err)
+		}
+		errs = append(errs, de)
+		return false
+	}
 	if !eventIDRe.MatchString(e.ID) {
-		return Invalid("/id", "event id is required: 1–200 printable ASCII characters without spaces")
+		add(Invalid("/id", "event id is required: 1–200 printable ASCII characters without spaces"))
 	}
-	if !e.Type.Valid() {
-		return Invalid("/type", "unknown event type %q; one of %v", e.Type, EventTypes)
-	}
+	typeOK := add(validType(e.Type))
 	t, err := ParseEventTime(e.EventTime)
 	if err != nil {
-		return Invalid("/eventTime", "%v", err)
+		add(Invalid("/eventTime", "%v", err))
+	} else if t.After(now.Add(FutureTolerance)) {
+		add(Invalid("/eventTime", "event time %s is more than %s ahead of the ledger clock %s",
+			e.EventTime, FutureTolerance, now.UTC().Format(time.RFC3339)))
+	} else if t.Year() < 1990 {
+		add(Invalid("/eventTime", "event time %s is before 1990", e.EventTime))
+	} else {
+		add(checkDates(e, t))
 	}
-	if t.After(now.Add(FutureTolerance)) {
-		return Invalid("/eventTime", "event time %s is more than %s ahead of the ledger clock %s",
-			e.EventTime, FutureTolerance, now.UTC().Format(time.RFC3339))
-	}
-	if t.Year() < 1990 {
-		return Invalid("/eventTime", "event time %s is before 1990", e.EventTime)
-	}
-	if err := validParty(e.Actor, "/actor"); err != nil {
-		return err
-	}
+	add(checkEventText(e))
+	add(validParty(e.Actor, "/actor"))
 	if e.To != nil {
-		if err := validParty(*e.To, "/to"); err != nil {
-			return err
-		}
+		add(validParty(*e.To, "/to"))
 	}
 	if e.Location != nil {
-		if err := validLocation(e.Location, "/location"); err != nil {
-			return err
-		}
+		add(validLocation(e.Location, "/location"))
 	}
 	for i := range e.Batches {
-		if e.Batches[i], err = NormalizeID(e.Batches[i], fmt.Sprintf("/batches/%d", i)); err != nil {
-			return err
+		if n, err := NormalizeID(e.Batches[i], fmt.Sprintf("/batches/%d", i)); add(err) {
+			e.Batches[i] = n
 		}
 	}
 	for i := range e.Inputs {
 		p := fmt.Sprintf("/inputs/%d", i)
-		if e.Inputs[i].Batch, err = NormalizeID(e.Inputs[i].Batch, p+"/batch"); err != nil {
-			return err
+		if n, err := NormalizeID(e.Inputs[i].Batch, p+"/batch"); add(err) {
+			e.Inputs[i].Batch = n
 		}
 		if q := e.Inputs[i].Quantity; q != nil {
-			if err := ValidQuantity(*q, p+"/quantity"); err != nil {
-				return err
-			}
+			add(ValidQuantity(*q, p+"/quantity"))
 		}
 	}
 	for i := range e.Outputs {
 		p := fmt.Sprintf("/outputs/%d", i)
 		o := &e.Outputs[i]
-		if o.Batch, err = NormalizeID(o.Batch, p+"/batch"); err != nil {
-			return err
+		if n, err := NormalizeID(o.Batch, p+"/batch"); add(err) {
+			o.Batch = n
 		}
-		if err := validProduct(&o.Product, p+"/product"); err != nil {
-			return err
-		}
-		if err := ValidQuantity(o.Quantity, p+"/quantity"); err != nil {
-			return err
-		}
+		add(validProduct(&o.Product, p+"/product"))
+		add(ValidQuantity(o.Quantity, p+"/quantity"))
 		if o.Origin != nil {
-			if err := validOrigin(o.Origin, p+"/origin"); err != nil {
-				return err
-			}
+			add(validOrigin(o.Origin, p+"/origin"))
 		}
 	}
 	if e.Loss != nil {
-		if err := ValidQuantity(*e.Loss, "/loss"); err != nil {
-			return err
-		}
+		add(ValidQuantity(*e.Loss, "/loss"))
 	}
 	for i, d := range e.Documents {
 		p := fmt.Sprintf("/documents/%d", i)
 		if strings.TrimSpace(d.Name) == "" {
-			return Invalid(p+"/name", "document name is required")
+			add(Invalid(p+"/name", "document name is required"))
 		}
 		if !hexSHA256.MatchString(d.SHA256) {
-			return Invalid(p+"/sha256", "sha256 must be 64 lowercase hex characters")
+			add(Invalid(p+"/sha256", "sha256 must be 64 lowercase hex characters"))
 		}
 	}
 	if e.Declaration != nil && e.Type != DeclareError {
@@ -134,23 +131,37 @@ func Validate(e *Event, now time.Time) error {
 		return Invalid("/registration", "a registration belongs to a register event, not %s", e.Type)
 	}
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
-		return Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type)
+		add(Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type))
 	}
 	if e.Private != nil && !saltRe.MatchString(e.Private.Salt) {
 		return Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed")
 	}
 	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
-		return Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers")
+		add(Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers"))
 	}
 	for k, v := range e.Attributes {
 		if !utf8.ValidString(k) || k == "" || len(k) > 100 {
-			return Invalid("/attributes", "attribute names must be 1–100 characters of valid UTF-8")
-		}
-		if s, ok := v.(string); ok && !utf8.ValidString(s) {
-			return Invalid("/attributes/"+k, "attribute value is not valid UTF-8")
+			add(Invalid("/attributes", "attribute names must be 1–100 characters of valid UTF-8"))
+		} else if s, ok := v.(string); ok && !utf8.ValidString(s) {
+			add(Invalid("/attributes/"+k, "attribute value is not valid UTF-8"))
 		}
 	}
-	return validShape(e)
+	if typeOK {
+		add(validShape(e))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	first := *errs[0]
+	first.Also = errs[1:]
+	return &first
+}
+
+func validType(t EventType) error {
+	if !t.Valid() {
+		return Invalid("/type", "unknown event type %q; one of %v", t, EventTypes)
+	}
+	return nil
 }
 
 // validShape checks what each event type needs.

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
+	"github.com/agritrace/agritrace/strictjson"
 )
 
 // Error is a problem at a JSON pointer of the document.
@@ -36,6 +38,15 @@ var offsetRe = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
 // Decode reads an EPCISDocument. actor is the enterprise recorded when an event names none
 // (EPCIS has no actor field; the capturing platform's enterprise stands in).
 func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
+	// the strict decoder every request path shares refuses duplicate members and invalid UTF-8
+	// anywhere in the document before the generic reading below
+	if err := strictjson.Check(data); err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			return nil, &Error{Pointer: se.Pointer, Detail: se.Error()}
+		}
+		return nil, errAt("", "%v", err)
+	}
 	var doc map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

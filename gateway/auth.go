@@ -110,12 +110,21 @@ func (s *Server) authenticate(next http.HandlerFunc, regulatorOnly bool) http.Ha
 			writeProblem(w, r, newProblem(http.StatusUnauthorized, "unauthenticated", "send 'Authorization: Bearer <API key>'"))
 			return
 		}
-		k, ok := s.keys.lookup(strings.TrimSpace(key))
+		key = strings.TrimSpace(key)
+		client, keyID := ClientOf(r), HashKey(key)[:16]
+		if wait, blocked := s.guard.Blocked(client, keyID); blocked {
+			TooManyAttempts(w, r, wait)
+			return
+		}
+		k, ok := s.keys.lookup(key)
 		if !ok {
+			s.guard.Failed(client, keyID, "bearer key")
+			s.log.Info("unknown API key", "client", client, "path", r.URL.Path)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="agritrace", error="invalid_token"`)
 			writeProblem(w, r, newProblem(http.StatusUnauthorized, "unauthenticated", "unknown API key"))
 			return
 		}
+		s.guard.Succeeded(client)
 		if regulatorOnly && k.Role != "regulator" {
 			writeProblem(w, r, newProblem(http.StatusForbidden, "regulator-only", "only the regulator's key may use "+r.URL.Path))
 			return

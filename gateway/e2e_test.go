@@ -84,6 +84,7 @@ func TestE2EGateway(t *testing.T) {
 	if status, body = call(t, "POST", g.URL+"/v1/events", key, "application/json", ev2); status != 409 {
 		t.Fatalf("conflicting replay: %d %s", status, body)
 	}
+	checkFabricLimitsE2E(t, g.URL, key)
 
 	// the regulator's gateway crashes; the ledger moves on without it (another platform's client
 	// records directly), and on restart its read model catches up from its checkpoint

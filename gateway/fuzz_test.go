@@ -14,6 +14,11 @@ func FuzzPostEvents(f *testing.F) {
 	f.Add(`{"events":[` + string(ev) + `,{"id":"x","type":"store"}]}`)
 	f.Add(`{"id":"x","type":"process","eventTime":"2026-01-01T00:00:00Z","actor":{"enterprise":"E"},"inputs":[{"batch":"FUZZ-LOT","quantity":{"value":1e308,"unit":"t"}}],"outputs":[{"batch":"O","product":{"name":"n"},"quantity":{"value":1,"unit":"bag"}}]}`)
 	f.Add(`{"events":[]}`)
+	for _, c := range hostileCases(f) { // the hostile table is the seed corpus
+		if c.method == "POST" && strings.HasPrefix(c.path, "/v1/events") && len(c.body) < 64<<10 {
+			f.Add(c.body)
+		}
+	}
 	e := newEnv(f)
 	f.Fuzz(func(t *testing.T, body string) {
 		e := *e

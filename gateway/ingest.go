@@ -20,6 +20,7 @@ import (
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/ledger"
+	"github.com/agritrace/agritrace/strictjson"
 )
 
 // EventResult is the outcome of one event of a request.
@@ -64,54 +65,6 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, types ...strin
 	return body, nil
 }
 
-// decodeStrict decodes one JSON value, refusing unknown fields and trailing data, and reports
-// where a type error is.
-func decodeStrict(data []byte, v any, pointerPrefix string) *Problem {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err, data, pointerPrefix)
-	}
-	if dec.More() {
-		return newProblem(http.StatusBadRequest, "bad-json", "unexpected data after the JSON value")
-	}
-	return nil
-}
-
-func jsonProblem(err error, data []byte, prefix string) *Problem {
-	p := newProblem(http.StatusBadRequest, "bad-json", err.Error())
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
-		p.Detail = fmt.Sprintf("malformed JSON at line %d, column %d (byte %d): %v", line, col, se.Offset, se)
-	case errors.As(err, &te):
-		p.Pointer = prefix + "/" + strings.ReplaceAll(te.Field, ".", "/")
-		p.Detail = fmt.Sprintf("field %q must be %s, got JSON %s", te.Field, te.Type, te.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		p.Pointer = prefix + "/" + field
-		p.Detail = fmt.Sprintf("unknown field %q (see /openapi.json for the event schema)", field)
-	case errors.Is(err, io.EOF):
-		p.Detail = "request body is empty; send a JSON event or {\"events\": [...]}"
-	}
-	return p
-}
-
-func position(data []byte, off int64) (int, int) {
-	line, col := 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
-
 // postEvents records one native event or {"events": [...]}.
 func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	body, p := s.readBody(w, r, "application/json")
@@ -119,26 +72,20 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	var probe struct {
-		Events json.RawMessage `json:"events"`
-	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		writeProblem(w, r, jsonProblem(fmt.Errorf("want a JSON object: one event, or {\"events\": [...]}"), body, ""))
 		return
 	}
-	if err := json.Unmarshal(trimmed, &probe); err != nil {
-		writeProblem(w, r, jsonProblem(err, body, ""))
-		return
-	}
-	if probe.Events == nil {
-		var e domain.Event
-		if p := decodeStrict(trimmed, &e, ""); p != nil {
-			writeProblem(w, r, p)
-			return
-		}
+	// one strict pass decodes a single event; a bulk shows up as the member "events", which an
+	// event does not have
+	var e domain.Event
+	if err := strictjson.Unmarshal(trimmed, &e); err == nil {
 		res := s.ingest(r.Context(), caller(r), []domain.Event{e}, nil)
 		s.writeSingle(w, r, res[0])
+		return
+	} else if !isBulk(err) {
+		writeProblem(w, r, jsonProblem(err, trimmed, ""))
 		return
 	}
 	var raws []json.RawMessage
@@ -182,6 +129,9 @@ func (s *Server) writeSingle(w http.ResponseWriter, r *http.Request, res EventRe
 		if strings.HasPrefix(p.Pointer, "/events/0") {
 			p.Pointer = strings.TrimPrefix(p.Pointer, "/events/0")
 		}
+		for k := range p.Errors {
+			p.Errors[k].Pointer = strings.TrimPrefix(p.Errors[k].Pointer, "/events/0")
+		}
 		writeProblem(w, r, p)
 	}
 }
@@ -221,6 +171,9 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 			if !strings.HasPrefix(p.Pointer, "/events/") {
 				p.Pointer = fmt.Sprintf("/events/%d%s", i, p.Pointer)
 			}
+			for k := range p.Errors {
+				p.Errors[k].Pointer = fmt.Sprintf("/events/%d%s", i, p.Errors[k].Pointer)
+			}
 			results[i].Status, results[i].Problem = "rejected", p
 			s.metrics.rejected.Add(1)
 		}
@@ -246,6 +199,10 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 		e.Actor.Platform = key.MSPID
 		if err := domain.Validate(e, now); err != nil {
 			reject(problemFrom(err))
+			continue
+		}
+		if p := checkEventSize(*e); p != nil {
+			reject(p)
 			continue
 		}
 		if dup, p := s.replay(ctx, *e, key.MSPID); p != nil {
@@ -322,7 +279,7 @@ func (s *Server) replay(ctx context.Context, e domain.Event, msp string) (*Event
 // submitAll packs events into transactions: events that share a batch stay together and in order
 // (so they never conflict with each other), independent groups go in parallel.
 func (s *Server) submitAll(ctx context.Context, key *APIKey, events []domain.Event, todo []int, private map[string]domain.Private, results []EventResult) {
-	lanes := pack(events, todo, s.opts.EventsPerTx, private)
+	lanes := fitBytes(pack(events, todo, s.opts.EventsPerTx, private), events)
 	sem := make(chan struct{}, s.opts.Parallel)
 	var wg sync.WaitGroup
 	for _, lane := range lanes {

@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -22,6 +23,10 @@ type Problem struct {
 	Pointer string `json:"pointer,omitempty"` // JSON pointer to the offending field
 	Index   *int   `json:"index,omitempty"`   // event index in a bulk request
 	TxID    string `json:"txId,omitempty"`    // Fabric transaction, when one was attempted
+	// Errors lists every refused field of the request when there is more than one.
+	Errors []FieldError `json:"errors,omitempty"`
+	// Hint says how to fix the request when the mistake is a common one.
+	Hint string `json:"hint,omitempty"`
 }
 
 const problemBase = "https://agritrace.example/problems/"
@@ -42,6 +47,13 @@ func problemFrom(err error) *Problem {
 	if de, ok := domain.AsError(err); ok {
 		pr := newProblem(de.Status, de.Rule, de.Detail)
 		pr.Rule, pr.Pointer, pr.Index = de.Rule, de.Pointer, de.Index
+		if len(de.Also) > 0 {
+			pr.Errors = []FieldError{{Pointer: de.Pointer, Rule: de.Rule, Detail: de.Detail}}
+			for _, a := range de.Also {
+				pr.Errors = append(pr.Errors, FieldError{Pointer: a.Pointer, Rule: a.Rule, Detail: a.Detail})
+			}
+			pr.Detail = fmt.Sprintf("%s (and %d more: see errors)", de.Detail, len(de.Also))
+		}
 		var te *fabric.TxError
 		if errors.As(err, &te) {
 			pr.TxID = te.TxID

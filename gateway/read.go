@@ -91,7 +91,7 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, *Problem) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		p := newProblem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("%s must be an integer in %d..%d, got %q", name, lo, hi, v))
+		p := newProblem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("%s must be an integer in %d..%d, got %q", name, lo, hi, clip(v)))
 		p.Pointer = "?" + name
 		return 0, p
 	}
@@ -151,26 +151,32 @@ var regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
 var stages = map[string]bool{"produce": true, "purchase": true, "store": true, "process": true, "sell": true, "around": true}
 var statuses = map[string]bool{"active": true, "consumed": true, "sold": true, "recalled": true, "void": true}
 
-// ParseFilter reads the query parameters shared by batch and event searches.
+// ParseFilter reads the query parameters shared by batch and event searches. Every refused
+// parameter is reported at once (in the problem's "errors"), not only the first.
 func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
-	bad := func(param, format string, a ...any) (readmodel.Filter, *Problem) {
-		p := newProblem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf(format, a...))
-		p.Pointer = "?" + param
-		return readmodel.Filter{}, p
-	}
+	var errs fieldErrors
+	bad := func(param, format string, a ...any) { errs.add("?"+param, "bad-parameter", fmt.Sprintf(format, a...)) }
 	f := readmodel.Filter{Product: q.Get("product"), Region: q.Get("region"), Stage: q.Get("stage"),
 		Type: q.Get("type"), Enterprise: q.Get("enterprise"), Status: q.Get("status"), Cursor: q.Get("cursor")}
+	for _, name := range []string{"product", "enterprise", "region", "stage", "type", "status"} {
+		if err := readmodel.CheckTerm(name, q.Get(name)); err != nil {
+			var fe *readmodel.FilterError
+			if errors.As(err, &fe) {
+				bad(name, "%s", fe.Detail)
+			}
+		}
+	}
 	if f.Region != "" && !regionPrefix.MatchString(f.Region) {
-		return bad("region", "region must be a GB/T 2260 code or prefix of 2, 4 or 6 digits (province, city, county), got %q", f.Region)
+		bad("region", "region must be a GB/T 2260 code or prefix of 2, 4 or 6 digits (province, city, county), got %q", clip(f.Region))
 	}
 	if f.Stage != "" && !stages[f.Stage] {
-		return bad("stage", "stage must be one of produce, purchase, store, process, sell, around; got %q", f.Stage)
+		bad("stage", "stage must be one of produce, purchase, store, process, sell, around; got %q", clip(f.Stage))
 	}
 	if f.Status != "" && !statuses[f.Status] {
-		return bad("status", "status must be one of active, consumed, sold, recalled, void; got %q", f.Status)
+		bad("status", "status must be one of active, consumed, sold, recalled, void; got %q", clip(f.Status))
 	}
 	if f.Type != "" && !domain.EventType(f.Type).Valid() {
-		return bad("type", "unknown event type %q", f.Type)
+		bad("type", "unknown event type %q", clip(f.Type))
 	}
 	for _, name := range []string{"from", "to"} {
 		v := q.Get(name)
@@ -184,7 +190,8 @@ func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
 			}
 		}
 		if err != nil {
-			return bad(name, "%s must be RFC 3339 (2026-10-01T00:00:00+08:00) or a date (2026-10-01, China time), got %q", name, v)
+			bad(name, "%s must be RFC 3339 (2026-10-01T00:00:00+08:00) or a date (2026-10-01, China time), got %q", name, clip(v))
+			continue
 		}
 		if name == "from" {
 			f.From = t
@@ -193,13 +200,16 @@ func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
 		}
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return bad("to", "empty time range: from %s is not before to %s", q.Get("from"), q.Get("to"))
+		bad("to", "empty time range: from %s is not before to %s", q.Get("from"), q.Get("to"))
 	}
 	n, p := intParam(q, "page_size", DefaultPageSize, 1, MaxPageSize)
 	if p != nil {
-		return readmodel.Filter{}, p
+		errs.add(p.Pointer, "bad-parameter", p.Detail)
 	}
 	f.PageSize = n
+	if p := errs.problem(); p != nil {
+		return readmodel.Filter{}, p
+	}
 	return f, nil
 }
 
@@ -239,10 +249,12 @@ func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.store.Block(), Next: page.Next, Events: page.Events})
 }
 
+// cursorOr maps a filter the read model refused to a 400 naming the parameter.
 func cursorOr(err error) *Problem {
-	if err.Error() == "cursor is not one this service issued" {
-		p := newProblem(http.StatusBadRequest, "bad-parameter", err.Error())
-		p.Pointer = "?cursor"
+	var fe *readmodel.FilterError
+	if errors.As(err, &fe) {
+		p := newProblem(http.StatusBadRequest, "bad-parameter", fe.Detail)
+		p.Pointer = "?" + fe.Param
 		return p
 	}
 	return problemFrom(err)

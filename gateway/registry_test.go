@@ -33,7 +33,7 @@ func TestRegistryAndCertificateRoutes(t *testing.T) {
 			"outputs": []any{map[string]any{"batch": lot, "product": map[string]string{"name": "五常稻谷", "gtin": gtin}, "quantity": map[string]any{"value": 100, "unit": "kg"}}}}
 	}
 	cert := map[string]any{"id": "issue-OC-1", "batches": []string{lot}, "certificate": map[string]any{"id": "OC-1", "type": "organic", "issuer": "CB-1",
-		"holder": mill, "validFrom": "2026-01-01", "validUntil": "2099-12-31"}}
+		"holder": mill, "validFrom": "2026-01-01", "validUntil": "2029-12-31"}}
 	steps := []struct {
 		name   string
 		method string

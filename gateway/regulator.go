@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,6 +19,7 @@ const (
 	MaxLineageDepth = 50
 	MaxLineageSize  = 5000
 	MaxExportRows   = 100_000
+	MaxExportEvents = 10_000
 )
 
 // Edge is a lineage edge (parent → child) and the event that made it.
@@ -128,25 +130,30 @@ func (s *Server) getImpact(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ImpactResponse{LedgerBlock: s.store.Block(), Batch: id, Affected: aff, Truncated: cut})
 }
 
-// exportBatchesCSV streams every batch matching the filters as CSV.
+// exportBatchesCSV streams every batch matching the filters as CSV. A fault after the first page
+// aborts the stream (the client sees a truncated transfer, never a short file under a 200); the
+// trailers say whether the file is complete and, when MaxExportRows cut it, where to continue.
 func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
 	f, p := ParseFilter(r.URL.Query())
 	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	f.PageSize = MaxPageSize
+	f.PageSize = min(MaxPageSize, s.opts.MaxExportRows)
+	page, err := s.store.SearchBatches(r.Context(), f)
+	if err != nil {
+		writeProblem(w, r, cursorOr(err))
+		return
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="agritrace-batches.csv"`)
+	w.Header().Set("X-Export-Limit", strconv.Itoa(s.opts.MaxExportRows))
+	w.Header().Set("Trailer", "X-Export-Complete, X-Export-Rows, X-Export-Next")
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"id", "product", "gtin", "category", "quantity", "unit", "status", "origin_region", "harvest_date",
 		"owner", "custodian", "custodian_platform", "recalled_by", "external", "updated_at"})
 	rows := 0
-	for rows < MaxExportRows {
-		page, err := s.store.SearchBatches(r.Context(), f)
-		if err != nil {
-			break
-		}
+	for {
 		for _, b := range page.Batches {
 			region, harvest := "", ""
 			if b.Origin != nil {
@@ -160,12 +167,28 @@ func (s *Server) exportBatchesCSV(w http.ResponseWriter, r *http.Request) {
 		if page.Next == "" {
 			break
 		}
+		if rows >= s.opts.MaxExportRows {
+			// the cap, not the data, ended the file: say so and where to go on
+			cw.Flush()
+			w.Header().Set("X-Export-Complete", "false")
+			w.Header().Set("X-Export-Rows", strconv.Itoa(rows))
+			w.Header().Set("X-Export-Next", page.Next)
+			return
+		}
 		f.Cursor = page.Next
+		if page, err = s.store.SearchBatches(r.Context(), f); err != nil {
+			cw.Flush()
+			s.log.Warn("batch export aborted mid-way", "rows", rows, "err", err)
+			panic(http.ErrAbortHandler) // the client sees a broken transfer, not a complete-looking file
+		}
 	}
 	cw.Flush()
+	w.Header().Set("X-Export-Complete", "true")
+	w.Header().Set("X-Export-Rows", strconv.Itoa(rows))
 }
 
-// exportEPCIS returns the events matching the filters as an EPCIS 2.0 document.
+// exportEPCIS returns the events matching the filters as an EPCIS 2.0 document, at most
+// MaxExportEvents of them; X-Export-Complete and X-Export-Next say when the cap cut it.
 func (s *Server) exportEPCIS(w http.ResponseWriter, r *http.Request) {
 	f, p := ParseFilter(r.URL.Query())
 	if p != nil {
@@ -179,10 +202,11 @@ func (s *Server) exportEPCIS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	events := page.Events
-	for page.Next != "" && len(events) < 10_000 {
+	for page.Next != "" && len(events) < MaxExportEvents {
 		f.Cursor = page.Next
 		if page, err = s.store.SearchEvents(r.Context(), f); err != nil {
-			break
+			writeProblem(w, r, cursorOr(fmt.Errorf("EPCIS export after %d events: %w", len(events), err)))
+			return
 		}
 		events = append(events, page.Events...)
 	}
@@ -193,6 +217,11 @@ func (s *Server) exportEPCIS(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/ld+json")
 	w.Header().Set("Content-Disposition", `attachment; filename="agritrace-epcis.jsonld"`)
+	w.Header().Set("X-Export-Limit", strconv.Itoa(MaxExportEvents))
+	w.Header().Set("X-Export-Complete", strconv.FormatBool(page.Next == ""))
+	if page.Next != "" {
+		w.Header().Set("X-Export-Next", page.Next)
+	}
 	_, _ = w.Write(doc)
 }
 

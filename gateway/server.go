@@ -12,14 +12,17 @@ import (
 	"github.com/agritrace/agritrace/domain"
 
 	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/wire"
 )
 
 // Options tune the gateway; zero values take the defaults.
 type Options struct {
 	MaxBodyBytes int64 // default 10 MiB
 	MaxBulk      int   // events per request, default 1000
-	EventsPerTx  int   // events packed into one Fabric transaction, default 100
+	EventsPerTx  int   // events packed into one Fabric transaction, default and maximum wire.MaxEventsPerTx
 	Parallel     int   // transactions in flight per request, default 4
+	// MaxExportRows caps one CSV export (default MaxExportRows); X-Export-Next continues it.
+	MaxExportRows int
 	// Org is the org this gateway acts as (its only identity).
 	Org domain.Org
 	// RegulatorMSP is the MSP ID of the regulator, whose peer co-endorses a private deal inside one
@@ -34,8 +37,11 @@ func (o *Options) defaults() {
 	if o.MaxBulk == 0 {
 		o.MaxBulk = 1000
 	}
-	if o.EventsPerTx == 0 {
-		o.EventsPerTx = 100
+	if o.EventsPerTx <= 0 || o.EventsPerTx > wire.MaxEventsPerTx {
+		o.EventsPerTx = wire.MaxEventsPerTx
+	}
+	if o.MaxExportRows <= 0 {
+		o.MaxExportRows = MaxExportRows
 	}
 	if o.Parallel == 0 {
 		o.Parallel = 4
@@ -54,16 +60,22 @@ type Server struct {
 	now      func() time.Time
 	mux      *http.ServeMux
 	auditor  Auditor
+	guard    *AuthGuard
+	csp      csp
+	cop      *http.CrossOriginProtection
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
 func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.Follower, opts Options, log *slog.Logger) *Server {
 	opts.defaults()
 	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
-		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux()}
+		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
 	s.routes()
 	return s
 }
+
+// Guard is the limiter of failed authentications (the console's login uses it too).
+func (s *Server) Guard() *AuthGuard { return s.guard }
 
 // Mux lets other packages (trace page, console) add their routes.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
@@ -106,6 +118,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel passed to panic, compared as Go documents
+				panic(p) // a handler aborting its stream on purpose: net/http closes the connection
+			}
 			s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)
 			writeProblem(rw, r, newProblem(http.StatusInternalServerError, "internal", "internal error; see the gateway log"))
 		}
@@ -117,8 +132,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rw.status, "dur", time.Since(start))
 	}()
 	_ = h
+	hw := &headerWriter{ResponseWriter: rw, r: r, csp: &s.csp}
+	if p := s.edgeChecks(r, pattern); p != nil {
+		writeProblem(hw, r, p)
+		return
+	}
 	// the mux's own 404/405 answers are plain text: notFoundWriter turns them into problem+json
-	s.mux.ServeHTTP(&notFoundWriter{statusWriter: rw, r: r}, r)
+	s.mux.ServeHTTP(&notFoundWriter{statusWriter: &statusWriter{ResponseWriter: hw, status: 200}, r: r}, r)
 }
 
 type statusWriter struct {
@@ -162,4 +182,20 @@ func (w *notFoundWriter) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return w.statusWriter.Write(b)
+}
+
+// edgeChecks refuses, before any handler, what no route should see: cross-origin form posts, an
+// identifier URL pasted unescaped into the path, query parameters the route does not declare.
+func (s *Server) edgeChecks(r *http.Request, pattern string) *Problem {
+	if err := s.cop.Check(r); err != nil {
+		return newProblem(http.StatusForbidden, "cross-origin",
+			"cross-origin "+r.Method+" refused: submit the form from this site's own pages")
+	}
+	if p := unescapedID(r); p != nil {
+		return p
+	}
+	if p := uncleanPath(r); p != nil {
+		return p
+	}
+	return unknownParams(pattern, r.URL.Query())
 }

@@ -190,6 +190,10 @@ func parseURN(s string) (ID, error) {
 		if err != nil {
 			return ID{}, err
 		}
+		ai := map[bool]string{true: "10", false: "21"}[scheme == "class:lgtin"]
+		if err := CheckAI(ai, v); err != nil {
+			return ID{}, fmt.Errorf("%q: %w", s, err)
+		}
 		if scheme == "class:lgtin" {
 			return ID{Kind: KindLot, GTIN: gtin, Lot: v}, nil
 		}
@@ -209,6 +213,9 @@ func parseURN(s string) (ID, error) {
 			return ID{}, err
 		}
 		if ext != "0" {
+			if err := CheckAI("254", ext); err != nil {
+				return ID{}, fmt.Errorf("%q: %w", s, err)
+			}
 			id.Extension = ext
 		}
 		return id, nil
@@ -243,6 +250,12 @@ func parseDigitalLink(s string) (ID, error) {
 		v, err := url.PathUnescape(segs[i+1])
 		if err != nil || v == "" {
 			return ID{}, fmt.Errorf("%q: bad value for AI %s", s, segs[i])
+		}
+		if err := CheckAI(segs[i], v); err != nil {
+			return ID{}, fmt.Errorf("%q: %w", s, err)
+		}
+		if _, twice := vals[segs[i]]; twice {
+			return ID{}, fmt.Errorf("%q: AI %s appears twice", s, segs[i])
 		}
 		vals[segs[i]] = v
 		order = append(order, segs[i])

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/wire"
 )
 
-// MaxEventsPerTx bounds one recording transaction (a bulk request is cut into such chunks).
-const MaxEventsPerTx = 200
+// MaxEventsPerTx bounds one recording transaction (a bulk request is cut into such chunks); the
+// gateway packs by the same constant.
+const MaxEventsPerTx = wire.MaxEventsPerTx
 
 // Recorder applies events to the state within one transaction.
 type Recorder struct {

@@ -4,6 +4,7 @@ package qr
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -51,8 +52,18 @@ func ItemURL(base, lotID, serial string) (string, error) {
 // Code is an encoded symbol.
 type Code struct{ q *qrcode.QRCode }
 
+// MaxContentBytes is what the largest symbol (version 40) holds in byte mode at Level (Q): longer
+// content is the caller's mistake (an over-long identifier), not a fault of the encoder.
+const MaxContentBytes = 1663
+
+// ErrTooLong is returned for content over MaxContentBytes.
+var ErrTooLong = errors.New("content too long for a QR code")
+
 // Encode encodes content at the packaging error-correction level.
 func Encode(content string) (Code, error) {
+	if len(content) > MaxContentBytes {
+		return Code{}, fmt.Errorf("encode QR of %d bytes (at most %d): %w", len(content), MaxContentBytes, ErrTooLong)
+	}
 	q, err := qrcode.New(content, Level)
 	if err != nil {
 		return Code{}, fmt.Errorf("encode QR: %w", err)

@@ -236,11 +236,11 @@ func decodeCursor(c string, n int) ([]string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
-		return nil, fmt.Errorf("cursor is not one this service issued")
+		return nil, &FilterError{"cursor", "cursor is not one this service issued"}
 	}
 	parts := strings.Split(string(b), "\x1f")
 	if len(parts) != n {
-		return nil, fmt.Errorf("cursor is not one this service issued")
+		return nil, &FilterError{"cursor", "cursor is not one this service issued"}
 	}
 	return parts, nil
 }

@@ -2,7 +2,6 @@ package readmodel
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -10,12 +9,12 @@ import (
 
 // Affected is one batch a recall reaches, with where it is now.
 type Affected struct {
-	Batch     string       `json:"batch"`
-	Product   string       `json:"product"`
-	Status    string       `json:"status"`
-	Custodian domain.Party `json:"custodian"`
-	Region    string       `json:"region,omitempty"`
-	Quantity  string       `json:"quantity,omitempty"`
+	Batch     string           `json:"batch"`
+	Product   string           `json:"product"`
+	Status    string           `json:"status"`
+	Custodian domain.Party     `json:"custodian"`
+	Region    string           `json:"region,omitempty"`
+	Quantity  *domain.Quantity `json:"quantity,omitempty"` // the same object as everywhere else in the API
 }
 
 // Impact lists the batch and every descendant (within depth and limit) with its custodian.
@@ -38,8 +37,8 @@ func (s *Store) Impact(ctx context.Context, id string, depth, limit int) ([]Affe
 			a.Region = b.Origin.Region
 		}
 		if b.Quantity.Unit != "" {
-			q, _ := json.Marshal(b.Quantity.Value)
-			a.Quantity = string(q) + " " + b.Quantity.Unit
+			q := b.Quantity
+			a.Quantity = &q
 		}
 		out = append(out, a)
 	}

@@ -39,6 +39,9 @@ func likePrefix(s string) string {
 
 // SearchBatches pages through batches matching f, ordered by ID.
 func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) {
+	if err := f.check(); err != nil {
+		return BatchPage{}, err
+	}
 	var where []string
 	var args []any
 	if f.Product != "" {
@@ -108,6 +111,9 @@ func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) 
 
 // SearchEvents pages through events matching f, ordered by event time.
 func (s *Store) SearchEvents(ctx context.Context, f Filter) (EventPage, error) {
+	if err := f.check(); err != nil {
+		return EventPage{}, err
+	}
 	var where []string
 	var args []any
 	if f.Stage != "" {

@@ -255,6 +255,15 @@ func (h *Handler) qrPNG(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	qrFailed(w, r, err)
+}
+
+// qrFailed answers an encoding failure: over-long content is the identifier's fault (4xx).
+func qrFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, qr.ErrTooLong) {
+		writeProblem(w, r, http.StatusUnprocessableEntity, "qr-content-too-long", err.Error()+"; the identifier is too long to print as a QR code")
+		return
+	}
 	writeProblem(w, r, http.StatusInternalServerError, "internal", err.Error())
 }
 
@@ -265,7 +274,7 @@ func (h *Handler) qrSVG(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := qr.Encode(u)
 	if err != nil {
-		writeProblem(w, r, http.StatusInternalServerError, "internal", err.Error())
+		qrFailed(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")

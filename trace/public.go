@@ -14,12 +14,13 @@ import (
 
 // PublicTrail is the consumer's view of a batch and its lineage.
 type PublicTrail struct {
-	ID       string        `json:"id"`
-	Product  PublicProduct `json:"product"`
-	Quantity string        `json:"quantity,omitempty"`
-	Status   string        `json:"status"`
-	Origin   *PublicOrigin `json:"origin,omitempty"`
-	Recall   *PublicRecall `json:"recall,omitempty"`
+	ID           string           `json:"id"`
+	Product      PublicProduct    `json:"product"`
+	Quantity     *domain.Quantity `json:"quantity,omitempty"`     // the API's one quantity shape
+	QuantityText string           `json:"quantityText,omitempty"` // the same, worded for the page's language
+	Status       string           `json:"status"`
+	Origin       *PublicOrigin    `json:"origin,omitempty"`
+	Recall       *PublicRecall    `json:"recall,omitempty"`
 	// Certificates covering this batch with their status today (see Certificates).
 	Certificates []PublicCert `json:"certificates,omitempty"`
 	Steps        []PublicStep `json:"steps"`
@@ -124,7 +125,8 @@ func Public(t *domain.Trail, lang string) PublicTrail {
 		p.Product.Lot = id.Lot
 	}
 	if root.Quantity.Unit != "" {
-		p.Quantity = quantity(root.Quantity, lang)
+		q := root.Quantity
+		p.Quantity, p.QuantityText = &q, quantity(root.Quantity, lang)
 	}
 	// origin: the batch's own, else the first ancestor's that has one
 	origins := []domain.Batch{root}

@@ -15,6 +15,6 @@ func mountPages(s *gateway.Server, org domain.Org, publicURL string, log *slog.L
 	// every gateway resolves QR codes (public data only); the console is the regulator's
 	(&trace.Handler{Store: s.Store(), Public: publicURL, Log: log}).Mount(s.Mux())
 	if org.Role == domain.RoleRegulator {
-		(&console.Console{API: s, Store: s.Store(), Public: publicURL, Log: log}).Mount(s.Mux())
+		(&console.Console{API: s, Store: s.Store(), Public: publicURL, Log: log, Guard: s.Guard()}).Mount(s.Mux())
 	}
 }

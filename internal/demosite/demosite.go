@@ -26,7 +26,7 @@ type Site struct {
 }
 
 // New starts a site and loads the seeds.
-func New(t *testing.T) *Site {
+func New(t testing.TB) *Site {
 	t.Helper()
 	store, err := readmodel.Open(":memory:")
 	if err != nil {
@@ -44,7 +44,7 @@ func New(t *testing.T) *Site {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
-	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
+	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log, Guard: srv.Guard()}).Mount(srv.Mux())
 	if _, err := seeds.Load(context.Background(), seeds.SameURL(ts.URL, clear), seeds.Chains(), io.Discard); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,94 @@
+package gateway
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// answerOK is what every fuzz target asserts: never a 5xx, and every refusal problem+json.
+func answerOK(t *testing.T, r response, what string) {
+	t.Helper()
+	if r.status >= 500 {
+		t.Fatalf("%d for %s: %s", r.status, what, r.body)
+	}
+	page := !strings.HasPrefix(what, "/v1/") && strings.HasPrefix(r.ctype, "text/html") // a page answers a browser in HTML
+	if r.status >= 400 && r.ctype != "application/problem+json" && !page {
+		t.Fatalf("%d with %q for %s", r.status, r.ctype, what)
+	}
+}
+
+// FuzzEPCISCapture feeds arbitrary documents to EPCIS capture.
+func FuzzEPCISCapture(f *testing.F) {
+	for _, c := range hostileCases(f) {
+		if strings.HasPrefix(c.path, "/v1/epcis/") && len(c.body) < 64<<10 {
+			f.Add(c.body)
+		}
+	}
+	f.Add(`{"type":"EPCISDocument","schemaVersion":"2.0","epcisBody":{"eventList":[{"type":"ObjectEvent","epcList":["urn:epc:id:sgtin:6901234.010003.` + "\u202e" + `"]}]}}`)
+	e := newEnv(f)
+	f.Fuzz(func(t *testing.T, body string) {
+		e := *e
+		e.t = t
+		answerOK(t, e.do("POST", "/v1/epcis/capture", e.keys["hlj"], "application/ld+json", strings.NewReader(body)), "EPCIS "+body)
+	})
+}
+
+// FuzzCustodyAction feeds arbitrary batch identifiers and bodies to offer, accept and recall.
+func FuzzCustodyAction(f *testing.F) {
+	for _, c := range hostileCases(f) {
+		if c.method == "POST" && strings.HasPrefix(c.path, "/v1/batches/") {
+			parts := strings.Split(strings.TrimPrefix(c.path, "/v1/batches/"), "/")
+			f.Add(uint8(len(c.body)%3), parts[0], c.body)
+		}
+	}
+	f.Add(uint8(2), "https://id.gs1.org/01/06901234100037/10/A", `{"reason":"a\nb"}`)
+	f.Add(uint8(0), "LOT-F", `{"to":{"enterprise":"S","platform":"HenanMSP"},"to":{}}`)
+	e := newEnv(f)
+	e.post("/v1/events", "hlj", harvest("fz-1", "LOT-F", 10))
+	f.Fuzz(func(t *testing.T, which uint8, id, body string) {
+		e := *e
+		e.t = t
+		action, org := [...]string{"offer", "accept", "recall"}[which%3], [...]string{"hlj", "ha", "reg"}[which%3]
+		path := "/v1/batches/" + url.PathEscape(id) + "/" + action
+		answerOK(t, e.do("POST", path, e.keys[org], "application/json", strings.NewReader(body)), path+" "+body)
+	})
+}
+
+// FuzzQueryString feeds arbitrary raw query strings to every search, export and walk route.
+func FuzzQueryString(f *testing.F) {
+	routes := []string{"/v1/batches", "/v1/events", "/v1/export/batches.csv", "/v1/export/epcis", "/v1/stats",
+		"/v1/batches/LOT-Q/trail", "/v1/batches/LOT-Q/lineage", "/v1/batches/LOT-Q/impact", "/01/06901234100037/10/LOT"}
+	for _, c := range hostileCases(f) {
+		if c.method == "GET" {
+			if _, q, ok := strings.Cut(c.path, "?"); ok {
+				f.Add(uint8(0), q)
+			}
+		}
+	}
+	f.Add(uint8(1), "product=%25%5F&product=%00&page_size=1")
+	f.Add(uint8(3), "cursor="+strings.Repeat("%FF", 100))
+	f.Add(uint8(7), "depth=1&limit=1&direction=up&depth=50")
+	e := newEnv(f)
+	e.post("/v1/events", "hlj", harvest("fq-1", "LOT-Q", 10))
+	f.Fuzz(func(t *testing.T, route uint8, query string) {
+		e := *e
+		e.t = t
+		path := routes[int(route)%len(routes)] + "?" + query
+		if _, err := url.Parse(e.ts.URL + path); err != nil || !onTheWire(query) {
+			return // not a request line a client can send: net/http itself answers 400 text/plain
+		}
+		answerOK(t, e.do("GET", path, e.keys["reg"], "", nil), path)
+	})
+}
+
+// onTheWire reports whether s can stand in an HTTP/1.1 request target as sent (RFC 9112: visible
+// ASCII only); anything else is refused by net/http's own request-line parser before any handler.
+func onTheWire(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
