@@ -176,7 +176,7 @@ func TestE2ECertificateLifecycle(t *testing.T) {
 
 	cert := func(id string) map[string]any {
 		return map[string]any{"id": "e2e-issue-" + id, "batches": []string{lot}, "certificate": map[string]any{"id": id, "type": "organic",
-			"issuer": "CNCA-R-2002-001", "holder": mill, "scope": []string{gtin}, "validFrom": "2026-01-01", "validUntil": "2099-12-31",
+			"issuer": "CNCA-R-2002-001", "holder": mill, "scope": []string{gtin}, "validFrom": "2026-01-01", "validUntil": "2029-12-31",
 			"document": map[string]string{"name": id + ".pdf", "sha256": strings.Repeat("ab", 32), "uri": "https://docs.agritrace.example/" + id + ".pdf"}}}
 	}
 	st, b = hlj.post(t, "/v1/certificates", cert("OC-SELF-1"))
