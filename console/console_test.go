@@ -1,6 +1,8 @@
 package console_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -64,13 +66,42 @@ func TestConsoleFlow(t *testing.T) {
 	}
 	corn := seeds.RecalledCorn()
 	_, body = fetch(t, c, "GET", s.URL+"/console/batch/"+url.PathEscape(seeds.Lot("40002", "BL2610-CF1")), nil)
-	for _, want := range []string{`id="lineage"`, `data-status="recalled"`, `id="history"`, "GetHistoryForKey"} {
+	for _, want := range []string{`id="lineage"`, `data-status="recalled"`, `id="history"`, "账本历史", "已召回"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("batch page lacks %s", want)
 		}
 	}
 	if n := strings.Count(body, `class="node"`); n != 4 {
 		t.Errorf("corn flour lineage has %d nodes, want 4 (corn, flour, two bag lots)", n)
+	}
+	for _, code := range []string{">recalled<", ">consumed<", ">HeilongjiangMSP<", ">kg<", "GetHistoryForKey"} {
+		if strings.Contains(body, code) {
+			t.Errorf("batch page shows the code %s instead of its name", code)
+		}
+	}
+	// derived batches are found by the origin of their raw material; enterprises by name
+	_, body = fetch(t, c, "GET", s.URL+"/console?region=41&product=挂面", nil)
+	if !strings.Contains(body, "克明 鸡蛋挂面 500g") {
+		t.Errorf("region 41 misses the noodles made from 河南 wheat")
+	}
+	_, body = fetch(t, c, "GET", s.URL+"/console?enterprise=丹尼斯", nil)
+	if !strings.Contains(body, "WC2610-B5A") || strings.Contains(body, "WC2610-B5B") {
+		t.Errorf("enterprise search by name")
+	}
+	// the impact of the corn: who holds and who owns every bag, and a CSV of it
+	cornLot := url.PathEscape(corn.Steps[1].Recall.Batch)
+	_, body = fetch(t, c, "GET", s.URL+"/console/batch/"+cornLot+"/recall", nil)
+	for _, want := range []string{"按持有方", "按所有方", "按所在地区", "桦南县北粮食品有限公司", "6400 袋"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("corn impact lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "16000 千克、6400 袋") {
+		t.Error("impact totals count the flour milled into the bags twice")
+	}
+	st, csvBody := fetch(t, c, "GET", s.URL+"/console/batch/"+cornLot+"/impact.csv", nil)
+	if lines := strings.Count(csvBody, "\n"); st != 200 || lines != 5 || !strings.Contains(csvBody, "BL2610-CF1-A") {
+		t.Errorf("impact CSV: %d, %d lines: %.300s", st, lines, csvBody)
 	}
 	// recall the apples: impact first, then the recall needs the form's CSRF token
 	apples := seeds.ShandongApples().Consumer
@@ -85,13 +116,21 @@ func TestConsoleFlow(t *testing.T) {
 	if st, _ := fetch(t, c, "POST", s.URL+"/console/batch/"+url.PathEscape(apples)+"/recall", url.Values{"csrf": {csrf[1]}}); st != 400 {
 		t.Fatalf("recall without reason: %d", st)
 	}
-	st, body := fetch(t, c, "POST", s.URL+"/console/batch/"+url.PathEscape(apples)+"/recall", url.Values{"reason": {"农残复检超标"}, "csrf": {csrf[1]}})
+	st, body = fetch(t, c, "POST", s.URL+"/console/batch/"+url.PathEscape(apples)+"/recall", url.Values{"reason": {"农残复检超标"}, "csrf": {csrf[1]}})
 	if st != 200 || !strings.Contains(body, `id="flash"`) || !strings.Contains(body, `id="recalled"`) {
 		t.Fatalf("recall: %d %.300s", st, body)
 	}
-	_, body = fetch(t, c, "GET", s.URL+"/console/stats?stored_days=1", nil)
+	_, body = fetch(t, c, "GET", s.URL+"/console/stats?stored_days=1&days=3650", nil)
 	if !strings.Contains(body, "农残复检超标") || !strings.Contains(body, corn.Steps[1].Recall.Reason[:20]) {
 		t.Fatalf("stats lack the recalls: %.300s", body)
+	}
+	// every event of the past ten years is in the total, and the chart has a bar per day and stage
+	counts, err := s.Store.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(`id="total-events">%d<`, counts.Events); !strings.Contains(body, want) || !strings.Contains(body, `id="activity-chart"`) {
+		t.Errorf("stats: want %s and the chart", want)
 	}
 	if st, _ := fetch(t, c, "GET", s.URL+"/console/batch/NOPE", nil); st != 404 {
 		t.Fatalf("unknown batch: %d", st)

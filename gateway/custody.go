@@ -19,6 +19,8 @@ type actionRequest struct {
 	Reason    string            `json:"reason,omitempty"`
 	Location  *domain.Location  `json:"location,omitempty"`
 	Documents []domain.Document `json:"documents,omitempty"`
+	// Attributes travel with the event, e.g. a recall's "hotline" shown to consumers.
+	Attributes map[string]any `json:"attributes,omitempty"`
 }
 
 func (s *Server) postRecall(w http.ResponseWriter, r *http.Request) { s.action(w, r, domain.Recall) }
@@ -81,7 +83,7 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, t domain.EventTy
 	}
 	key := caller(r)
 	e := domain.Event{ID: req.ID, Type: t, EventTime: req.EventTime, Batches: []string{id}, To: req.To,
-		Reason: req.Reason, Location: req.Location, Documents: req.Documents}
+		Reason: req.Reason, Location: req.Location, Documents: req.Documents, Attributes: req.Attributes}
 	if e.EventTime == "" {
 		e.EventTime = s.now().Format(time.RFC3339)
 	}

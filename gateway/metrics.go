@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -84,14 +85,24 @@ type Health struct {
 }
 
 func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
-	c, err := s.store.Counts(r.Context())
+	h, err := s.Health(r.Context())
 	if err != nil {
 		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "read-model", err.Error()))
 		return
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+// Health is what /healthz answers: the read model's block and counts, and whether it follows
+// the ledger's block events.
+func (s *Server) Health(ctx context.Context) (Health, error) {
+	c, err := s.store.Counts(ctx)
+	if err != nil {
+		return Health{}, fmt.Errorf("read model counts: %w", err)
 	}
 	h := Health{Status: "ok", LedgerBlock: c.Block, Following: s.follower == nil || s.follower.Connected(), Batches: c.Batches, Events: c.Events}
 	if !h.Following {
 		h.Status = "degraded"
 	}
-	writeJSON(w, http.StatusOK, h)
+	return h, nil
 }

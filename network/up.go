@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -176,10 +177,15 @@ func (c Config) procs(b Binaries, pkgID string) []proc {
 			ports: []namedPort{{p.CCAASPort, ccName(p) + " server"}},
 		})
 	}
+	var nodes []string
+	for _, g := range c.Gateways() {
+		nodes = append(nodes, g.Org.Label+"="+g.URL())
+	}
 	for _, g := range c.Gateways() {
 		ps = append(ps, proc{
 			name: "gateway." + g.Org.Key, ip: g.IP, netns: g.Netns, afterChaincode: true,
-			argv:  append(append([]string(nil), c.GatewayCmd...), "--state", c.StateDir, "--org", g.Org.Key, "--addr", hostPort(g.IP, g.Port)),
+			argv: append(append([]string(nil), c.GatewayCmd...), "--state", c.StateDir, "--org", g.Org.Key, "--addr", hostPort(g.IP, g.Port),
+				"--nodes", strings.Join(nodes, ",")),
 			ports: []namedPort{{g.Port, "gateway of " + g.Org.Key}},
 		})
 	}

@@ -88,18 +88,19 @@ func TestSheet(t *testing.T) {
 	var labels []Label
 	for i := 0; i < 60; i++ {
 		u, _ := ItemURL("https://r.example", "urn:epc:class:lgtin:6901234.010003.L1", strings.Repeat("0", 5)+string(rune('0'+i%10))+string(rune('a'+i/10)))
-		labels = append(labels, Label{URL: u, Product: "五常大米 5kg", Lot: "L1", Serial: u[len(u)-7:]})
+		labels = append(labels, Label{URL: u, Product: "五常大米 5kg", Lot: "L1", Serial: u[len(u)-7:], HRI: HRI("urn:epc:class:lgtin:6901234.010003.L1", u[len(u)-7:])})
 	}
 	var b strings.Builder
 	pages := 0
-	if err := WriteSheet(&b, "test", labels, func(done, total int) { pages++ }); err != nil {
+	if err := WriteSheet(&b, "test", labels, A4, func(done, total int) { pages++ }); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
-	if strings.Count(html, "<svg") != 60 || strings.Count(html, `class="page"`) != 3 || pages != 3 || !strings.Contains(html, "@page{size:A4") {
+	// 32 labels a page
+	if strings.Count(html, "<svg") != 60 || strings.Count(html, `class="page"`) != 2 || pages != 2 || !strings.Contains(html, "@page{size:A4") {
 		t.Fatalf("sheet: %d codes, %d pages", strings.Count(html, "<svg"), strings.Count(html, `class="page"`))
 	}
-	if !strings.Contains(html, "五常大米 5kg") || !strings.Contains(html, "批次 L1") {
+	if !strings.Contains(html, "五常大米 5kg") || !strings.Contains(html, "批次 L1") || !strings.Contains(html, CallToAction) || !strings.Contains(html, "(01)06901234100037(10)L1(21)") {
 		t.Fatal("label text missing")
 	}
 }

@@ -7,37 +7,33 @@ import (
 	"io"
 )
 
-// Label is one printed label.
-type Label struct {
-	URL     string
-	Product string
-	Lot     string
-	Serial  string
-}
-
-// WriteSheet writes printable A4 pages (HTML with inline SVG codes, 4 × 7 labels a page, 40 × 36 mm
-// cells) for the labels, calling progress after each page.
-func WriteSheet(w io.Writer, title string, labels []Label, progress func(done, total int)) error {
-	const perPage = 28
+// WriteSheet writes printable A4 pages (HTML with inline SVG codes, in layout l) for the labels,
+// calling progress after each page. Print at 100 % scale: sizes are in millimetres.
+func WriteSheet(w io.Writer, title string, labels []Label, l Layout, progress func(done, total int)) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>%s</title><style>
-@page{size:A4;margin:10mm}body{margin:0;font:8pt sans-serif}
-.page{display:grid;grid-template-columns:repeat(4,45mm);grid-auto-rows:38mm;gap:2mm;page-break-after:always}
-.l{border:0.2mm dashed #bbb;padding:1mm;text-align:center;overflow:hidden}.l svg{display:block;margin:0 auto}
-.n{font-weight:bold;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}</style></head><body>`, html.EscapeString(title))
-	for i := 0; i < len(labels); i += perPage {
+@page{size:A4;margin:%.1fmm %.1fmm}body{margin:0;font:7pt "WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif}
+.page{display:grid;grid-template-columns:repeat(%d,%.1fmm);grid-auto-rows:%.1fmm;page-break-after:always}
+.l{border:0.2mm dashed #bbb;padding:1.5mm;display:grid;grid-template-columns:%.1fmm 1fr;grid-template-rows:1fr auto;column-gap:1.5mm;overflow:hidden}
+.l svg{display:block}.t{display:flex;flex-direction:column;gap:0.6mm;min-width:0}
+.cta{font-size:10pt;font-weight:bold}.n{font-weight:bold;overflow:hidden;max-height:3.2em}
+.hri{grid-column:1/3;font:6pt monospace;white-space:nowrap;overflow:hidden}</style></head><body>`,
+		html.EscapeString(title), l.MarginY, l.MarginX, l.Cols, l.CellW, l.CellH, l.CodeMM)
+	per := l.PerPage()
+	for i := 0; i < len(labels); i += per {
 		bw.WriteString(`<div class="page">`)
-		for _, l := range labels[i:min(len(labels), i+perPage)] {
-			c, err := Encode(l.URL)
+		for _, lb := range labels[i:min(len(labels), i+per)] {
+			c, err := Encode(lb.URL)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(bw, `<div class="l">%s<div class="n">%s</div><div>批次 %s%s</div></div>`, c.SVG("26mm"),
-				html.EscapeString(l.Product), html.EscapeString(l.Lot), serialText(l.Serial))
+			fmt.Fprintf(bw, `<div class="l">%s<div class="t"><div class="cta">%s</div><div class="n">%s</div><div>批次 %s</div>%s</div><div class="hri">%s</div></div>`,
+				c.SVG(fmt.Sprintf("%.1fmm", l.CodeMM)), CallToAction, html.EscapeString(lb.Product), html.EscapeString(lb.Lot), serialText(lb.Serial),
+				html.EscapeString(lb.HRI))
 		}
 		bw.WriteString(`</div>`)
 		if progress != nil {
-			progress(min(len(labels), i+perPage), len(labels))
+			progress(min(len(labels), i+per), len(labels))
 		}
 	}
 	bw.WriteString(`</body></html>`)
@@ -48,5 +44,5 @@ func serialText(s string) string {
 	if s == "" {
 		return ""
 	}
-	return " · No." + html.EscapeString(s)
+	return "<div>No. " + html.EscapeString(s) + "</div>"
 }

@@ -7,12 +7,13 @@ import (
 	"github.com/agritrace/agritrace/domain"
 )
 
-// Affected is one batch a recall reaches, with where it is now.
+// Affected is one batch a recall reaches, with who holds it and who owns (bought) it.
 type Affected struct {
 	Batch     string           `json:"batch"`
 	Product   string           `json:"product"`
 	Status    string           `json:"status"`
 	Custodian domain.Party     `json:"custodian"`
+	Owner     domain.Party     `json:"owner"`
 	Region    string           `json:"region,omitempty"`
 	Quantity  *domain.Quantity `json:"quantity,omitempty"` // the same object as everywhere else in the API
 }
@@ -32,7 +33,7 @@ func (s *Store) Impact(ctx context.Context, id string, depth, limit int) ([]Affe
 	}
 	out := make([]Affected, 0, len(bs))
 	for _, b := range bs {
-		a := Affected{Batch: b.ID, Product: b.Product.Name, Status: string(b.Status), Custodian: b.Custodian}
+		a := Affected{Batch: b.ID, Product: b.Product.Name, Status: string(b.Status), Custodian: b.Custodian, Owner: b.Owner}
 		if b.Origin != nil {
 			a.Region = b.Origin.Region
 		}
@@ -47,7 +48,7 @@ func (s *Store) Impact(ctx context.Context, id string, depth, limit int) ([]Affe
 
 // StageCount is one cell of the activity statistics.
 type StageCount struct {
-	Day      string `json:"day"`
+	Day      string `json:"day"`      // the day in China (UTC+8)
 	Province string `json:"province"` // first two digits of the GB/T 2260 code of where it happened
 	Stage    string `json:"stage"`
 	Events   int    `json:"events"`
@@ -66,7 +67,8 @@ type RecallSummary struct {
 type LongStored struct {
 	Batch   string `json:"batch"`
 	Product string `json:"product"`
-	Holder  string `json:"holder"`
+	Holder  string `json:"holder"`               // the custodian's code
+	Name    string `json:"holderName,omitempty"` // and name
 	Since   string `json:"since"`
 	Days    int    `json:"days"`
 }
@@ -78,11 +80,12 @@ type Stats struct {
 	LongStored []LongStored    `json:"longStored"`
 }
 
-// Statistics computes events per stage, province and day (within [from, to)), the recalls, and
+// Statistics computes events per stage, province and day in China (within [from, to)), the recalls, and
 // active batches whose last event is a storage event older than storedDays.
 func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays int, now time.Time) (Stats, error) {
 	var st Stats
-	rows, err := s.db.QueryContext(ctx, `SELECT substr(event_time, 1, 10), COALESCE(NULLIF(substr(region, 1, 2), ''), '--'), stage, COUNT(*)
+	// event_time is stored in UTC; SQLite's date() shifts it to China's day
+	rows, err := s.db.QueryContext(ctx, `SELECT date(event_time, '+8 hours'), COALESCE(NULLIF(substr(region, 1, 2), ''), '--'), stage, COUNT(*)
 		FROM events WHERE event_time >= ? AND event_time < ? GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
 		from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano))
 	if err != nil {
@@ -112,7 +115,7 @@ func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays i
 	}
 	rows.Close()
 	cutoff := now.Add(-time.Duration(storedDays) * 24 * time.Hour).UTC().Format(time.RFC3339Nano)
-	rows, err = s.db.QueryContext(ctx, `SELECT b.id, b.product_name, b.custodian, e.event_time FROM batches b
+	rows, err = s.db.QueryContext(ctx, `SELECT b.id, b.product_name, b.custodian, COALESCE(json_extract(b.doc, '$.custodian.name'), ''), e.event_time FROM batches b
 		JOIN events e ON e.id = json_extract(b.doc, '$.lastEvent')
 		WHERE b.status = 'active' AND e.type = 'store' AND e.event_time < ? ORDER BY e.event_time LIMIT 500`, cutoff)
 	if err != nil {
@@ -121,7 +124,7 @@ func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays i
 	defer rows.Close()
 	for rows.Next() {
 		var l LongStored
-		if err := rows.Scan(&l.Batch, &l.Product, &l.Holder, &l.Since); err != nil {
+		if err := rows.Scan(&l.Batch, &l.Product, &l.Holder, &l.Name, &l.Since); err != nil {
 			return st, err
 		}
 		if t, err := time.Parse(time.RFC3339Nano, l.Since); err == nil {

@@ -11,10 +11,10 @@ import (
 // Filter selects batches or events. Empty fields do not filter.
 type Filter struct {
 	Product    string    // GTIN-14, product code, or part of the product name
-	Region     string    // GB/T 2260 prefix: 23 (province), 2301 (city), 230184 (county)
+	Region     string    // GB/T 2260 prefix: 23 (province), 2301 (city), 230184 (county); batches match by their own or inherited origin
 	Stage      string    // produce, purchase, store, process, sell, around
 	Type       string    // event type (events only)
-	Enterprise string    // custodian or owner (batches), actor (events)
+	Enterprise string    // custodian or owner (batches), actor (events): the code, or part of the name
 	Status     string    // batch status (batches only)
 	From, To   time.Time // event time range [From, To)
 	PageSize   int
@@ -49,16 +49,18 @@ func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) 
 		args = append(args, f.Product, "%"+strings.TrimSuffix(likePrefix(f.Product), "%")+"%")
 	}
 	if f.Region != "" {
-		where = append(where, `b.region LIKE ? ESCAPE '\'`)
-		args = append(args, likePrefix(f.Region))
+		where = append(where, `(b.region LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM batch_regions br WHERE br.batch = b.id AND br.region LIKE ? ESCAPE '\'))`)
+		args = append(args, likePrefix(f.Region), likePrefix(f.Region))
 	}
 	if f.Status != "" {
 		where = append(where, `b.status = ?`)
 		args = append(args, f.Status)
 	}
 	if f.Enterprise != "" {
-		where = append(where, `(b.custodian = ? OR b.owner = ?)`)
-		args = append(args, f.Enterprise, f.Enterprise)
+		name := "%" + strings.TrimSuffix(likePrefix(f.Enterprise), "%") + "%"
+		where = append(where, `(b.custodian = ? OR b.owner = ? OR json_extract(b.doc, '$.custodian.name') LIKE ? ESCAPE '\'
+			OR json_extract(b.doc, '$.owner.name') LIKE ? ESCAPE '\')`)
+		args = append(args, f.Enterprise, f.Enterprise, name, name)
 	}
 	if f.Stage != "" || !f.From.IsZero() || !f.To.IsZero() {
 		sub := `EXISTS (SELECT 1 FROM batch_events be JOIN events e ON e.id = be.event WHERE be.batch = b.id`
@@ -125,13 +127,13 @@ func (s *Store) SearchEvents(ctx context.Context, f Filter) (EventPage, error) {
 		args = append(args, f.Type)
 	}
 	if f.Enterprise != "" {
-		where = append(where, `e.actor = ?`)
-		args = append(args, f.Enterprise)
+		where = append(where, `(e.actor = ? OR json_extract(e.doc, '$.actor.name') LIKE ? ESCAPE '\')`)
+		args = append(args, f.Enterprise, "%"+strings.TrimSuffix(likePrefix(f.Enterprise), "%")+"%")
 	}
 	if f.Region != "" {
 		// where it happened, or where the goods come from
-		where = append(where, `(e.region LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM batch_events be JOIN batches b ON b.id = be.batch
-			WHERE be.event = e.id AND b.region LIKE ? ESCAPE '\'))`)
+		where = append(where, `(e.region LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM batch_events be JOIN batch_regions br ON br.batch = be.batch
+			WHERE be.event = e.id AND br.region LIKE ? ESCAPE '\'))`)
 		args = append(args, likePrefix(f.Region), likePrefix(f.Region))
 	}
 	if f.Product != "" {

@@ -51,6 +51,8 @@ var writeSQL = map[string]string{
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	"batchEvent": `INSERT OR IGNORE INTO batch_events (batch, event, event_time) VALUES (?, ?, ?)`,
 	"edge":       `INSERT OR IGNORE INTO edges (parent, child, event, kind) VALUES (?, ?, ?, ?)`,
+	"region":     `INSERT OR IGNORE INTO batch_regions (batch, region) VALUES (?, ?)`,
+	"inherit":    `INSERT OR IGNORE INTO batch_regions (batch, region) SELECT ?, region FROM batch_regions WHERE batch = ?`,
 	"batch": `INSERT INTO batches (id, doc, product_key, product_name, category, region, status, external,
 		custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
@@ -108,6 +110,13 @@ CREATE TABLE IF NOT EXISTS edges (
 	PRIMARY KEY (parent, child)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_child ON edges(child);
+-- where a batch's raw material grew: its own origin, or every origin of its parents, so flour and
+-- noodles are found by the region of the wheat they were made from
+CREATE TABLE IF NOT EXISTS batch_regions (
+	batch TEXT NOT NULL, region TEXT NOT NULL,
+	PRIMARY KEY (batch, region)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS batch_regions_region ON batch_regions(region);
 `
 
 // Open opens (creating if needed) the read model at path; ":memory:" gives a private in-memory store.
@@ -292,5 +301,36 @@ func (w txWriter) putBatch(ctx context.Context, b domain.Batch, block uint64) er
 	}
 	_, err = w["batch"].ExecContext(ctx, b.ID, string(doc), pk, b.Product.Name, b.Product.Category, region, string(b.Status), b.External,
 		b.Custodian.Enterprise, b.Custodian.Platform, b.Owner.Enterprise, b.RecalledBy, b.UpdatedAt, b.UpdatedAt, block)
-	return err
+	if err != nil {
+		return err
+	}
+	if region != "" {
+		_, err = w["region"].ExecContext(ctx, b.ID, region)
+		return err
+	}
+	for _, p := range b.Parents {
+		if _, err := w["inherit"].ExecContext(ctx, b.ID, p); err != nil {
+			return fmt.Errorf("inherit regions of %s from %s: %w", b.ID, p, err)
+		}
+	}
+	return nil
+}
+
+// Regions are the GB/T 2260 codes of where a batch's raw material grew (inherited through
+// processing, splits and merges).
+func (s *Store) Regions(ctx context.Context, id string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT region FROM batch_regions WHERE batch = ? ORDER BY region`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -59,6 +59,7 @@ func WuchangRice() Chain {
 		{Batch: bagsHL, Product: bagProduct, Quantity: bags(960, 5)},
 	}
 	split.Loss = &domain.Quantity{Value: 100, Unit: "kg"}
+	split.Attributes = map[string]any{"shelf_life_days": 540}
 	// the geographical-indication certificate comes from the registered certification body, signed
 	// through its org, never from the platform of the enterprise it certifies
 	gi := ev("seed-rice-09-certify", domain.Certify, "2026-10-30T09:00:00", domain.Party{Enterprise: CertBody.ID, Name: CertBody.Name}, millLoc)
@@ -134,7 +135,7 @@ func HenanNoodles() Chain {
 	making.Inputs = []domain.Portion{{Batch: flour}}
 	making.Outputs = []domain.Output{{Batch: noodles, Quantity: bags(33800, 0.5),
 		Product: domain.Product{GTIN: GTIN("20004"), Name: "克明 鸡蛋挂面 500g", Category: "grain"}}}
-	making.Attributes = map[string]any{"recipe": "小麦粉、水、鸡蛋粉、食用盐", "line": "挂面 3 号线"}
+	making.Attributes = map[string]any{"recipe": "小麦粉、水、鸡蛋粉、食用盐", "line": "挂面 3 号线", "shelf_life_days": 365}
 	shop := party("91410100MA46B3C9X", "河南大张实业有限公司")
 	sell := ev("seed-noodle-08-retail", domain.Sell, "2026-09-20T18:00:00", flourMill, millLoc)
 	sell.Batches, sell.To = []string{noodles}, &shop
@@ -200,6 +201,7 @@ func RecalledCorn() Chain {
 		Steps: []Step{
 			{Org: "hlj", Events: []domain.Event{pick, milling, pack, afla}},
 			{Org: "reg", Recall: &Recall{Batch: corn, EventID: "seed-corn-05-recall", EventTime: at("2026-11-13T09:00:00"),
-				Reason: "抽检黄曲霉毒素B₁超标（28 μg/kg，限量 20 μg/kg），责令召回该批次及其全部制品"}},
+				Reason:  "抽检黄曲霉毒素B₁超标（28 μg/kg，限量 20 μg/kg），责令召回该批次及其全部制品",
+				Hotline: "0454-8123456"}},
 		}}
 }

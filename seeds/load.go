@@ -119,7 +119,7 @@ func postBulk(ctx context.Context, client *http.Client, base, key string, s Step
 
 func postRecall(ctx context.Context, client *http.Client, base, key string, r Recall) (Result, error) {
 	out, status, err := post(ctx, client, base+"/v1/batches/"+url.PathEscape(r.Batch)+"/recall", key,
-		map[string]any{"id": r.EventID, "reason": r.Reason, "eventTime": r.EventTime,
+		map[string]any{"id": r.EventID, "reason": r.Reason, "eventTime": r.EventTime, "attributes": recallAttributes(r),
 			"actor": map[string]string{"enterprise": "国家粮食和物资储备局 执法督查局"}})
 	if err != nil {
 		return Result{}, err
@@ -131,4 +131,11 @@ func postRecall(ctx context.Context, client *http.Client, base, key string, r Re
 		return Result{Duplicates: 1}, nil
 	}
 	return Result{}, fmt.Errorf("recall %s: %d %s", r.Batch, status, out)
+}
+
+func recallAttributes(r Recall) map[string]any {
+	if r.Hotline == "" {
+		return nil
+	}
+	return map[string]any{"hotline": r.Hotline}
 }

@@ -21,6 +21,7 @@ type Step struct {
 // Recall is a regulator recall.
 type Recall struct {
 	Batch, EventID, Reason, EventTime string
+	Hotline                           string // shown to consumers with what to do
 }
 
 // Chain is one demo supply chain.

@@ -1,6 +1,7 @@
 package trace_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -12,44 +13,49 @@ import (
 	"github.com/agritrace/agritrace/seeds"
 )
 
-// TestBrowserTracePage loads the consumer page of a seeded bag on a 360×740 phone screen, finds
-// every 产购储加销 stage, checks nothing overflows sideways, and the recalled lineage's banner.
-func TestBrowserTracePage(t *testing.T) {
+var screens = []struct{ w, h int }{{390, 740}, {1280, 800}}
+
+// TestBrowserTracePages opens the consumer pages a shopper reaches on a phone and on a desktop:
+// the verdict (tests, certificate, recall, origin) starts on the first screen, nothing scrolls
+// sideways, and each page says what it must.
+func TestBrowserTracePages(t *testing.T) {
 	s := demosite.New(t)
-	ctx := browser.New(t, 360, 740)
-	u, _ := qr.URL(s.URL, seeds.WuchangRice().Consumer)
-	var stages []string
-	var scrollWidth int
-	var banners int
-	err := chromedp.Run(ctx,
-		chromedp.Navigate(u),
-		chromedp.WaitReady(`ol.tl`),
-		chromedp.Evaluate(`[...new Set([...document.querySelectorAll('li.step')].map(li => li.dataset.stage))]`, &stages),
-		chromedp.Evaluate(`document.documentElement.scrollWidth`, &scrollWidth),
-		chromedp.Evaluate(`document.querySelectorAll('#recall-banner').length`, &banners),
-	)
-	if err != nil {
-		t.Fatal(err)
+	rice, _ := qr.URL(s.URL, seeds.WuchangRice().Consumer)
+	item, _ := qr.ItemURL(s.URL, seeds.WuchangRice().Consumer, "000042")
+	corn, _ := qr.URL(s.URL, seeds.RecalledCorn().Consumer)
+	noodles, _ := qr.URL(s.URL, seeds.HenanNoodles().Consumer)
+	pages := []struct {
+		name, url string
+		want      map[string]string // selector → text it must contain
+		wholeKey  bool              // the whole verdict fits the first screen
+	}{
+		{"rice-zh", rice, map[string]string{"#tests": "合格", "#certs": "农产品地理标志", "#origin": "五常", "#package": "5 千克", "#status": "已进入零售", "#made": "2026-10-29"}, true},
+		{"rice-en", rice + "?lang=en", map[string]string{"#tests": "Cadmium (Cd)", "#certs": "Geographical indication", "#status": "at retail", "#journey": "From field to shelf"}, true},
+		{"rice-item", item, map[string]string{"#serial": "000042"}, true},
+		{"recalled", corn, map[string]string{"#recall-banner": "停止食用", "#hotline": "0454-8123456", "#tests": "不合格"}, false},
+		{"noodles", noodles, map[string]string{"#origin": "石婆固乡-12", "#made": "2026-09-05"}, true},
 	}
-	browser.Screenshot(t, ctx, "trace-rice-360.png")
-	for _, want := range []string{"produce", "purchase", "store", "process", "sell"} {
-		if !strings.Contains(strings.Join(stages, ","), want) {
-			t.Errorf("stage %s missing from the page: %v", want, stages)
+	for _, sc := range screens {
+		ctx := browser.New(t, sc.w, sc.h)
+		for _, p := range pages {
+			if err := chromedp.Run(ctx, chromedp.Navigate(p.url), chromedp.WaitReady(`#verdict`)); err != nil {
+				t.Fatalf("%s: %v", p.name, err)
+			}
+			name := fmt.Sprintf("trace-%s-%d", p.name, sc.w)
+			l := browser.CheckFirstScreen(t, ctx, name, "#verdict")
+			if p.wholeKey && sc.w < 500 && l.KeyBottom > float64(l.InnerHeight) {
+				t.Errorf("%s: the verdict ends at %.0f px, below the %d px screen", name, l.KeyBottom, l.InnerHeight)
+			}
+			for sel, want := range p.want {
+				var got string
+				if err := chromedp.Run(ctx, chromedp.TextContent(sel, &got, chromedp.ByQuery)); err != nil {
+					t.Fatalf("%s %s: %v", name, sel, err)
+				}
+				if !strings.Contains(got, want) {
+					t.Errorf("%s: %s reads %q, want %q in it", name, sel, got, want)
+				}
+			}
+			browser.Screenshot(t, ctx, name+".png")
 		}
 	}
-	if scrollWidth > 360 {
-		t.Errorf("page is %d px wide on a 360 px screen", scrollWidth)
-	}
-	if banners != 0 {
-		t.Error("recall banner on a clean lot")
-	}
-	cu, _ := qr.URL(s.URL, seeds.RecalledCorn().Consumer)
-	var banner string
-	if err := chromedp.Run(ctx, chromedp.Navigate(cu), chromedp.WaitVisible(`#recall-banner`), chromedp.Text(`#recall-banner`, &banner)); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(banner, "召回") {
-		t.Errorf("banner text %q", banner)
-	}
-	browser.Screenshot(t, ctx, "trace-corn-recalled-360.png")
 }

@@ -24,11 +24,18 @@ import (
 var pageFS embed.FS
 
 var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
-	"t":          tr,
-	"day":        day,
-	"short":      func(s string) string { return s[:min(12, len(s))] },
-	"stageClass": func(s string) string { return "st-" + s },
-	"typeLabel":  typeLabel,
+	"t":    tr,
+	"day":  day,
+	"num":  number,
+	"test": func(lang, item string) string { return testName(item, lang) },
+	"scheme": func(lang, typ string) string {
+		if l, ok := schemeLabels[typ]; ok {
+			return l[idx(lang)]
+		}
+		return typ
+	},
+	"join":  func(s []string) string { return strings.Join(s, "、") },
+	"short": func(s string) string { return s[:min(12, len(s))] },
 }).ParseFS(pageFS, "page.html"))
 
 // Trail depth and size for the consumer page: deep enough for field → shelf, small enough to stay fast.
@@ -85,21 +92,19 @@ func (h *Handler) byID(w http.ResponseWriter, r *http.Request) {
 	h.resolve(w, r, r.PathValue("id"))
 }
 
-// byDigitalLink resolves a GS1 Digital Link. A serialised item of a lot (10 + 21) resolves to its lot.
+// byDigitalLink resolves a GS1 Digital Link. A serialised item of a lot (10 + 21) resolves to its
+// lot's trail, and its page shows the serial.
 func (h *Handler) byDigitalLink(w http.ResponseWriter, r *http.Request) {
 	gtin, lot, serial := r.PathValue("gtin"), r.PathValue("lot"), r.PathValue("serial")
-	var id gs1.ID
 	g, err := gs1.NormalizeGTIN(gtin)
 	switch {
 	case err != nil:
 		h.fail(w, r, http.StatusBadRequest, "bad-code", err.Error())
-		return
 	case lot != "":
-		id = gs1.ID{Kind: gs1.KindLot, GTIN: g, Lot: lot}
+		h.resolveItem(w, r, gs1.ID{Kind: gs1.KindLot, GTIN: g, Lot: lot}.String(), serial)
 	default:
-		id = gs1.ID{Kind: gs1.KindSerial, GTIN: g, Serial: serial}
+		h.resolve(w, r, gs1.ID{Kind: gs1.KindSerial, GTIN: g, Serial: serial}.String())
 	}
-	h.resolve(w, r, id.String())
 }
 
 func wantsJSON(r *http.Request) bool {
@@ -122,26 +127,23 @@ func wantsJSON(r *http.Request) bool {
 	return j >= 0 && (h < 0 || j < h)
 }
 
-func lang(r *http.Request) string {
-	// Chinese unless English is asked for explicitly: the page is for shoppers in China, and a
-	// phone's browser language is a weak signal of what the label's reader wants
-	if r.URL.Query().Get("lang") == "en" {
-		return "en"
-	}
-	return "zh"
+// resolve answers for any identifier the ledger knows.
+func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
+	h.resolveItem(w, r, raw, "")
 }
 
-func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
+// resolveItem answers for the identifier raw; serial, when set, is the scanned item of that lot.
+func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, serial string) {
 	id, err := gs1.Normalize(raw)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, "bad-code", err.Error())
 		return
 	}
-	lg, asJSON := lang(r), wantsJSON(r)
+	lg, asJSON := Lang(r), wantsJSON(r)
 	linkset := r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json")
 	// a certificate expires at midnight without any new block: the day is part of the cache key
 	now := time.Now()
-	key := fmt.Sprintf("%s|%s|%v|%v|%s", id, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
+	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
 	if body, ok := h.cached(key); ok {
 		h.write(w, id, asJSON, linkset, body)
@@ -157,8 +159,8 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 		h.fail(w, r, http.StatusInternalServerError, "internal", "")
 		return
 	}
-	pt := Public(t, lg)
-	pt.Certificates = Certificates(t, now, lg)
+	pt := build(t, lg, now)
+	pt.Product.Serial = serial
 	self := h.selfURL(id)
 	pt.Links = []Link{
 		{LinkType: "gs1:traceability", Href: self, Type: "text/html", Title: tr(lg, "title")},
@@ -210,7 +212,7 @@ func (h *Handler) selfURL(id string) string {
 
 // fail answers with a helpful page for people and problem+json for programs.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, kind, detail string) {
-	lg := lang(r)
+	lg := Lang(r)
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(status)

@@ -1,32 +1,42 @@
 // Package trace serves what a consumer reaches by scanning a package: the GS1 Digital Link
-// resolver, the trace page (server-rendered, one small request, readable at 360 px) and the public
-// trail JSON. Only whitelisted fields are ever shown; commercial terms never are.
+// resolver, the trace page (server-rendered, verdict first, readable at 360 px) and the public
+// trail JSON. Only allowlisted fields are ever shown; commercial terms never are.
 package trace
 
 import (
 	"fmt"
-	"sort"
-	"strings"
+	"time"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
 )
 
-// PublicTrail is the consumer's view of a batch and its lineage.
+// PublicTrail is the consumer's view of a batch: the verdict (tests, certificates, recall,
+// origins, dates), a compact 产购储加销 journey, and every record with its ledger proof.
 type PublicTrail struct {
 	ID           string           `json:"id"`
 	Product      PublicProduct    `json:"product"`
-	Quantity     *domain.Quantity `json:"quantity,omitempty"`     // the API's one quantity shape
+	Producer     string           `json:"producer,omitempty"`     // who made or packed this lot
+	Package      string           `json:"package,omitempty"`      // the package in hand, e.g. "5 千克"
+	Quantity     *domain.Quantity `json:"quantity,omitempty"`     // the whole lot, in the API's one quantity shape
 	QuantityText string           `json:"quantityText,omitempty"` // the same, worded for the page's language
 	Status       string           `json:"status"`
-	Origin       *PublicOrigin    `json:"origin,omitempty"`
+	StatusLabel  string           `json:"statusLabel"`
+	Origin       *PublicOrigin    `json:"origin,omitempty"` // the first of Origins
+	Origins      []PublicOrigin   `json:"origins,omitempty"`
+	OriginLines  []string         `json:"-"`              // origins grouped by region and harvest day, for the page
+	Made         *PublicDate      `json:"made,omitempty"` // packing or production date
+	ShelfLife    string           `json:"shelfLife,omitempty"`
+	BestBefore   string           `json:"bestBefore,omitempty"`
+	Tests        []PublicTest     `json:"tests"`
+	Certificates []PublicCert     `json:"certificates"` // covering this lot, with their status today (see Certificates)
 	Recall       *PublicRecall    `json:"recall,omitempty"`
-	// Certificates covering this batch with their status today (see Certificates).
-	Certificates []PublicCert `json:"certificates,omitempty"`
-	Steps        []PublicStep `json:"steps"`
-	LedgerBlock  uint64       `json:"ledgerBlock"`
-	Truncated    bool         `json:"truncated,omitempty"`
-	Links        []Link       `json:"links"`
+	Journey      []JourneyStep    `json:"journey"`
+	Folded       int              `json:"folded,omitempty"` // records left out of the journey
+	Steps        []PublicStep     `json:"steps"`            // every record, with its ledger proof
+	LedgerBlock  uint64           `json:"ledgerBlock"`
+	Truncated    bool             `json:"truncated,omitempty"`
+	Links        []Link           `json:"links"`
 }
 
 // PublicProduct names the product.
@@ -34,6 +44,7 @@ type PublicProduct struct {
 	Name    string `json:"name"`
 	GTIN    string `json:"gtin,omitempty"`
 	Lot     string `json:"lot,omitempty"`
+	Serial  string `json:"serial,omitempty"` // the scanned item's serial (/21/), when the code carries one
 	Variety string `json:"variety,omitempty"`
 	Grade   string `json:"grade,omitempty"`
 }
@@ -44,21 +55,59 @@ type PublicOrigin struct {
 	RegionName  string `json:"regionName"`
 	Plot        string `json:"plot,omitempty"`
 	HarvestDate string `json:"harvestDate,omitempty"`
+	Producer    string `json:"producer,omitempty"`
 }
 
-// PublicRecall is shown as a red banner.
+// PublicDate is a dated fact with its kind: packed, produced or harvestedOn.
+type PublicDate struct {
+	Kind string `json:"kind"`
+	Date string `json:"date"`
+}
+
+// PublicTest is one test result of this lot or a lot it was made from.
+type PublicTest struct {
+	Item     string  `json:"item"`
+	Result   string  `json:"result"` // pass or fail
+	Date     string  `json:"date"`
+	Value    float64 `json:"value,omitempty"`
+	Unit     string  `json:"unit,omitempty"`
+	Limit    float64 `json:"limit,omitempty"`
+	Standard string  `json:"standard,omitempty"`
+	Lab      string  `json:"lab,omitempty"`
+	Of       string  `json:"of,omitempty"` // the tested lot's product, when not this one
+}
+
+// PublicRecall is shown as a red banner with what to do.
 type PublicRecall struct {
-	Event  string `json:"event"`
-	Reason string `json:"reason"`
-	Date   string `json:"date"`
-	Batch  string `json:"batch"` // the batch the recall was issued on (this one or an ancestor)
+	Event   string `json:"event"`
+	Reason  string `json:"reason"`
+	Date    string `json:"date"`
+	Batch   string `json:"batch"`             // the batch the recall was issued on (this one or an ancestor)
+	Source  string `json:"source,omitempty"`  // that batch's product, when it is an ancestor
+	Hotline string `json:"hotline,omitempty"` // from the recall event
 }
 
-// PublicStep is one event in the timeline.
+// JourneyStep is one step of 产购储加销: consecutive records of one stage at one place, merged.
+type JourneyStep struct {
+	Stage   string   `json:"stage"`
+	Title   string   `json:"title"`
+	Date    string   `json:"date"`
+	Actors  []string `json:"actors"`
+	Places  []string `json:"places,omitempty"`
+	Lines   []string `json:"lines,omitempty"`
+	Details []Detail `json:"details,omitempty"`
+	Events  []string `json:"events"`
+	first   string   // the first record's day
+	types   []string // the records' kinds, for the title
+}
+
+// PublicStep is one record of the trail.
 type PublicStep struct {
 	Event       string              `json:"event"`
 	Type        string              `json:"type"`
+	TypeLabel   string              `json:"typeLabel"`
 	Stage       string              `json:"stage"`
+	Icon        string              `json:"-"`
 	Time        string              `json:"time"`
 	Place       string              `json:"place,omitempty"`
 	Region      string              `json:"region,omitempty"`
@@ -68,17 +117,20 @@ type PublicStep struct {
 	Inspection  *domain.Inspection  `json:"inspection,omitempty"`
 	Certificate *domain.Certificate `json:"certificate,omitempty"`
 	Documents   []domain.Document   `json:"documents,omitempty"`
+	ContentHash string              `json:"contentHash,omitempty"`
 	TxID        string              `json:"txId"`
 	Block       uint64              `json:"block"`
+	Folded      bool                `json:"folded,omitempty"` // not part of the compact journey
 	// DeclaredErroneous names the declare-error event that voided this step (EPCIS errorDeclaration).
 	DeclaredErroneous string `json:"declaredErroneous,omitempty"`
 }
 
-// Detail is one public attribute with its label.
+// Detail is one public attribute with its label, value and unit.
 type Detail struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
 	Value string `json:"value"`
+	Unit  string `json:"unit,omitempty"`
 }
 
 // Link is a GS1 Digital Link resolver link.
@@ -89,180 +141,91 @@ type Link struct {
 	Title    string `json:"title,omitempty"`
 }
 
-// publicAttributes is the allowlist of event attributes a consumer may see, with their labels.
-// Anything else a platform records (prices, contract references, internal notes) stays off the page.
-var publicAttributes = map[string][2]string{
-	"direction": {"出入库", "Movement"}, "warehouse": {"仓位", "Warehouse"}, "area": {"货位", "Shelf"},
-	"moisture_pct": {"水分 %", "Moisture %"}, "grain_temp_c": {"粮温 ℃", "Grain temp ℃"}, "pest": {"虫害", "Pests"},
-	"temp_c": {"温度 ℃", "Temperature ℃"}, "temp_c_min": {"最低温 ℃", "Min temp ℃"}, "temp_c_max": {"最高温 ℃", "Max temp ℃"},
-	"humidity_pct": {"湿度 %", "Humidity %"}, "atmosphere": {"气调", "Atmosphere"}, "process": {"工艺", "Process"},
-	"line": {"产线", "Line"}, "recipe": {"配料", "Ingredients"}, "carrier": {"承运商", "Carrier"}, "to": {"目的地", "Destination"},
-	"channel": {"渠道", "Channel"},
+// Public builds the consumer view of a trail as of now.
+func Public(t *domain.Trail, lang string) PublicTrail {
+	return build(t, lang, time.Now())
 }
 
-var directionLabels = map[string][2]string{"in": {"入库", "in"}, "out": {"出库", "out"}, "check": {"库内检查", "check"}}
-
-// Public builds the consumer view of a trail.
-func Public(t *domain.Trail, lang string) PublicTrail {
-	en := lang == "en"
-	pick := func(zh, e string) string {
-		if en {
-			return e
-		}
-		return zh
-	}
-	var root domain.Batch
-	byID := map[string]domain.Batch{}
-	for _, b := range t.Batches {
-		byID[b.ID] = b
-		if b.ID == t.Batch {
-			root = b
-		}
-	}
-	p := PublicTrail{ID: root.ID, Status: string(root.Status), LedgerBlock: t.LedgerBlock, Truncated: t.Truncated,
-		Product: PublicProduct{Name: root.Product.Name, GTIN: root.Product.GTIN, Variety: root.Product.Variety, Grade: root.Product.Grade}}
-	if id, err := gs1.Parse(root.ID); err == nil && id.Kind == gs1.KindLot {
-		p.Product.Lot = id.Lot
-	}
-	if root.Quantity.Unit != "" {
-		q := root.Quantity
-		p.Quantity, p.QuantityText = &q, quantity(root.Quantity, lang)
-	}
-	// origin: the batch's own, else the first ancestor's that has one
-	origins := []domain.Batch{root}
-	for _, b := range t.Batches {
-		if b.ID != root.ID {
-			origins = append(origins, b)
-		}
-	}
-	for _, b := range origins {
-		if b.Origin != nil && b.Origin.Region != "" {
-			p.Origin = &PublicOrigin{Region: b.Origin.Region, RegionName: RegionName(b.Origin.Region, lang),
-				Plot: b.Origin.Plot, HarvestDate: b.Origin.HarvestDate}
-			break
-		}
-	}
+func build(t *domain.Trail, lang string, now time.Time) PublicTrail {
 	declared := map[string]string{} // voided event → the declaration
 	for _, e := range t.Events {
 		if e.Type == domain.DeclareError && e.Declaration != nil {
 			declared[e.Declaration.Event] = e.ID
 		}
 	}
+	byID := map[string]domain.Batch{}
+	for _, b := range t.Batches {
+		byID[b.ID] = b
+	}
+	root := byID[t.Batch]
+	mine := lineageOf(root.ID, byID)
+	p := PublicTrail{ID: root.ID, Status: string(root.Status), StatusLabel: tr(lang, "status-"+string(root.Status)),
+		LedgerBlock: t.LedgerBlock, Truncated: t.Truncated, Tests: []PublicTest{}, Certificates: Certificates(t, now, lang),
+		Product: PublicProduct{Name: root.Product.Name, GTIN: root.Product.GTIN, Variety: root.Product.Variety, Grade: root.Product.Grade}}
+	if id, err := gs1.Parse(root.ID); err == nil && id.Kind == gs1.KindLot {
+		p.Product.Lot = id.Lot
+	}
+	if root.Quantity.Unit != "" {
+		q := root.Quantity
+		p.Quantity = &q
+	}
+	p.Package, p.QuantityText = packageOf(root.Quantity, lang)
+	p.Origins = origins(root.ID, byID, mine, lang)
+	if len(p.Origins) > 0 {
+		p.Origin = &p.Origins[0]
+	}
+	p.OriginLines = originLines(p.Origins, lang)
+	var events []domain.Event
+	for _, e := range t.Events {
+		if touches(e, mine) {
+			events = append(events, e)
+		}
+	}
 	for _, e := range t.Events {
 		if e.Type == domain.Recall && e.ID == t.RecalledBy {
-			p.Recall = &PublicRecall{Event: e.ID, Reason: e.Reason, Date: day(e.EventTime)}
-			if len(e.Batches) > 0 {
-				p.Recall.Batch = e.Batches[0]
-			}
+			p.Recall = recallOf(e, root.ID, byID, lang)
 		}
-		s := PublicStep{Event: e.ID, Type: string(e.Type), Stage: e.Type.Stage(), Time: e.EventTime,
-			Actor: e.Actor.Name, TxID: e.TxID, Block: e.Block, Inspection: e.Inspection, Certificate: e.Certificate, Documents: e.Documents,
-			DeclaredErroneous: declared[e.ID]}
-		if e.Declaration != nil {
-			s.Summary = e.Declaration.Reason
-		}
-		if s.Actor == "" {
-			s.Actor = e.Actor.Enterprise
-		}
-		if e.Location != nil {
-			s.Place = e.Location.Name
-			if e.Location.Region != "" {
-				s.Region = RegionName(e.Location.Region, lang)
-			}
-		}
-		if s.Summary == "" {
-			s.Summary = summary(e, byID, lang)
-		}
-		keys := make([]string, 0, len(e.Attributes))
-		for k := range e.Attributes {
-			if _, ok := publicAttributes[k]; ok {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v := fmt.Sprint(e.Attributes[k])
-			if k == "direction" {
-				if d, ok := directionLabels[v]; ok {
-					v = pick(d[0], d[1])
+	}
+	for _, e := range events {
+		switch {
+		case e.ID == root.CreatedBy:
+			p.Producer = partyName(e.Actor)
+			p.Made = madeOf(e)
+			if d, ok := shelfLifeDays(e); ok {
+				p.ShelfLife = fmt.Sprintf("%d %s", d, tr(lang, "days"))
+				if made, err := domain.ParseEventTime(e.EventTime); err == nil {
+					p.BestBefore = made.AddDate(0, 0, d).Format("2006-01-02")
 				}
 			}
-			s.Details = append(s.Details, Detail{Key: k, Label: pick(publicAttributes[k][0], publicAttributes[k][1]), Value: v})
 		}
-		p.Steps = append(p.Steps, s)
+		if e.Type == domain.Inspect && e.Inspection != nil && declared[e.ID] == "" {
+			in := e.Inspection
+			pt := PublicTest{Item: testName(in.Item, lang), Result: in.Result, Date: day(e.EventTime), Value: in.Value, Unit: in.Unit,
+				Limit: in.Limit, Standard: in.Standard, Lab: in.Lab}
+			if of := subjectOf(e, root.ID, byID); of != "" {
+				pt.Of = of
+			}
+			p.Tests = append(p.Tests, pt)
+		}
+		st := step(e, byID, lang)
+		st.DeclaredErroneous = declared[e.ID]
+		p.Steps = append(p.Steps, st)
+	}
+	if p.Made == nil && root.Origin != nil && root.Origin.HarvestDate != "" {
+		p.Made = &PublicDate{Kind: "harvestedOn", Date: root.Origin.HarvestDate}
+	}
+	p.Journey, p.Folded = journey(events, p.Steps, lang)
+	if p.Certificates == nil {
+		p.Certificates = []PublicCert{}
+	}
+	for i := range p.Steps {
+		p.Steps[i].Folded = !inJourney(p.Journey, p.Steps[i].Event)
 	}
 	if p.Steps == nil {
 		p.Steps = []PublicStep{}
 	}
+	if p.Journey == nil {
+		p.Journey = []JourneyStep{}
+	}
 	return p
-}
-
-func day(ts string) string {
-	if t, err := domain.ParseEventTime(ts); err == nil {
-		return t.Format("2006-01-02")
-	}
-	return ts
-}
-
-var unitNames = map[string][2]string{"kg": {"千克", "kg"}, "t": {"吨", "t"}, "g": {"克", "g"}, "jin": {"斤", "jin"},
-	"bag": {"袋", "bags"}, "box": {"箱", "boxes"}, "piece": {"件", "pcs"}, "l": {"升", "l"}, "ml": {"毫升", "ml"},
-	"case": {"箱", "cases"}, "pallet": {"托", "pallets"}}
-
-func quantity(q domain.Quantity, lang string) string {
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
-	u := q.Unit
-	if n, ok := unitNames[q.Unit]; ok {
-		u = n[i]
-	}
-	s := strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", q.Value), "0"), ".") + " " + u
-	if q.NetContent != nil {
-		s += " × " + quantity(*q.NetContent, lang)
-	}
-	return s
-}
-
-// summary says in one line what the event did to which goods.
-func summary(e domain.Event, byID map[string]domain.Batch, lang string) string {
-	name := func(id string) string {
-		if b, ok := byID[id]; ok && b.Product.Name != "" {
-			return b.Product.Name
-		}
-		return id
-	}
-	var ins, outs []string
-	for _, in := range e.Inputs {
-		s := name(in.Batch)
-		if in.Quantity != nil {
-			s += " " + quantity(*in.Quantity, lang)
-		}
-		ins = append(ins, s)
-	}
-	for _, o := range e.Outputs {
-		outs = append(outs, o.Product.Name+" "+quantity(o.Quantity, lang))
-	}
-	switch {
-	case len(ins) > 0 && len(outs) > 0:
-		s := strings.Join(ins, "、") + " → " + strings.Join(outs, "、")
-		if e.Yield > 0 {
-			s += fmt.Sprintf("（%s %.0f%%）", map[bool]string{true: "yield", false: "出品率"}[lang == "en"], e.Yield*100)
-		}
-		return s
-	case len(outs) > 0:
-		return strings.Join(outs, "、")
-	case e.To != nil && (e.To.Name != "" || e.To.Enterprise != ""):
-		to := e.To.Name
-		if to == "" {
-			to = e.To.Enterprise
-		}
-		if lang == "en" {
-			return "to " + to
-		}
-		return "→ " + to
-	case e.Reason != "":
-		return e.Reason
-	}
-	return ""
 }

@@ -97,11 +97,15 @@ func TestTracePage(t *testing.T) {
 	if status != 200 || !strings.HasPrefix(ctype, "text/html") {
 		t.Fatalf("page: %d %s", status, ctype)
 	}
-	for _, want := range []string{"五常大米 稻花香 5kg", "黑龙江省 哈尔滨市 五常市", "<dt>品种</dt>", `data-stage="produce"`, `data-stage="purchase"`,
-		`data-stage="store"`, `data-stage="process"`, `data-stage="sell"`, "镉（Cd）", "AGI-2026-WC-0412", "sha256 3f1b0c1f", "区块 #"} {
+	for _, want := range []string{"五常大米 稻花香 5kg", "黑龙江省 哈尔滨市 五常市", `id="verdict"`, `data-stage="produce"`, `data-stage="purchase"`,
+		`data-stage="store"`, `data-stage="process"`, `data-stage="sell"`, "镉（Cd）", "AGI-2026-WC-0412", `<code title="3f1b0c1f`, "区块 #",
+		"粮温 12.5 ℃", "批次 WC2610-B5B", `data-icon="inspect"`, `data-icon="certify"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+	if v, j := strings.Index(html, `id="verdict"`), strings.Index(html, `id="journey"`); v > j {
+		t.Error("the journey comes before the verdict")
 	}
 	if strings.Contains(html, "recall-banner") {
 		t.Error("recall banner on a clean lot")
@@ -109,23 +113,35 @@ func TestTracePage(t *testing.T) {
 	if len(html) > 60_000 || strings.Contains(html, "<script src") || strings.Contains(html, "https://cdn") {
 		t.Errorf("page is %d bytes or pulls external assets", len(html))
 	}
-	// the GI certificate with its issuer and today's status
-	if !strings.Contains(html, `data-cert="AGI-2026-WC-0412" data-status="active"`) || !strings.Contains(html, "有效") ||
-		!strings.Contains(html, seeds.CertBody.Name) {
-		t.Error("page lacks the GI certificate with issuer and status 有效")
-	}
 	_, _, en := get(t, u+"?lang=en", "text/html")
-	if !strings.Contains(en, "Valid") || !strings.Contains(en, "Geographical indication") {
-		t.Error("English page lacks the certificate status")
+	for _, want := range []string{"From field to shelf", "Wuchang, Harbin", "<title>五常大米 稻花香 5kg · Product trace", "Cadmium (Cd)", "Moisture",
+		"Geographical indication", "at retail", "Grain temperature 12.5 ℃", "1000 bags of 5 kg"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English page lacks %q", want)
+		}
 	}
-	if !strings.Contains(en, "From field to shelf") || !strings.Contains(en, "Wuchang, Harbin") {
-		t.Error("English page")
+	for _, zh := range []string{"：", "合格", "千克", "已进入零售", "<dt>产地"} {
+		if strings.Contains(en, zh) {
+			t.Errorf("English page has %q", zh)
+		}
 	}
 	// the recalled chain's consumer bag shows the banner although the recall was issued on the corn
 	cu, _ := qr.URL(s.URL, seeds.RecalledCorn().Consumer)
 	_, _, corn := get(t, cu, "text/html")
 	if !strings.Contains(corn, `id="recall-banner"`) || !strings.Contains(corn, "黄曲霉毒素") {
 		t.Error("recalled lineage without the red banner")
+	}
+	// the GI certificate with its issuer and today's status
+	if !strings.Contains(html, `data-cert="AGI-2026-WC-0412" data-status="active"`) || !strings.Contains(html, "有效") ||
+		!strings.Contains(html, seeds.CertBody.Name) {
+		t.Error("page lacks the GI certificate with issuer and status 有效")
+	}
+	if !strings.Contains(en, "Valid") || !strings.Contains(en, "Geographical indication") {
+		t.Error("English page lacks the certificate status")
+	}
+	au, _ := qr.URL(s.URL, seeds.ShandongApples().Consumer)
+	if _, _, apples := get(t, au, "text/html"); !strings.Contains(apples, `data-icon="transport"`) {
+		t.Error("the apples' cold-chain transport has no transport icon")
 	}
 	// serialised item of a lot resolves to the lot; linkset
 	item, _ := qr.ItemURL(s.URL, rice.Consumer, "000042")
@@ -231,5 +247,78 @@ func TestCacheFollowsTheLedger(t *testing.T) {
 	resp.Body.Close()
 	if after := count(); after != before+1 {
 		t.Fatalf("after a new event the page shows %d steps, want %d", after, before+1)
+	}
+}
+
+// TestLanguage: ?lang= wins; otherwise the browser's Accept-Language picks the page language.
+func TestLanguage(t *testing.T) {
+	s := newSite(t)
+	u, _ := qr.URL(s.URL, seeds.WuchangRice().Consumer)
+	for _, tc := range []struct{ query, acceptLanguage, want string }{
+		{"", "", "zh-CN"},
+		{"", "en-GB,en;q=0.9", "en"},
+		{"", "zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"},
+		{"", "fr-FR", "zh-CN"},
+		{"?lang=zh", "en-US", "zh-CN"},
+		{"?lang=en", "zh-CN", "en"},
+	} {
+		req, _ := http.NewRequest("GET", u+tc.query, nil)
+		req.Header.Set("Accept-Language", tc.acceptLanguage)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `<html lang="`+tc.want+`">`) {
+			t.Errorf("%q with Accept-Language %q: want lang %s", tc.query, tc.acceptLanguage, tc.want)
+		}
+	}
+}
+
+// TestVerdict: what the consumer is told first, per demo lot.
+func TestVerdict(t *testing.T) {
+	s := newSite(t)
+	trail := func(id string) trace.PublicTrail {
+		u, _ := qr.URL(s.URL, id)
+		_, _, body := get(t, u, "application/json")
+		var pt trace.PublicTrail
+		if err := json.Unmarshal([]byte(body), &pt); err != nil {
+			t.Fatal(err)
+		}
+		return pt
+	}
+	rice := trail(seeds.WuchangRice().Consumer)
+	if len(rice.Tests) != 2 || rice.Tests[0].Result != "pass" || len(rice.Certificates) != 1 || rice.Certificates[0].Status != "active" {
+		t.Errorf("rice tests %+v certificates %+v", rice.Tests, rice.Certificates)
+	}
+	if rice.Package != "5 千克" || rice.Made == nil || rice.Made.Kind != "packed" || rice.BestBefore != "2028-04-21" {
+		t.Errorf("rice package %q made %+v best before %q", rice.Package, rice.Made, rice.BestBefore)
+	}
+	var stages []string
+	for _, j := range rice.Journey {
+		stages = append(stages, j.Stage)
+	}
+	// 14 records: harvest, purchase, granary (intake + check), mill (milling + packing), sale to
+	// 河南, retail; tests, certificate, hand-over and shelving stay in the ledger proof; the other
+	// bag lot's transport is not this bag's history at all
+	if got := strings.Join(stages, ","); got != "produce,purchase,store,process,purchase,sell" {
+		t.Errorf("rice journey %s", got)
+	}
+	for _, st := range rice.Steps {
+		if st.Type == "transport" {
+			t.Errorf("rice page shows the other lot's transport %s", st.Event)
+		}
+	}
+	noodles := trail(seeds.HenanNoodles().Consumer)
+	if len(noodles.Origins) != 3 || noodles.Made == nil || noodles.Made.Date != "2026-09-05" {
+		t.Errorf("noodles origins %+v made %+v", noodles.Origins, noodles.Made)
+	}
+	corn := trail(seeds.RecalledCorn().Consumer)
+	if corn.Recall == nil || corn.Recall.Hotline != "0454-8123456" || corn.Recall.Source == "" || corn.Status != "recalled" {
+		t.Errorf("corn recall %+v", corn.Recall)
+	}
+	if len(corn.Tests) != 1 || corn.Tests[0].Result != "fail" {
+		t.Errorf("corn tests %+v", corn.Tests)
 	}
 }

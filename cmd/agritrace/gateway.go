@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agritrace/agritrace/landing"
+
 	"github.com/agritrace/agritrace/wire"
 
 	"github.com/agritrace/agritrace/audit"
@@ -37,7 +39,7 @@ org's API key in clear, when the key store is created.`
 
 // gatewayFlags configure one org's gateway.
 type gatewayFlags struct {
-	state, org, profile, home, addr, db, public *string
+	state, org, profile, home, addr, db, public, nodes *string
 }
 
 func addGatewayFlags(fs interface {
@@ -51,6 +53,7 @@ func addGatewayFlags(fs interface {
 		addr:    fs.String("addr", "127.0.0.1:8080", "listen address"),
 		db:      fs.String("db", "", "read model (default <home>/gateway/readmodel.db)"),
 		public:  fs.String("public-url", "", "base URL printed in QR codes (default http://<addr>)"),
+		nodes:   fs.String("nodes", "", "gateways whose health the landing page shows: name=URL,… (default this one)"),
 	}
 }
 
@@ -142,7 +145,14 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 	s.SetAuditor(func(ctx context.Context) (audit.Report, error) {
 		return audit.Run(ctx, listener, prof.Channel, prof.Chaincode, wire.EventName, store, nil)
 	})
-	mountPages(s, org, public, log)
+	nodes, err := parseNodes(*gf.nodes)
+	if err != nil {
+		stopFollow()
+		led.Close()
+		store.Close()
+		return nil, nil, err
+	}
+	mountPages(s, org, public, log, nodes...)
 	ln, err := net.Listen("tcp", *gf.addr)
 	if err != nil {
 		stopFollow()
@@ -193,4 +203,20 @@ func ensureKeys(org domain.Org, path, envPath, url string) (*gateway.Keys, error
 	}
 	slog.Info("created API key", "org", org.Key, "store", path, "clear_text_once_in", envPath)
 	return k, nil
+}
+
+// parseNodes reads --nodes: name=URL pairs, comma-separated (names may not contain "=" or ",").
+func parseNodes(s string) ([]landing.Node, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []landing.Node
+	for _, part := range strings.Split(s, ",") {
+		name, u, ok := strings.Cut(part, "=")
+		if !ok || name == "" || !strings.HasPrefix(u, "http") {
+			return nil, fmt.Errorf("--nodes: %q is not name=URL", part)
+		}
+		out = append(out, landing.Node{Name: name, HealthURL: strings.TrimSuffix(u, "/") + "/healthz"})
+	}
+	return out, nil
 }

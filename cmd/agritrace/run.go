@@ -134,6 +134,7 @@ func writeDemoEnv(c network.Config, path string) (map[string]string, error) {
 func printWelcome(c network.Config, envPath string, env map[string]string, took time.Duration) {
 	fmt.Printf("\n== ready in %s\n\n", took.Round(time.Second))
 	base := env["AGRITRACE_URL"]
+	fmt.Printf("Start here:         %s/\n\n", base)
 	rice := seeds.WuchangRice()
 	u, _ := qr.URL(base, rice.Consumer)
 	if code, err := qr.Encode(u); err == nil {
@@ -145,9 +146,9 @@ func printWelcome(c network.Config, envPath string, env map[string]string, took 
 		cu, _ := qr.URL(base, ch.Consumer)
 		fmt.Printf("  %-8s %s\n           %s\n", ch.Key, ch.Title, cu)
 	}
-	fmt.Println("\nEach org's own gateway (API and its spec, resolver, /healthz, /metrics):")
+	fmt.Println("\nEach org's own gateway (landing page, API and /docs, resolver, /healthz, /metrics):")
 	for _, g := range c.Gateways() {
-		fmt.Printf("  %-4s %-24s %s/openapi.json\n", g.Org.Key, g.Org.Label, g.URL())
+		fmt.Printf("  %-4s %-24s %s/\n", g.Org.Key, g.Org.Label, g.URL())
 	}
 	fmt.Printf("\nRegulator console:  %s/console   (key: AGRITRACE_REGULATOR_KEY in %s)\n", env["AGRITRACE_REGULATOR_URL"], envPath)
 	fmt.Printf("Keys and URLs:      source %s\n", envPath)

@@ -81,6 +81,9 @@ func TestE2EMakeRun(t *testing.T) {
 	if len(urls) < 8 {
 		t.Fatalf("only %d URLs printed", len(urls))
 	}
+	if urls[0] != "http://"+addr+"/" {
+		t.Errorf("first URL printed is %s, want the landing page http://%s/", urls[0], addr)
+	}
 	env := readDemoEnv(t, filepath.Join(dir, "demo.env"))
 	for org, want := range map[string]string{"AGRITRACE_URL": "http://127.0.0.1:18650", "AGRITRACE_PLATFORM2_URL": "http://127.0.0.1:18651",
 		"AGRITRACE_REGULATOR_URL": "http://127.0.0.1:18652"} {

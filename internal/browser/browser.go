@@ -34,6 +34,8 @@ func New(t *testing.T, width, height int) context.Context {
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// a shopper's phone in China: pages choose their language from Accept-Language
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(width, height),
 	}
@@ -67,4 +69,45 @@ func Screenshot(t *testing.T, ctx context.Context, name string) string {
 	}
 	t.Logf("screenshot: %s", path)
 	return path
+}
+
+// Layout is what a page test checks of the first screen.
+type Layout struct {
+	ScrollWidth, InnerWidth, InnerHeight int
+	// KeyTop and KeyBottom are the page's key block (the verdict, the results…) in viewport
+	// pixels right after load; KeyFound is false when the selector matched nothing.
+	KeyTop, KeyBottom float64
+	KeyFound          bool
+}
+
+// Measure scrolls to the top and measures the page and its key block.
+func Measure(ctx context.Context, key string) (Layout, error) {
+	var l Layout
+	err := chromedp.Run(ctx,
+		chromedp.Evaluate(`window.scrollTo(0, 0)`, nil),
+		chromedp.Evaluate(`(() => { const e = document.querySelector(`+"`"+key+"`"+`); const r = e ? e.getBoundingClientRect() : null;
+			return {ScrollWidth: document.documentElement.scrollWidth, InnerWidth: window.innerWidth, InnerHeight: window.innerHeight,
+				KeyTop: r ? r.top : 0, KeyBottom: r ? r.bottom : 0, KeyFound: !!e}; })()`, &l),
+	)
+	return l, err
+}
+
+// CheckFirstScreen fails the test when the page scrolls sideways or its key block does not start
+// within the first screen.
+func CheckFirstScreen(t *testing.T, ctx context.Context, page, key string) Layout {
+	t.Helper()
+	l, err := Measure(ctx, key)
+	if err != nil {
+		t.Fatalf("%s: measure: %v", page, err)
+	}
+	if l.ScrollWidth > l.InnerWidth {
+		t.Errorf("%s: page is %d px wide in a %d px window (horizontal overflow)", page, l.ScrollWidth, l.InnerWidth)
+	}
+	switch {
+	case !l.KeyFound:
+		t.Errorf("%s: no %s on the page", page, key)
+	case l.KeyTop < 0 || l.KeyTop >= float64(l.InnerHeight)-40:
+		t.Errorf("%s: %s starts at %.0f px, not within the first %d px screen", page, key, l.KeyTop, l.InnerHeight)
+	}
+	return l
 }

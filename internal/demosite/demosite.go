@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/agritrace/agritrace/assets"
 	"github.com/agritrace/agritrace/console"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/memledger"
+	"github.com/agritrace/agritrace/landing"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
 	"github.com/agritrace/agritrace/seeds"
@@ -43,8 +45,10 @@ func New(t testing.TB) *Site {
 	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorMSP: msp["reg"]}, log)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	assets.Mount(srv.Mux())
+	(&landing.Page{Public: ts.URL, Console: "/console", Self: srv.Health, OpenAPI: gateway.OpenAPI(), Log: log}).Mount(srv.Mux())
 	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
-	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log, Guard: srv.Guard()}).Mount(srv.Mux())
+	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
 	if _, err := seeds.Load(context.Background(), seeds.SameURL(ts.URL, clear), seeds.Chains(), io.Discard); err != nil {
 		t.Fatal(err)
 	}

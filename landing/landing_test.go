@@ -1,0 +1,128 @@
+package landing_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/internal/browser"
+	"github.com/agritrace/agritrace/internal/demosite"
+	"github.com/agritrace/agritrace/landing"
+	"github.com/agritrace/agritrace/seeds"
+)
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestHome: / answers 200 with a link to every demo lot's consumer page, the console and the
+// API docs, and this node's health.
+func TestHome(t *testing.T) {
+	s := demosite.New(t)
+	st, body := get(t, s.URL+"/")
+	if st != 200 {
+		t.Fatalf("/ answered %d", st)
+	}
+	for _, c := range seeds.Chains() {
+		if !strings.Contains(body, c.Title) {
+			t.Errorf("/ lacks the %s demo lot", c.Key)
+		}
+	}
+	for _, want := range []string{`href="/console"`, `href="/docs"`, `data-status="ok"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/ lacks %s", want)
+		}
+	}
+	if st, _ := get(t, s.URL+"/no-such-page"); st != 404 {
+		t.Errorf("/no-such-page answered %d", st)
+	}
+}
+
+// TestNodeHealth: each node's /healthz is shown; one that is down or answers nonsense is
+// reported as unreachable without holding up the page.
+func TestNodeHealth(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(gateway.Health{Status: "ok", LedgerBlock: 42, Following: true, Batches: 7, Events: 9})
+	}))
+	defer up.Close()
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusServiceUnavailable)
+	}))
+	defer broken.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close()
+	mux := http.NewServeMux()
+	(&landing.Page{Public: "http://example.test", OpenAPI: gateway.OpenAPI(), Log: slog.New(slog.DiscardHandler),
+		Nodes: []landing.Node{{"黑龙江", up.URL + "/healthz"}, {"河南", broken.URL + "/healthz"}, {"监管", downURL + "/healthz"}}}).Mount(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	body := rec.Body.String()
+	for _, want := range []string{"#42", "7 / 9", `data-status="ok"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("healthy node: page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `href="/console"`) {
+		t.Error("a gateway without the console links to it")
+	}
+	if n := strings.Count(body, `data-status="unreachable"`); n != 2 {
+		t.Errorf("%d nodes shown unreachable, want 2 (503 and closed port)", n)
+	}
+}
+
+// TestDocs: every operation of the OpenAPI contract is on /docs, with its parameters.
+func TestDocs(t *testing.T) {
+	s := demosite.New(t)
+	st, body := get(t, s.URL+"/docs")
+	if st != 200 {
+		t.Fatalf("/docs answered %d", st)
+	}
+	var spec struct {
+		Paths map[string]map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(gateway.OpenAPI(), &spec); err != nil {
+		t.Fatal(err)
+	}
+	for path, ops := range spec.Paths {
+		for m := range ops {
+			if id := fmt.Sprintf(`id="%s%s"`, strings.ToUpper(m), path); !strings.Contains(body, id) {
+				t.Errorf("/docs lacks %s %s", m, path)
+			}
+		}
+	}
+	if !strings.Contains(body, "page_size") || !strings.Contains(body, `id="schema-Batch"`) {
+		t.Error("/docs lacks parameters or schemas")
+	}
+}
+
+// TestBrowserLanding: the landing page and the API docs on a phone and a desktop.
+func TestBrowserLanding(t *testing.T) {
+	s := demosite.New(t)
+	for _, sc := range []struct{ w, h int }{{390, 740}, {1280, 800}} {
+		ctx := browser.New(t, sc.w, sc.h)
+		for _, p := range []struct{ name, path string }{{"landing", "/"}, {"docs", "/docs"}} {
+			if err := chromedp.Run(ctx, chromedp.Navigate(s.URL+p.path), chromedp.WaitReady(`#main`)); err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("%s-%d", p.name, sc.w)
+			browser.CheckFirstScreen(t, ctx, name, "#main")
+			browser.Screenshot(t, ctx, name+".png")
+		}
+	}
+}
