@@ -43,6 +43,7 @@ type Alert struct {
 	Detail      string               `json:"detail"`            // Chinese
 	DetailEN    string               `json:"detailEn"`
 	Since       string               `json:"since"`
+	Raised      string               `json:"raised,omitempty"` // read model: when the rules first raised it
 	Closed      *domain.AlertClosure `json:"closed,omitempty"`
 }
 
