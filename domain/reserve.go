@@ -89,7 +89,7 @@ func GrainOf(p Product) Grain {
 	for _, m := range []struct {
 		word string
 		g    Grain
-	}{{"小麦", Wheat}, {"稻谷", Paddy}, {"水稻", Paddy}, {"大米", Rice}, {"玉米", Corn}, {"大豆", Soybean}} {
+	}{{"小麦", Wheat}, {"大米", Rice}, {"稻", Paddy}, {"玉米", Corn}, {"大豆", Soybean}} { // 大米 before 稻: 稻花香 rice is rice
 		if strings.Contains(p.Name, m.word) && !strings.Contains(p.Name, "粉") {
 			return m.g
 		}
