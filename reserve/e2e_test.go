@@ -356,7 +356,8 @@ func noSinglePrice(t *testing.T, as []org, prices []float64, params map[string]s
 							t.Errorf("%s %s answered a single deal's price %s: %.300s", method, target, n, b)
 						}
 					}
-					if strings.Contains(string(b), `"price"`) {
+					// the spec describes the private field; every other answer is data and has none
+					if target != "/openapi.json" && strings.Contains(string(b), `"price"`) {
 						t.Errorf("%s %s answered a price field: %.300s", method, target, b)
 					}
 				}
