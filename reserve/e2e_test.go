@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/testnet"
 	"github.com/agritrace/agritrace/reserve"
@@ -74,6 +74,19 @@ func (o org) refused(t *testing.T, status int, rule, method, path string, body a
 	if got != status || (rule != "" && p.Rule != rule && !strings.HasSuffix(p.Type, "/"+rule)) {
 		t.Fatalf("%s %s: %d %s, want %d rule %s", method, path, got, b, status, rule)
 	}
+}
+
+// eventually retries cond for a few seconds: each org's gateway follows the ledger on its own, so
+// another org's write reaches it a moment later.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 50; i++ {
+		if cond() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal(what)
 }
 
 const sha = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
@@ -164,9 +177,7 @@ func TestE2EReserveReconciliation(t *testing.T) {
 	if a, ok := openAlerts(reg)[alertID]; !ok || a.Severity != "critical" || a.Granary != "E2E-ZZ" {
 		t.Fatalf("shortfall alert not open for the regulator: %+v", openAlerts(reg))
 	}
-	if _, ok := openAlerts(ha)[alertID]; !ok {
-		t.Fatal("the granary's platform does not see its alert")
-	}
+	eventually(t, "the granary's platform does not see its alert", func() bool { _, ok := openAlerts(ha)[alertID]; return ok })
 	if _, ok := openAlerts(hlj)[alertID]; ok {
 		t.Fatal("another platform sees the alert")
 	}
@@ -269,7 +280,10 @@ func TestE2EMarketIndex(t *testing.T) {
 	}
 
 	var prices gateway.PricesResponse
-	reg.must(t, 200, "GET", "/v1/market/prices", nil, &prices)
+	eventually(t, "the regulator's gateway never saw the publication", func() bool {
+		reg.must(t, 200, "GET", "/v1/market/prices", nil, &prices)
+		return len(prices.Cells)+len(prices.Suppressed) > 0
+	})
 	if len(prices.Cells) != 1 {
 		t.Fatalf("cells: %+v", prices.Cells)
 	}
@@ -287,14 +301,10 @@ func TestE2EMarketIndex(t *testing.T) {
 	}
 
 	// the contract itself refuses a cell under k, whoever sends it
-	cl, err := fabric.Connect(c, "ha", "User1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := testnet.Connect(t, c, "ha")
 	small, _ := json.Marshal(domain.MarketPublication{ID: "e2e-small", Time: "2026-06-20T00:00:00+08:00", K: 3,
 		Cells: []domain.MarketCell{{Region: "410000", Grain: domain.Corn, Week: "2026-W24", Deals: 2, Buyers: 1, Sellers: 2, VolumeTonnes: 50, AvgPrice: 2.22}}})
-	_, err = cl.Submit(context.Background(), wire.PublishMarketAggregates, []string{string(small)}, nil)
+	_, err := cl.Submit(context.Background(), wire.PublishMarketAggregates, []string{string(small)}, nil)
 	if de, ok := domain.AsError(err); !ok || de.Rule != "market-k" {
 		t.Fatalf("contract accepted or misjudged a cell under k: %v", err)
 	}

@@ -178,7 +178,7 @@ func MarketPurchases() Chain {
 	var ha, hl []domain.Event
 	add := func(out *[]domain.Event, prefix, region string, buyers []domain.Party, p domain.Product, item string, w week) {
 		for i, price := range w.prices {
-			seller := domain.Party{Enterprise: fmt.Sprintf("%s-SELLER-%d", prefix, i+1), Name: fmt.Sprintf("种粮大户 %d", i+1)}
+			seller := domain.Party{Enterprise: fmt.Sprintf("%s-FARMER-%s-%d", prefix, region, i+1), Name: fmt.Sprintf("种粮大户 %d", i+1)}
 			lot := Lot(item, fmt.Sprintf("%s%s-%d", prefix, w.monday[2:4]+w.monday[5:7]+w.monday[8:10], i+1))
 			id := fmt.Sprintf("seed-mkt-%s-%s-%d", prefix, w.monday, i+1)
 			*out = append(*out, harvestOut(id+"-harvest", w.monday+"T06:00:00", seller, region, lot, p, w.tonnes[i], w.monday))

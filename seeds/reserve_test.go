@@ -46,10 +46,10 @@ func TestReserveSeedsShowWhatTheyPromise(t *testing.T) {
 	keys := &gateway.Keys{}
 	clear, msp := map[string]string{}, map[string]string{}
 	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o, nil)
+		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
 		msp[o.Key] = o.MSPID
 	}
-	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorOrg: "reg", OrgMSP: msp}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	if _, err := Load(context.Background(), SameURL(ts.URL, clear), Chains(), io.Discard); err != nil {
