@@ -9,9 +9,9 @@ import (
 )
 
 const (
-	mspHA = "HenanMSP"
-	mspHLJ   = "HeilongjiangMSP"
-	mspReg   = "RegulatorMSP"
+	mspHA  = "HenanMSP"
+	mspHLJ = "HeilongjiangMSP"
+	mspReg = "RegulatorMSP"
 )
 
 type reserveWorld struct {
