@@ -36,7 +36,7 @@ func TestReservePages(t *testing.T) {
 	}
 
 	_, body = fetch(t, c, "GET", s.URL+"/console/reserves/ZCL-410122-ZZ", nil)
-	for _, want := range []string{`id="age-chart"`, `<svg`, "-4.51%", "轮换出库", `class="lineage"`, "宜存"} {
+	for _, want := range []string{`id="age-chart"`, `<svg`, "-4.51%", "轮换出库", `class="lineage"`, "宜存", `id="outflows"`, "金苑 小麦粉 5kg"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("granary page lacks %q", want)
 		}

@@ -249,6 +249,18 @@ type GranaryDetail struct {
 	Movements       []domain.StockMovement   `json:"movements"`
 	Quality         []domain.QualityResult   `json:"quality"`
 	Alerts          []reserve.Alert          `json:"alerts"`
+	// Outflows: where grain that left the reserve (rotate-out, sell, process) went, from the
+	// lineage of the batch each movement names.
+	Outflows []Outflow `json:"outflows"`
+}
+
+// Outflow is a movement out of the reserve and what its batch became.
+type Outflow struct {
+	Movement    string               `json:"movement"`
+	Kind        string               `json:"kind"`
+	Batch       string               `json:"batch"`
+	Descendants []readmodel.Affected `json:"descendants"` // products made from it and who holds them
+	Truncated   bool                 `json:"truncated,omitempty"`
 }
 
 // AgeBand is the tonnage in one storage year (储存年限).
@@ -318,6 +330,23 @@ func (s *Server) getGranary(w http.ResponseWriter, r *http.Request) {
 	})
 	for _, c := range checks {
 		d.Reconciliations = append(d.Reconciliations, cfg.Reconcile(c))
+	}
+	d.Outflows = []Outflow{}
+	for _, m := range d.Movements {
+		if m.Kind.Inbound() || m.Kind == domain.MoveBins || m.Batch == "" {
+			continue
+		}
+		o := Outflow{Movement: m.ID, Kind: string(m.Kind), Batch: m.Batch, Descendants: []readmodel.Affected{}}
+		if aff, truncated, err := s.store.Impact(ctx, m.Batch, 10, 50); err == nil {
+			// Impact lists the batch itself first; what it became follows
+			for _, a := range aff {
+				if a.Batch != m.Batch {
+					o.Descendants = append(o.Descendants, a)
+				}
+			}
+			o.Truncated = truncated
+		}
+		d.Outflows = append(d.Outflows, o)
 	}
 	writeJSON(w, http.StatusOK, d)
 }

@@ -161,6 +161,9 @@ func TestE2EReserveReconciliation(t *testing.T) {
 	if len(book) != 2 || book["B1/2026"] != 3000 || book["B2/2025"] != 4000 {
 		t.Fatalf("book after the rotation: %v", book)
 	}
+	if len(detail.Outflows) != 1 || detail.Outflows[0].Movement != out.ID || detail.Outflows[0].Batch != old {
+		t.Fatalf("outflows: %+v", detail.Outflows)
+	}
 	ha.must(t, 200, "GET", "/v1/reserves/granaries/E2E-ZZ", nil, nil)
 	hlj.refused(t, 403, "granary-owner", "GET", "/v1/reserves/granaries/E2E-ZZ", nil)
 
