@@ -20,7 +20,7 @@ import (
 const (
 	objGranary  = "reserve-granary" // granary → Granary
 	objLot      = "reserve-lot"     // granary, bin, grain, year, category → StockLot
-	objRecord   = "reserve-record"  // kind, id → record JSON
+	objRecord   = "reserve-record"  // kind, id → content hash and tx (the record itself is in the block's event)
 	objClosure  = "reserve-closure" // alert → AlertClosure
 	tonnesSlack = 1e-6              // float noise when comparing tonnes
 	maxRecords  = MaxEventsPerTx    // records per reserve transaction
@@ -99,9 +99,9 @@ func withIndex(err error, i int) error {
 	return fmt.Errorf("record %d: %w", i, err)
 }
 
-// remember stores a record under kind/id unless one is there: the same content is a duplicate
+// remember claims kind/id for content unless it is taken: the same content again is a duplicate
 // (reported, nothing written), other content a 409.
-func (r *ReserveRecorder) remember(kind, id string, content any, record any) (dup bool, txID string, err error) {
+func (r *ReserveRecorder) remember(kind, id string, content any) (dup bool, txID string, err error) {
 	key := CompositeKey(objRecord, kind, id)
 	prev, err := r.get(key)
 	if err != nil {
@@ -121,7 +121,7 @@ func (r *ReserveRecorder) remember(kind, id string, content any, record any) (du
 		}
 		return false, "", domain.Refuse(409, "idempotency", "/id", "%s %q was already recorded in tx %s with different content; use a new id", kind, id, old.TxID)
 	}
-	return false, r.tx.ID, r.putJSON(key, map[string]any{"hash": hash, "txId": r.tx.ID, "record": record})
+	return false, r.tx.ID, r.putJSON(key, map[string]string{"hash": hash, "txId": r.tx.ID})
 }
 
 // granary loads a granary (nil when unknown).
@@ -340,7 +340,7 @@ func (r *ReserveRecorder) recordMovement(m domain.StockMovement) (domain.RecordR
 			return domain.RecordResult{}, domain.Refuse(404, "unknown-batch", "/batch", "batch %s is not on the ledger; record its traceability events first", id)
 		}
 	}
-	dup, txID, err := r.remember("movement", m.ID, m, nil)
+	dup, txID, err := r.remember("movement", m.ID, m)
 	if err != nil || dup {
 		return domain.RecordResult{EventID: m.ID, TxID: txID, Duplicate: dup}, err
 	}
@@ -394,16 +394,8 @@ func (r *ReserveRecorder) recordMovement(m domain.StockMovement) (domain.RecordR
 		}
 	}
 	m.Platform, m.TxID, m.RecordTime = r.stamp()
-	if err := r.putJSON(CompositeKey(objRecord, "movement", m.ID), map[string]any{"hash": domain.ContentHash(clearMovement(m)), "txId": r.tx.ID, "record": m}); err != nil {
-		return domain.RecordResult{}, err
-	}
 	r.out.Movements = append(r.out.Movements, m)
 	return domain.RecordResult{EventID: m.ID, TxID: r.tx.ID}, nil
-}
-
-func clearMovement(m domain.StockMovement) domain.StockMovement {
-	m.Platform, m.TxID, m.RecordTime = "", "", ""
-	return m
 }
 
 // RecordCheck records a physical count by the regulator, with the bin's book stock at that moment.
@@ -417,7 +409,7 @@ func (r *ReserveRecorder) RecordCheck(c domain.StockCheck) (domain.RecordResult,
 	if _, _, err := r.knownBin(c.Granary, c.Bin, "/bin"); err != nil {
 		return domain.RecordResult{}, err
 	}
-	dup, txID, err := r.remember("check", c.ID, c, nil)
+	dup, txID, err := r.remember("check", c.ID, c)
 	if err != nil || dup {
 		return domain.RecordResult{EventID: c.ID, TxID: txID, Duplicate: dup}, err
 	}
@@ -449,7 +441,7 @@ func (r *ReserveRecorder) RecordQuality(qs []domain.QualityResult) ([]domain.Rec
 		if !r.caller.Regulator && g.Platform != r.caller.MSPID {
 			return nil, withIndex(domain.Refuse(403, "granary-owner", "/granary", "only the regulator or %s may record quality results of granary %s", g.Platform, g.ID), i)
 		}
-		dup, txID, err := r.remember("quality", q.ID, q, nil)
+		dup, txID, err := r.remember("quality", q.ID, q)
 		if err != nil {
 			return nil, withIndex(err, i)
 		}
@@ -504,7 +496,7 @@ func (r *ReserveRecorder) PublishMarket(p domain.MarketPublication) (domain.Reco
 	if err := domain.ValidatePublication(&p, r.tx.Time); err != nil {
 		return domain.RecordResult{}, err
 	}
-	dup, txID, err := r.remember("market", p.ID, p, nil)
+	dup, txID, err := r.remember("market", p.ID, p)
 	if err != nil || dup {
 		return domain.RecordResult{EventID: p.ID, TxID: txID, Duplicate: dup}, err
 	}
