@@ -165,10 +165,14 @@ func (s *Server) getGranaries(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	checks, err := s.store.Checks(r.Context(), "")
+	checks, err := s.store.CheckBooks(r.Context())
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
+	}
+	byGranary := map[string][]domain.StockCheck{}
+	for _, c := range checks {
+		byGranary[c.Granary] = append(byGranary[c.Granary], c)
 	}
 	cfg := s.reserveConfig()
 	out := GranariesResponse{LedgerBlock: s.store.Block(), Granaries: []GranarySummary{}}
@@ -192,7 +196,7 @@ func (s *Server) getGranaries(w http.ResponseWriter, r *http.Request) {
 				sum.OpenAlerts++
 			}
 		}
-		for _, rc := range latestPerBin(cfg, checks, g.ID) {
+		for _, rc := range latestPerBin(cfg, byGranary[g.ID]) {
 			if rc.Time > sum.LastCheck {
 				sum.LastCheck = rc.Time
 			}
@@ -215,13 +219,10 @@ func abs(f float64) float64 {
 	return f
 }
 
-// latestPerBin reconciles the latest count of each bin of a granary.
-func latestPerBin(cfg reserve.Config, checks []domain.StockCheck, granary string) []reserve.Reconciliation {
+// latestPerBin reconciles the latest count of each bin, given one granary's counts.
+func latestPerBin(cfg reserve.Config, checks []domain.StockCheck) []reserve.Reconciliation {
 	last := map[string]domain.StockCheck{}
 	for _, c := range checks {
-		if c.Granary != granary {
-			continue
-		}
 		t, _ := domain.ParseEventTime(c.Time)
 		if p, ok := last[c.Bin]; ok {
 			if pt, _ := domain.ParseEventTime(p.Time); !t.After(pt) {

@@ -218,7 +218,7 @@ func (s *Store) ReserveFacts(ctx context.Context) (reserve.Facts, error) {
 	if f.Lots, err = s.Lots(ctx, "", ""); err != nil {
 		return f, err
 	}
-	if f.Checks, err = s.checkFacts(ctx); err != nil {
+	if f.Checks, err = s.CheckBooks(ctx); err != nil {
 		return f, err
 	}
 	if f.Quality, err = s.Quality(ctx, ""); err != nil {
@@ -353,9 +353,9 @@ func (s *Store) Alert(ctx context.Context, id string) (*reserve.Alert, error) {
 	return &a, json.Unmarshal([]byte(doc), &a)
 }
 
-// checkFacts loads every check with the book it was counted against, from plain columns: the
+// CheckBooks loads every check with the book it was counted against, from plain columns: the
 // reconciliation of every bin in the country reads this, so it avoids decoding documents.
-func (s *Store) checkFacts(ctx context.Context) ([]domain.StockCheck, error) {
+func (s *Store) CheckBooks(ctx context.Context) ([]domain.StockCheck, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.granary, c.bin, c.at, c.method, c.counted, l.grain, l.harvest_year, l.category, l.tonnes, l.first_in
 		FROM reserve_checks c LEFT JOIN reserve_check_lots l ON l.check_id = c.id ORDER BY c.id`)
 	if err != nil {
