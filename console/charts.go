@@ -17,7 +17,7 @@ import (
 var grainColour = map[string]string{"wheat": "#b7791f", "paddy": "#2f855a", "rice": "#3182ce", "corn": "#d69e2e", "soybean": "#805ad5"}
 
 // ageChart draws tonnes per harvest year as horizontal bars, red where over the storage age.
-func ageChart(bands []gateway.AgeBand, en bool) string {
+func ageChart(bands []reserve.AgeBand, en bool) string {
 	if len(bands) == 0 {
 		return ""
 	}

@@ -1,10 +1,7 @@
 package gateway
 
 import (
-	"errors"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -121,162 +118,26 @@ func (s *Server) postCloseAlert(w http.ResponseWriter, r *http.Request) {
 	s.reserveSubmit(w, r, wire.CloseReserveAlert, "", domain.AlertClosure{Alert: id, Reason: req.Reason, Time: req.Time})
 }
 
-// GranarySummary is one granary in the list: capacity, book stock and what needs attention.
-type GranarySummary struct {
-	Granary       domain.Granary     `json:"granary"`
-	CapacityT     float64            `json:"capacityT"`
-	BookTonnes    float64            `json:"bookTonnes"`
-	ByCategory    map[string]float64 `json:"byCategory"`
-	ByAuthority   map[string]float64 `json:"byAuthority"`
-	OpenAlerts    int                `json:"openAlerts"`
-	LastCheck     string             `json:"lastCheck,omitempty"`
-	WorstVariance float64            `json:"worstVariance"` // of each bin's latest count
-}
-
-// GranariesResponse is the list.
-type GranariesResponse struct {
-	LedgerBlock uint64           `json:"ledgerBlock"`
-	Granaries   []GranarySummary `json:"granaries"`
-}
-
 func (s *Server) sweep(r *http.Request) error {
 	return s.store.SweepReserveAlerts(r.Context(), s.reserveConfig(), s.now())
 }
 
 func (s *Server) getGranaries(w http.ResponseWriter, r *http.Request) {
-	scope := platformScope(caller(r))
-	region := r.URL.Query().Get("region")
 	if err := s.sweep(r); err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	gs, err := s.store.Granaries(r.Context(), scope)
+	list, err := granarySummaries(r.Context(), s.store, s.reserveConfig(), platformScope(caller(r)), r.URL.Query().Get("region"))
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	lots, err := s.store.Lots(r.Context(), "", scope)
-	if err != nil {
-		writeProblem(w, r, problemFrom(err))
-		return
-	}
-	alerts, err := s.store.Alerts(r.Context(), readmodel.AlertFilter{Platform: scope, Open: true, Kinds: reserveKinds})
-	if err != nil {
-		writeProblem(w, r, problemFrom(err))
-		return
-	}
-	checks, err := s.store.CheckBooks(r.Context())
-	if err != nil {
-		writeProblem(w, r, problemFrom(err))
-		return
-	}
-	byGranary := map[string][]domain.StockCheck{}
-	for _, c := range checks {
-		byGranary[c.Granary] = append(byGranary[c.Granary], c)
-	}
-	cfg := s.reserveConfig()
-	out := GranariesResponse{LedgerBlock: s.store.Block(), Granaries: []GranarySummary{}}
-	for _, g := range gs {
-		if region != "" && !strings.HasPrefix(g.Region, region) {
-			continue
-		}
-		sum := GranarySummary{Granary: g, ByCategory: map[string]float64{}, ByAuthority: map[string]float64{}}
-		for _, b := range g.Bins {
-			sum.CapacityT += b.CapacityT
-		}
-		for _, l := range lots {
-			if l.Granary == g.ID {
-				sum.BookTonnes += l.Tonnes
-				sum.ByCategory[string(l.Category)] += l.Tonnes
-				sum.ByAuthority[string(l.Authority)] += l.Tonnes
-			}
-		}
-		for _, a := range alerts {
-			if a.Granary == g.ID {
-				sum.OpenAlerts++
-			}
-		}
-		for _, rc := range latestPerBin(cfg, byGranary[g.ID]) {
-			if rc.Time > sum.LastCheck {
-				sum.LastCheck = rc.Time
-			}
-			if abs(rc.Variance) > abs(sum.WorstVariance) {
-				sum.WorstVariance = rc.Variance
-			}
-		}
-		out.Granaries = append(out.Granaries, sum)
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-var reserveKinds = []string{string(reserve.VarianceAlert), string(reserve.AgeAlert), string(reserve.RotationAlert),
-	string(reserve.ReplenishAlert), string(reserve.QualityAlert)}
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}
-
-// latestPerBin reconciles the latest count of each bin, given one granary's counts.
-func latestPerBin(cfg reserve.Config, checks []domain.StockCheck) []reserve.Reconciliation {
-	last := map[string]domain.StockCheck{}
-	for _, c := range checks {
-		t, _ := domain.ParseEventTime(c.Time)
-		if p, ok := last[c.Bin]; ok {
-			if pt, _ := domain.ParseEventTime(p.Time); !t.After(pt) {
-				continue
-			}
-		}
-		last[c.Bin] = c
-	}
-	out := make([]reserve.Reconciliation, 0, len(last))
-	for _, c := range last {
-		out = append(out, cfg.Reconcile(c))
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Bin < out[j].Bin })
-	return out
-}
-
-// GranaryDetail is one granary: bins with book stock, counts with their reconciliation, movements,
-// quality results and alerts.
-type GranaryDetail struct {
-	LedgerBlock     uint64                   `json:"ledgerBlock"`
-	Granary         domain.Granary           `json:"granary"`
-	Lots            []domain.StockLot        `json:"lots"`
-	AgeProfile      []AgeBand                `json:"ageProfile"`
-	Reconciliations []reserve.Reconciliation `json:"reconciliations"` // every count, oldest first
-	Movements       []domain.StockMovement   `json:"movements"`
-	Quality         []domain.QualityResult   `json:"quality"`
-	Alerts          []reserve.Alert          `json:"alerts"`
-	// Outflows: where grain that left the reserve (rotate-out, sell, process) went, from the
-	// lineage of the batch each movement names.
-	Outflows []Outflow `json:"outflows"`
-}
-
-// Outflow is a movement out of the reserve and what its batch became.
-type Outflow struct {
-	Movement    string               `json:"movement"`
-	Kind        string               `json:"kind"`
-	Batch       string               `json:"batch"`
-	Descendants []readmodel.Affected `json:"descendants"` // products made from it and who holds them
-	Truncated   bool                 `json:"truncated,omitempty"`
-}
-
-// AgeBand is the tonnage in one storage year (储存年限).
-type AgeBand struct {
-	Grain       domain.Grain `json:"grain"`
-	HarvestYear int          `json:"harvestYear"`
-	Years       int          `json:"years"`
-	Tonnes      float64      `json:"tonnes"`
-	OverAge     bool         `json:"overAge"`
+	writeJSON(w, http.StatusOK, list)
 }
 
 func (s *Server) getGranary(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	ctx := r.Context()
-	g, err := s.store.Granary(ctx, id)
+	g, err := s.store.Granary(r.Context(), id)
 	if err != nil {
 		writeProblem(w, r, readProblem(err, "granary "+id))
 		return
@@ -289,65 +150,10 @@ func (s *Server) getGranary(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	cfg := s.reserveConfig()
-	d := GranaryDetail{LedgerBlock: s.store.Block(), Granary: *g, Lots: []domain.StockLot{}, AgeProfile: []AgeBand{}, Reconciliations: []reserve.Reconciliation{}}
-	errs := []error{}
-	var lots []domain.StockLot
-	lots, err = s.store.Lots(ctx, id, "")
-	errs = append(errs, err)
-	checks, err := s.store.Checks(ctx, id)
-	errs = append(errs, err)
-	d.Movements, err = s.store.Movements(ctx, id)
-	errs = append(errs, err)
-	d.Quality, err = s.store.Quality(ctx, id)
-	errs = append(errs, err)
-	d.Alerts, err = s.store.Alerts(ctx, readmodel.AlertFilter{Granary: id, Kinds: reserveKinds})
-	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil {
+	d, err := granaryDetail(r.Context(), s.store, s.reserveConfig(), *g, s.now())
+	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
-	}
-	d.Lots = append(d.Lots, lots...)
-	bands := map[[2]string]*AgeBand{}
-	for _, l := range lots {
-		k := [2]string{string(l.Grain), strconv.Itoa(l.HarvestYear)}
-		b := bands[k]
-		if b == nil {
-			years := reserve.StorageYears(l.HarvestYear, s.now())
-			limit, ok := cfg.MaxAgeYears[l.Grain]
-			b = &AgeBand{Grain: l.Grain, HarvestYear: l.HarvestYear, Years: years, OverAge: ok && years > limit}
-			bands[k] = b
-		}
-		b.Tonnes += l.Tonnes
-	}
-	for _, b := range bands {
-		d.AgeProfile = append(d.AgeProfile, *b)
-	}
-	sort.Slice(d.AgeProfile, func(i, j int) bool {
-		if d.AgeProfile[i].HarvestYear != d.AgeProfile[j].HarvestYear {
-			return d.AgeProfile[i].HarvestYear < d.AgeProfile[j].HarvestYear
-		}
-		return d.AgeProfile[i].Grain < d.AgeProfile[j].Grain
-	})
-	for _, c := range checks {
-		d.Reconciliations = append(d.Reconciliations, cfg.Reconcile(c))
-	}
-	d.Outflows = []Outflow{}
-	for _, m := range d.Movements {
-		if m.Kind.Inbound() || m.Kind == domain.MoveBins || m.Batch == "" {
-			continue
-		}
-		o := Outflow{Movement: m.ID, Kind: string(m.Kind), Batch: m.Batch, Descendants: []readmodel.Affected{}}
-		if aff, truncated, err := s.store.Impact(ctx, m.Batch, 10, 50); err == nil {
-			// Impact lists the batch itself first; what it became follows
-			for _, a := range aff {
-				if a.Batch != m.Batch {
-					o.Descendants = append(o.Descendants, a)
-				}
-			}
-			o.Truncated = truncated
-		}
-		d.Outflows = append(d.Outflows, o)
 	}
 	writeJSON(w, http.StatusOK, d)
 }

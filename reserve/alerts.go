@@ -232,3 +232,43 @@ func GrainZH(g domain.Grain) string { return grainZH[g] }
 
 // QualityZH names the storage-quality classes as GB/T 20569/20570/20571 do.
 var QualityZH = map[domain.QualityClass]string{domain.GoodStorage: "宜存", domain.ModerateStorage: "轻度不宜存", domain.PoorStorage: "重度不宜存"}
+
+// AgeBand is the tonnage of one grain in one storage year (储存年限).
+type AgeBand struct {
+	Grain       domain.Grain `json:"grain"`
+	HarvestYear int          `json:"harvestYear"`
+	Years       int          `json:"years"`
+	Tonnes      float64      `json:"tonnes"`
+	OverAge     bool         `json:"overAge"`
+}
+
+// AgeProfile sums lots per grain and harvest year, oldest first, marking those past their age.
+func (c Config) AgeProfile(lots []domain.StockLot, now time.Time) []AgeBand {
+	type key struct {
+		g domain.Grain
+		y int
+	}
+	by := map[key]*AgeBand{}
+	for _, l := range lots {
+		k := key{l.Grain, l.HarvestYear}
+		b := by[k]
+		if b == nil {
+			years := StorageYears(l.HarvestYear, now)
+			limit, ok := c.MaxAgeYears[l.Grain]
+			b = &AgeBand{Grain: l.Grain, HarvestYear: l.HarvestYear, Years: years, OverAge: ok && years > limit}
+			by[k] = b
+		}
+		b.Tonnes += l.Tonnes
+	}
+	out := make([]AgeBand, 0, len(by))
+	for _, b := range by {
+		out = append(out, *b)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].HarvestYear != out[j].HarvestYear {
+			return out[i].HarvestYear < out[j].HarvestYear
+		}
+		return out[i].Grain < out[j].Grain
+	})
+	return out
+}

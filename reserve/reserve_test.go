@@ -196,3 +196,22 @@ func TestIndexIsRelativeToTheFirstWeek(t *testing.T) {
 		t.Fatalf("W25 = %+v", s[1])
 	}
 }
+
+func TestAgeProfile(t *testing.T) {
+	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	lots := []domain.StockLot{lot(domain.Paddy, 2022, 5000, ""), lot(domain.Paddy, 2025, 1000, ""), lot(domain.Paddy, 2025, 2000, ""), lot(domain.Wheat, 2022, 300, "")}
+	got := Default().AgeProfile(lots, now)
+	want := []AgeBand{
+		{Grain: domain.Paddy, HarvestYear: 2022, Years: 5, Tonnes: 5000, OverAge: true}, // paddy limit 3
+		{Grain: domain.Wheat, HarvestYear: 2022, Years: 5, Tonnes: 300, OverAge: false}, // wheat limit 5
+		{Grain: domain.Paddy, HarvestYear: 2025, Years: 2, Tonnes: 3000, OverAge: false},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("profile = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("band %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
