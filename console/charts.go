@@ -28,7 +28,7 @@ func ageChart(bands []reserve.AgeBand, en bool) string {
 	const w, left, row = 360.0, 110.0, 26.0
 	h := row*float64(len(bands)) + 8
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" id="age-chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s">`, w, h, label(en, "储存年限分布", "Storage age profile"))
+	fmt.Fprintf(&sb, `<svg class="chart" id="age-chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s">`, w, h, pick(en, "储存年限分布", "Storage age profile"))
 	for i, b := range bands {
 		y := 4 + row*float64(i)
 		bw := (w - left - 70) * b.Tonnes / maxT
@@ -41,9 +41,9 @@ func ageChart(bands []reserve.AgeBand, en bool) string {
 			name = string(b.Grain)
 		}
 		fmt.Fprintf(&sb, `<text x="0" y="%.0f" font-size="11">%d %s · %s</text>`, y+15, b.HarvestYear, html.EscapeString(name),
-			html.EscapeString(fmt.Sprintf(label(en, "第%d年", "yr %d"), b.Years)))
+			html.EscapeString(fmt.Sprintf(pick(en, "第%d年", "yr %d"), b.Years)))
 		fmt.Fprintf(&sb, `<rect x="%.0f" y="%.0f" width="%.1f" height="18" fill="%s"><title>%.1f t</title></rect>`, left, y+2, bw, colour, b.Tonnes)
-		fmt.Fprintf(&sb, `<text x="%.1f" y="%.0f" font-size="11">%.0f t%s</text>`, left+bw+4, y+15, b.Tonnes, map[bool]string{true: label(en, " 超期", " over age")}[b.OverAge])
+		fmt.Fprintf(&sb, `<text x="%.1f" y="%.0f" font-size="11">%.0f t%s</text>`, left+bw+4, y+15, b.Tonnes, map[bool]string{true: pick(en, " 超期", " over age")}[b.OverAge])
 	}
 	sb.WriteString(`</svg>`)
 	return sb.String()
@@ -88,7 +88,7 @@ func indexChart(series []gateway.GrainSeries, en bool) string {
 	}
 	y := func(v float64) float64 { return top + plotH*(hi-v)/(hi-lo) }
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" id="index-chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s">`, w, h, label(en, "收购价格指数", "Purchase price index"))
+	fmt.Fprintf(&sb, `<svg class="chart" id="index-chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s">`, w, h, pick(en, "收购价格指数", "Purchase price index"))
 	for _, v := range []float64{lo, 100, hi} {
 		fmt.Fprintf(&sb, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#dde3ea"/><text x="2" y="%.1f" font-size="10">%.0f</text>`, left, w-right, y(v), y(v), y(v)+3, v)
 	}
@@ -101,7 +101,7 @@ func indexChart(series []gateway.GrainSeries, en bool) string {
 		fmt.Fprintf(&sb, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, colour, strings.Join(pts, " "))
 		for _, p := range s.Points {
 			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s %s: %.2f (%.3f %s)</title></circle>`, x(pos[p.Week]), y(p.Index), colour,
-				html.EscapeString(string(s.Grain)), p.Week, p.Index, p.AvgPrice, label(en, "元/公斤", "CNY/kg"))
+				html.EscapeString(string(s.Grain)), p.Week, p.Index, p.AvgPrice, pick(en, "元/公斤", "CNY/kg"))
 			bh := volH * p.VolumeTonnes / math.Max(maxV, 1)
 			bw := math.Max(4, math.Min(18, step/float64(len(series)+1)))
 			bx := x(pos[p.Week]) - bw*float64(len(series))/2 + bw*float64(i)
@@ -126,12 +126,12 @@ func indexChart(series []gateway.GrainSeries, en bool) string {
 		}
 		fmt.Fprintf(&sb, `<text x="%.1f" y="%.0f" font-size="9" text-anchor="%s">%s</text>`, x(i), top+plotH+14, anchor, wk[2:])
 	}
-	fmt.Fprintf(&sb, `<text x="2" y="%.0f" font-size="10">%s</text>`, top+plotH+30, label(en, "收购量", "volume"))
+	fmt.Fprintf(&sb, `<text x="2" y="%.0f" font-size="10">%s</text>`, top+plotH+30, pick(en, "收购量", "volume"))
 	sb.WriteString(`</svg>`)
 	return sb.String()
 }
 
-func label(en bool, zh, english string) string {
+func pick(en bool, zh, english string) string {
 	if en {
 		return english
 	}

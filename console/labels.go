@@ -104,5 +104,4 @@ type navLink struct{ Href, Label string }
 
 // nav lists the console's pages. Pages added in their own files (e.g. reserves, market
 // monitoring) append theirs in an init function.
-var nav = []navLink{{"/console", "批次检索"}, {"/console/stats#recalls-card", "召回"}, {"/console/stats", "统计"},
-	{"/console/reserves", "储备粮"}, {"/console/market", "市场监测"}}
+var nav = []navLink{{"/console", "批次检索"}, {"/console/stats#recalls-card", "召回"}, {"/console/stats", "统计"}}

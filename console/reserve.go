@@ -3,7 +3,7 @@ package console
 import (
 	"crypto/subtle"
 	"embed"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -79,6 +79,10 @@ var reserveNames = map[string]string{
 	"weighbridge": "过磅", "volume": "测量计算",
 }
 
+func init() {
+	nav = append(nav, navLink{"/console/reserves", "储备粮"}, navLink{"/console/market", "市场监测"})
+}
+
 func (c *Console) mountReserve(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/reserves", c.reserves)
 	mux.HandleFunc("GET /console/reserves/{id}", c.granary)
@@ -105,18 +109,15 @@ func (c *Console) renderReserve(w http.ResponseWriter, r *http.Request, status i
 	}
 }
 
-// getAPI calls the API and decodes its answer, or renders the refusal and reports false.
-func (c *Console) getAPI(w http.ResponseWriter, r *http.Request, s *session, path string, v any) bool {
-	status, body := c.api(r, s, "GET", path, nil)
-	if status != http.StatusOK {
-		c.apiFailed(w, status, body)
-		return false
+// serviceFailed shows a service's refusal (a problem keeps its status) on the error page.
+func (c *Console) serviceFailed(w http.ResponseWriter, err error) {
+	var p *gateway.Problem
+	if errors.As(err, &p) {
+		c.failed(w, p.Status, p.Detail)
+		return
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		c.apiFailed(w, http.StatusBadGateway, body)
-		return false
-	}
-	return true
+	c.Log.Error("console reserve page", "err", err)
+	c.failed(w, http.StatusInternalServerError, "读取失败，请稍后重试（read failed）")
 }
 
 // provinceRow sums a province's granaries.
@@ -129,18 +130,19 @@ type provinceRow struct {
 }
 
 func (c *Console) reserves(w http.ResponseWriter, r *http.Request) {
-	s := c.session(r)
+	s := c.page(w, r, http.StatusUnauthorized)
 	if s == nil {
-		c.render(w, http.StatusUnauthorized, "login", nil)
 		return
 	}
 	prov := r.URL.Query().Get("province")
-	var list gateway.GranariesResponse
-	if !c.getAPI(w, r, s, "/v1/reserves/granaries?region="+url.QueryEscape(prov), &list) {
+	list, err := c.API.GranaryList(r.Context(), s.key, prov)
+	if err != nil {
+		c.serviceFailed(w, err)
 		return
 	}
-	var alerts gateway.AlertsResponse
-	if !c.getAPI(w, r, s, "/v1/reserves/alerts?status=open", &alerts) {
+	alerts, err := c.API.Alerts(r.Context(), s.key, gateway.AlertQuery{Status: "open"}, gateway.ReserveKinds())
+	if err != nil {
+		c.serviceFailed(w, err)
 		return
 	}
 	byProv := map[string]*provinceRow{}
@@ -171,14 +173,13 @@ func (c *Console) reserves(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) granary(w http.ResponseWriter, r *http.Request) {
-	s := c.session(r)
+	s := c.page(w, r, http.StatusUnauthorized)
 	if s == nil {
-		c.render(w, http.StatusUnauthorized, "login", nil)
 		return
 	}
-	id := r.PathValue("id")
-	var d gateway.GranaryDetail
-	if !c.getAPI(w, r, s, "/v1/reserves/granaries/"+url.PathEscape(id), &d) {
+	d, err := c.API.GranaryView(r.Context(), s.key, r.PathValue("id"))
+	if err != nil {
+		c.serviceFailed(w, err)
 		return
 	}
 	en := r.URL.Query().Get("lang") == "en"
@@ -192,19 +193,17 @@ func (c *Console) granary(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) closeAlert(w http.ResponseWriter, r *http.Request) {
-	s := c.session(r)
+	s := c.page(w, r, http.StatusUnauthorized)
 	if s == nil {
-		c.render(w, http.StatusUnauthorized, "login", nil)
 		return
 	}
 	if subtle.ConstantTimeCompare([]byte(r.FormValue("csrf")), []byte(s.csrf)) != 1 {
-		c.render(w, http.StatusForbidden, "error", map[string]any{"Error": "表单已过期，请重新打开页面（stale form）", "Status": 403})
+		c.failed(w, http.StatusForbidden, "表单已过期，请重新打开页面（stale form）")
 		return
 	}
 	id := r.PathValue("id")
-	status, body := c.api(r, s, "POST", "/v1/reserves/alerts/"+url.PathEscape(id)+"/close", map[string]string{"reason": strings.TrimSpace(r.FormValue("reason"))})
-	if status != http.StatusOK {
-		c.apiFailed(w, status, body)
+	if _, err := c.API.CloseAlert(r.Context(), s.key, id, strings.TrimSpace(r.FormValue("reason")), ""); err != nil {
+		c.serviceFailed(w, err)
 		return
 	}
 	c.Log.Info("alert closed from the console", "alert", id)
@@ -216,17 +215,18 @@ func (c *Console) closeAlert(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) market(w http.ResponseWriter, r *http.Request) {
-	s := c.session(r)
+	s := c.page(w, r, http.StatusUnauthorized)
 	if s == nil {
-		c.render(w, http.StatusUnauthorized, "login", nil)
 		return
 	}
-	var prices gateway.PricesResponse
-	if !c.getAPI(w, r, s, "/v1/market/prices", &prices) {
+	prices, err := c.API.MarketPrices(r.Context(), "")
+	if err != nil {
+		c.serviceFailed(w, err)
 		return
 	}
-	var alerts gateway.AlertsResponse
-	if !c.getAPI(w, r, s, "/v1/market/alerts?status=open", &alerts) {
+	alerts, err := c.API.Alerts(r.Context(), s.key, gateway.AlertQuery{Status: "open"}, gateway.MarketKinds())
+	if err != nil {
+		c.serviceFailed(w, err)
 		return
 	}
 	en := r.URL.Query().Get("lang") == "en"

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -42,7 +41,7 @@ type PublishResponse struct {
 
 func (s *Server) postAggregates(w http.ResponseWriter, r *http.Request) {
 	key := caller(r)
-	if key.Role == "regulator" {
+	if key.Role == domain.RoleRegulator {
 		writeProblem(w, r, newProblem(http.StatusForbidden, "regulator-role", "aggregates are computed by the platform that holds the purchase terms"))
 		return
 	}
@@ -177,37 +176,11 @@ type GrainSeries struct {
 }
 
 func (s *Server) getPrices(w http.ResponseWriter, r *http.Request) {
-	grain := domain.Grain(r.URL.Query().Get("grain"))
-	cells, err := s.store.MarketCells(r.Context())
+	out, err := s.MarketPrices(r.Context(), domain.Grain(r.URL.Query().Get("grain")))
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	suppressed, err := s.store.SuppressedCells(r.Context())
-	if err != nil {
-		writeProblem(w, r, problemFrom(err))
-		return
-	}
-	cfg := s.reserveConfig()
-	out := PricesResponse{LedgerBlock: s.store.Block(), K: cfg.K, Series: []GrainSeries{}, Cells: []domain.MarketCell{}, Suppressed: []domain.CellKey{},
-		MinPrice: map[string]map[int]float64{}}
-	for g, years := range cfg.MinPrice {
-		out.MinPrice[string(g)] = years
-	}
-	for _, c := range cells {
-		if grain == "" || c.Grain == grain {
-			out.Cells = append(out.Cells, c)
-		}
-	}
-	for _, k := range suppressed {
-		if grain == "" || k.Grain == grain {
-			out.Suppressed = append(out.Suppressed, k)
-		}
-	}
-	for g, pts := range reserve.Combine(out.Cells) {
-		out.Series = append(out.Series, GrainSeries{Grain: g, Points: pts})
-	}
-	sort.Slice(out.Series, func(i, j int) bool { return out.Series[i].Grain < out.Series[j].Grain })
 	writeJSON(w, http.StatusOK, out)
 }
 

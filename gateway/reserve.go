@@ -2,11 +2,8 @@ package gateway
 
 import (
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/readmodel"
 	"github.com/agritrace/agritrace/reserve"
 	"github.com/agritrace/agritrace/wire"
 )
@@ -38,7 +35,7 @@ func (s *Server) reserveConfig() reserve.Config {
 
 // platformScope is the MSP ID a read is limited to: none for the regulator.
 func platformScope(k *APIKey) string {
-	if k.Role == "regulator" {
+	if k.Role == domain.RoleRegulator {
 		return ""
 	}
 	return k.MSPID
@@ -107,27 +104,16 @@ func (s *Server) postCloseAlert(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &req) {
 		return
 	}
-	id := r.PathValue("id")
-	if _, err := s.store.Alert(r.Context(), id); err != nil {
-		writeProblem(w, r, readProblem(err, "alert "+id))
-		return
-	}
-	if req.Time == "" {
-		req.Time = s.now().Format(time.RFC3339)
-	}
-	s.reserveSubmit(w, r, wire.CloseReserveAlert, "", domain.AlertClosure{Alert: id, Reason: req.Reason, Time: req.Time})
-}
-
-func (s *Server) sweep(r *http.Request) error {
-	return s.store.SweepReserveAlerts(r.Context(), s.reserveConfig(), s.now())
-}
-
-func (s *Server) getGranaries(w http.ResponseWriter, r *http.Request) {
-	if err := s.sweep(r); err != nil {
+	res, err := s.CloseAlert(r.Context(), caller(r), r.PathValue("id"), req.Reason, req.Time)
+	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	list, err := granarySummaries(r.Context(), s.store, s.reserveConfig(), platformScope(caller(r)), r.URL.Query().Get("region"))
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) getGranaries(w http.ResponseWriter, r *http.Request) {
+	list, err := s.GranaryList(r.Context(), caller(r), r.URL.Query().Get("region"))
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
@@ -136,21 +122,7 @@ func (s *Server) getGranaries(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getGranary(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	g, err := s.store.Granary(r.Context(), id)
-	if err != nil {
-		writeProblem(w, r, readProblem(err, "granary "+id))
-		return
-	}
-	if scope := platformScope(caller(r)); scope != "" && g.Platform != scope {
-		writeProblem(w, r, newProblem(http.StatusForbidden, "granary-owner", "granary "+id+" is vouched for by another platform; a platform reads its own granaries"))
-		return
-	}
-	if err := s.sweep(r); err != nil {
-		writeProblem(w, r, problemFrom(err))
-		return
-	}
-	d, err := granaryDetail(r.Context(), s.store, s.reserveConfig(), *g, s.now())
+	d, err := s.GranaryView(r.Context(), caller(r), r.PathValue("id"))
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
@@ -158,51 +130,14 @@ func (s *Server) getGranary(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// AlertsResponse lists alerts.
-type AlertsResponse struct {
-	LedgerBlock uint64          `json:"ledgerBlock"`
-	Alerts      []reserve.Alert `json:"alerts"`
-}
-
 func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request, kinds []string) {
 	q := r.URL.Query()
-	open := false
-	switch q.Get("status") {
-	case "", "all":
-	case "open":
-		open = true
-	default:
-		p := newProblem(http.StatusBadRequest, "bad-parameter", "status must be open or all")
-		p.Pointer = "?status"
-		writeProblem(w, r, p)
-		return
-	}
-	if k := q.Get("kind"); k != "" {
-		found := false
-		for _, known := range kinds {
-			found = found || known == k
-		}
-		if !found {
-			p := newProblem(http.StatusBadRequest, "bad-parameter", "kind must be one of "+strings.Join(kinds, ", "))
-			p.Pointer = "?kind"
-			writeProblem(w, r, p)
-			return
-		}
-		kinds = []string{k}
-	}
-	if err := s.sweep(r); err != nil {
-		writeProblem(w, r, problemFrom(err))
-		return
-	}
-	as, err := s.store.Alerts(r.Context(), readmodel.AlertFilter{Platform: platformScope(caller(r)), Granary: q.Get("granary"), Kinds: kinds, Open: open})
+	res, err := s.Alerts(r.Context(), caller(r), AlertQuery{Status: q.Get("status"), Kind: q.Get("kind"), Granary: q.Get("granary")}, kinds)
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	if as == nil {
-		as = []reserve.Alert{}
-	}
-	writeJSON(w, http.StatusOK, AlertsResponse{LedgerBlock: s.store.Block(), Alerts: as})
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) getReserveAlerts(w http.ResponseWriter, r *http.Request) {
