@@ -82,6 +82,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/batch/{id}/impact.csv", c.impactCSV)
 	mux.HandleFunc("POST /console/batch/{id}/recall", c.recall)
 	mux.HandleFunc("GET /console/stats", c.stats)
+	c.mountReserve(mux)
 }
 
 func randomToken() string {

@@ -259,6 +259,8 @@ type Trail struct {
 type Recorded struct {
 	Events  []Event `json:"events"`
 	Batches []Batch `json:"batches"`
+	// Reserve carries reserve-grain and market records (their own transactions; see reserve.go).
+	Reserve *ReserveRecorded `json:"reserve,omitempty"`
 }
 
 // RecordResult is what recording returns for one event.

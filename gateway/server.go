@@ -12,6 +12,7 @@ import (
 	"github.com/agritrace/agritrace/domain"
 
 	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/reserve"
 	"github.com/agritrace/agritrace/wire"
 )
 
@@ -28,6 +29,8 @@ type Options struct {
 	// RegulatorMSP is the MSP ID of the regulator, whose peer co-endorses a private deal inside one
 	// platform (two endorsing orgs are needed).
 	RegulatorMSP string
+	// Reserve configures the reserve and market rules; nil takes reserve.Default().
+	Reserve *reserve.Config
 }
 
 func (o *Options) defaults() {
@@ -109,6 +112,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /openapi.json", s.getOpenAPI)
 	m.HandleFunc("GET /healthz", s.getHealth)
 	m.HandleFunc("GET /metrics", s.getMetrics)
+	s.reserveRoutes()
 }
 
 // ServeHTTP adds logging, metrics and panic safety around every route.

@@ -61,6 +61,9 @@ var writeSQL = map[string]string{
 		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`,
 }
 
+// schemas are the tables of other parts of the read model (reserve.go, market.go), created after schema.
+var schemas []string
+
 // txWriter is Apply's prepared statements bound to one SQL transaction.
 type txWriter map[string]*sql.Stmt
 
@@ -132,9 +135,11 @@ func Open(path string) (*Store, error) {
 	if path == ":memory:" {
 		db.SetMaxOpenConns(1) // each connection would be a different in-memory database
 	}
-	if _, err := db.Exec(schema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("create read model schema: %w", err)
+	for _, sc := range append([]string{schema}, schemas...) {
+		if _, err := db.Exec(sc); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("create read model schema: %w", err)
+		}
 	}
 	s := &Store{db: db, stmts: map[string]*sql.Stmt{}, advanced: make(chan struct{})}
 	for k, q := range writeSQL {
@@ -216,8 +221,13 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 			return 0, err
 		}
 		last = t.TxID
-		if seen > 0 || len(t.Recorded.Events) == 0 {
+		if seen > 0 || (len(t.Recorded.Events) == 0 && t.Recorded.Reserve.Empty()) {
 			continue
+		}
+		if t.Recorded.Reserve != nil {
+			if err := w.putReserve(ctx, t.Recorded.Reserve, block); err != nil {
+				return 0, fmt.Errorf("apply reserve records of tx %s: %w", t.TxID, err)
+			}
 		}
 		for _, e := range t.Recorded.Events {
 			if err := w.putEvent(ctx, e, block); err != nil {

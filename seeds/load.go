@@ -55,9 +55,12 @@ func Load(ctx context.Context, orgs map[string]Endpoint, chains []Chain, progres
 			}
 			var r Result
 			var err error
-			if s.Recall != nil {
+			switch {
+			case s.Recall != nil:
 				r, err = postRecall(ctx, client, ep.URL, ep.Key, *s.Recall)
-			} else {
+			case s.Post != nil:
+				r, err = postReserve(ctx, client, ep.URL, ep.Key, *s.Post)
+			default:
 				r, err = postBulk(ctx, client, ep.URL, ep.Key, s)
 			}
 			if err != nil {

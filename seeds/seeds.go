@@ -16,6 +16,8 @@ type Step struct {
 	Events []domain.Event
 	// Recall, when set, is sent to POST /v1/batches/{Recall}/recall by the regulator.
 	Recall *Recall
+	// Post, when set, is sent to a reserve or market endpoint (see reserve.go).
+	Post *Post
 }
 
 // Recall is a regulator recall.
@@ -70,7 +72,7 @@ func doc(name, sha string) []domain.Document {
 
 // Chains returns every demo chain.
 func Chains() []Chain {
-	return []Chain{WuchangRice(), HenanNoodles(), ShandongApples(), RecalledCorn()}
+	return []Chain{WuchangRice(), HenanNoodles(), ShandongApples(), RecalledCorn(), HenanReserve(), HeilongjiangReserve(), MarketPurchases()}
 }
 
 // Find returns the chain with the given key.

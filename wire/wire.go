@@ -18,6 +18,16 @@ const (
 	ListOffers       = "ListOffers"       // platform, direction (in|out) → []ledger.Offer
 )
 
+// Reserve grain and market monitoring transactions (each emits EventName with a Reserve payload).
+const (
+	RegisterGranaries       = "RegisterGranaries"
+	RecordStockMovements    = "RecordStockMovements"
+	RecordStockCheck        = "RecordStockCheck"
+	RecordStorageQuality    = "RecordStorageQuality"
+	CloseReserveAlert       = "CloseReserveAlert"
+	PublishMarketAggregates = "PublishMarketAggregates"
+)
+
 // EventName is the chaincode event every recording transaction emits (payload: domain.Recorded).
 const EventName = "agritrace.recorded"
 

@@ -105,6 +105,8 @@ func (m *Ledger) Evaluate(_ context.Context, _ string, fn string, args ...string
 		v, err = r.Certificates()
 	case wire.ListOffers:
 		v, err = r.Offers(arg(0), arg(1), time.Now())
+	case wire.GetPrivateTerms:
+		return m.privateTerms(arg(0), arg(1))
 	default:
 		return nil, fmt.Errorf("memledger: %s not supported", fn)
 	}

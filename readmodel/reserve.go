@@ -1,0 +1,386 @@
+package readmodel
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/reserve"
+)
+
+// Reserve grain tables. Written only from reserve transactions' chaincode events (lots carry
+// absolute tonnes, so applying an event twice changes nothing), except reserve_alerts: alerts the
+// rules raised, kept so that an alert stays listed until a closure from the ledger ends it.
+// Portable SQL (TEXT/INTEGER/DOUBLE PRECISION, ON CONFLICT) so another backend can run it.
+const reserveSchema = `
+CREATE TABLE IF NOT EXISTS reserve_granaries (
+	id TEXT PRIMARY KEY, doc TEXT NOT NULL, name TEXT, platform TEXT, region TEXT, type TEXT, block BIGINT
+);
+CREATE INDEX IF NOT EXISTS reserve_granaries_platform ON reserve_granaries(platform);
+CREATE TABLE IF NOT EXISTS reserve_lots (
+	lot TEXT PRIMARY KEY, granary TEXT NOT NULL, bin TEXT NOT NULL, grain TEXT, harvest_year INTEGER,
+	category TEXT, authority TEXT, tonnes DOUBLE PRECISION, first_in TEXT, platform TEXT, block BIGINT
+);
+CREATE INDEX IF NOT EXISTS reserve_lots_granary ON reserve_lots(granary, bin);
+CREATE TABLE IF NOT EXISTS reserve_movements (
+	id TEXT PRIMARY KEY, doc TEXT NOT NULL, granary TEXT, bin TEXT, kind TEXT, at TEXT, batch TEXT, block BIGINT
+);
+CREATE INDEX IF NOT EXISTS reserve_movements_granary ON reserve_movements(granary, at);
+CREATE TABLE IF NOT EXISTS reserve_checks (
+	id TEXT PRIMARY KEY, doc TEXT NOT NULL, granary TEXT, bin TEXT, at TEXT, method TEXT, counted DOUBLE PRECISION, block BIGINT
+);
+CREATE TABLE IF NOT EXISTS reserve_check_lots (
+	check_id TEXT NOT NULL, lot TEXT NOT NULL, grain TEXT, harvest_year INTEGER, category TEXT, tonnes DOUBLE PRECISION, first_in TEXT,
+	PRIMARY KEY (check_id, lot)
+);
+CREATE INDEX IF NOT EXISTS reserve_checks_granary ON reserve_checks(granary, bin, at);
+CREATE TABLE IF NOT EXISTS reserve_quality (
+	id TEXT PRIMARY KEY, doc TEXT NOT NULL, granary TEXT, bin TEXT, at TEXT, block BIGINT
+);
+CREATE TABLE IF NOT EXISTS reserve_closures (
+	alert TEXT PRIMARY KEY, doc TEXT NOT NULL, block BIGINT
+);
+CREATE TABLE IF NOT EXISTS reserve_alerts (
+	id TEXT PRIMARY KEY, kind TEXT NOT NULL, doc TEXT NOT NULL, granary TEXT, platform TEXT, region TEXT, since TEXT, raised_at TEXT
+);
+CREATE INDEX IF NOT EXISTS reserve_alerts_granary ON reserve_alerts(granary);
+`
+
+func init() {
+	writeSQL["rsvGranary"] = `INSERT INTO reserve_granaries (id, doc, name, platform, region, type, block) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, name = excluded.name, platform = excluded.platform,
+		region = excluded.region, type = excluded.type, block = excluded.block`
+	writeSQL["rsvLot"] = `INSERT INTO reserve_lots (lot, granary, bin, grain, harvest_year, category, authority, tonnes, first_in, platform, block)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (lot) DO UPDATE SET tonnes = excluded.tonnes, first_in = excluded.first_in, platform = excluded.platform, block = excluded.block`
+	writeSQL["rsvMovement"] = `INSERT INTO reserve_movements (id, doc, granary, bin, kind, at, batch, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`
+	writeSQL["rsvCheck"] = `INSERT INTO reserve_checks (id, doc, granary, bin, at, method, counted, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`
+	writeSQL["rsvCheckLot"] = `INSERT INTO reserve_check_lots (check_id, lot, grain, harvest_year, category, tonnes, first_in) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (check_id, lot) DO NOTHING`
+	writeSQL["rsvQuality"] = `INSERT INTO reserve_quality (id, doc, granary, bin, at, block) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	writeSQL["rsvClosure"] = `INSERT INTO reserve_closures (alert, doc, block) VALUES (?, ?, ?) ON CONFLICT (alert) DO NOTHING`
+	writeSQL["mktCell"] = `INSERT INTO market_cells (platform, region, grain, week, doc, publication, block) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (platform, region, grain, week) DO UPDATE SET doc = excluded.doc, publication = excluded.publication, block = excluded.block`
+	writeSQL["mktSuppressed"] = `INSERT INTO market_suppressed (platform, region, grain, week, publication) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (platform, region, grain, week) DO UPDATE SET publication = excluded.publication`
+	schemas = append(schemas, reserveSchema, marketSchema)
+}
+
+// putReserve applies one reserve transaction's records.
+func (w txWriter) putReserve(ctx context.Context, r *domain.ReserveRecorded, block uint64) error {
+	for _, g := range r.Granaries {
+		doc, _ := json.Marshal(g)
+		if _, err := w["rsvGranary"].ExecContext(ctx, g.ID, string(doc), g.Name, g.Platform, g.Region, string(g.Type), block); err != nil {
+			return fmt.Errorf("granary %s: %w", g.ID, err)
+		}
+	}
+	for _, l := range r.Lots {
+		if _, err := w["rsvLot"].ExecContext(ctx, l.LotKey(), l.Granary, l.Bin, string(l.Grain), l.HarvestYear, string(l.Category),
+			string(l.Authority), l.Tonnes, l.FirstIn, l.Platform, block); err != nil {
+			return fmt.Errorf("lot %s: %w", l.LotKey(), err)
+		}
+	}
+	for _, m := range r.Movements {
+		doc, _ := json.Marshal(m)
+		if _, err := w["rsvMovement"].ExecContext(ctx, m.ID, string(doc), m.Granary, m.Bin, string(m.Kind), utc(m.Time), m.Batch, block); err != nil {
+			return fmt.Errorf("movement %s: %w", m.ID, err)
+		}
+	}
+	for _, c := range r.Checks {
+		doc, _ := json.Marshal(c)
+		if _, err := w["rsvCheck"].ExecContext(ctx, c.ID, string(doc), c.Granary, c.Bin, c.Time, string(c.Method), c.CountedTonnes, block); err != nil {
+			return fmt.Errorf("check %s: %w", c.ID, err)
+		}
+		for _, l := range c.Book {
+			if _, err := w["rsvCheckLot"].ExecContext(ctx, c.ID, l.LotKey(), string(l.Grain), l.HarvestYear, string(l.Category), l.Tonnes, l.FirstIn); err != nil {
+				return fmt.Errorf("book of check %s: %w", c.ID, err)
+			}
+		}
+	}
+	for _, q := range r.Quality {
+		doc, _ := json.Marshal(q)
+		if _, err := w["rsvQuality"].ExecContext(ctx, q.ID, string(doc), q.Granary, q.Bin, utc(q.Time), block); err != nil {
+			return fmt.Errorf("quality %s: %w", q.ID, err)
+		}
+	}
+	for _, c := range r.Closures {
+		doc, _ := json.Marshal(c)
+		if _, err := w["rsvClosure"].ExecContext(ctx, c.Alert, string(doc), block); err != nil {
+			return fmt.Errorf("closure of %s: %w", c.Alert, err)
+		}
+	}
+	return w.putMarket(ctx, r.Market, block)
+}
+
+func utc(s string) string {
+	t, err := domain.ParseEventTime(s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func scanDocs[T any](rows *sql.Rows, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal([]byte(doc), &v); err != nil {
+			return nil, fmt.Errorf("decode stored %T: %w", v, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Granaries lists granaries, of one platform when platform is set.
+func (s *Store) Granaries(ctx context.Context, platform string) ([]domain.Granary, error) {
+	return scanDocs[domain.Granary](s.db.QueryContext(ctx,
+		`SELECT doc FROM reserve_granaries WHERE (? = '' OR platform = ?) ORDER BY region, id`, platform, platform))
+}
+
+// Granary returns one granary.
+func (s *Store) Granary(ctx context.Context, id string) (*domain.Granary, error) {
+	gs, err := scanDocs[domain.Granary](s.db.QueryContext(ctx, `SELECT doc FROM reserve_granaries WHERE id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	if len(gs) == 0 {
+		return nil, fmt.Errorf("granary %s: %w", id, ErrNotFound)
+	}
+	return &gs[0], nil
+}
+
+// Lots lists book stock (non-empty lots), of one granary when granary is set, else of one
+// platform when platform is set.
+func (s *Store) Lots(ctx context.Context, granary, platform string) ([]domain.StockLot, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT granary, bin, grain, harvest_year, category, authority, tonnes, first_in, platform
+		FROM reserve_lots WHERE tonnes > 0 AND (? = '' OR granary = ?) AND (? = '' OR platform = ?) ORDER BY granary, bin, harvest_year, grain, category`,
+		granary, granary, platform, platform)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.StockLot
+	for rows.Next() {
+		var l domain.StockLot
+		var grain, cat, auth string
+		var firstIn, plat sql.NullString
+		if err := rows.Scan(&l.Granary, &l.Bin, &grain, &l.HarvestYear, &cat, &auth, &l.Tonnes, &firstIn, &plat); err != nil {
+			return nil, err
+		}
+		l.Grain, l.Category, l.Authority, l.FirstIn, l.Platform = domain.Grain(grain), domain.ReserveCategory(cat), domain.Authority(auth), firstIn.String, plat.String
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Movements lists a granary's movements (all granaries' when empty) in time order.
+func (s *Store) Movements(ctx context.Context, granary string) ([]domain.StockMovement, error) {
+	return scanDocs[domain.StockMovement](s.db.QueryContext(ctx,
+		`SELECT doc FROM reserve_movements WHERE (? = '' OR granary = ?) ORDER BY at, id`, granary, granary))
+}
+
+// Checks lists stock checks of a granary (all when empty), oldest first.
+func (s *Store) Checks(ctx context.Context, granary string) ([]domain.StockCheck, error) {
+	return scanDocs[domain.StockCheck](s.db.QueryContext(ctx,
+		`SELECT doc FROM reserve_checks WHERE (? = '' OR granary = ?) ORDER BY at, id`, granary, granary))
+}
+
+// Quality lists storage-quality results of a granary (all when empty), oldest first.
+func (s *Store) Quality(ctx context.Context, granary string) ([]domain.QualityResult, error) {
+	return scanDocs[domain.QualityResult](s.db.QueryContext(ctx,
+		`SELECT doc FROM reserve_quality WHERE (? = '' OR granary = ?) ORDER BY at, id`, granary, granary))
+}
+
+// ReserveFacts loads everything the reserve rules look at.
+func (s *Store) ReserveFacts(ctx context.Context) (reserve.Facts, error) {
+	f := reserve.Facts{Granaries: map[string]domain.Granary{}}
+	gs, err := s.Granaries(ctx, "")
+	if err != nil {
+		return f, err
+	}
+	for _, g := range gs {
+		f.Granaries[g.ID] = g
+	}
+	if f.Lots, err = s.Lots(ctx, "", ""); err != nil {
+		return f, err
+	}
+	if f.Checks, err = s.CheckBooks(ctx); err != nil {
+		return f, err
+	}
+	if f.Quality, err = s.Quality(ctx, ""); err != nil {
+		return f, err
+	}
+	// only rotations matter to the rules; stores, moves and sales are already in the lots
+	f.Movements, err = scanDocs[domain.StockMovement](s.db.QueryContext(ctx,
+		`SELECT doc FROM reserve_movements WHERE kind IN ('rotate-out', 'rotate-in') ORDER BY at, id`))
+	return f, err
+}
+
+// SweepReserveAlerts evaluates the reserve and market rules over the read model as of now and
+// keeps every alert raised: one raised once stays listed even when its cause goes away (the grain
+// was rotated, a later count agreed), until the regulator's closure on the ledger ends it.
+func (s *Store) SweepReserveAlerts(ctx context.Context, cfg reserve.Config, now time.Time) error {
+	f, err := s.ReserveFacts(ctx)
+	if err != nil {
+		return fmt.Errorf("load reserve facts: %w", err)
+	}
+	alerts := cfg.Evaluate(f, now)
+	cells, err := s.MarketCells(ctx)
+	if err != nil {
+		return err
+	}
+	alerts = append(alerts, cfg.MarketAlerts(cells, reserve.Combine(cells))...)
+	return s.saveAlerts(ctx, alerts, now)
+}
+
+func (s *Store) saveAlerts(ctx context.Context, alerts []reserve.Alert, now time.Time) error {
+	kept := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM reserve_alerts`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		kept[id] = true
+	}
+	rows.Close()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	st, err := tx.PrepareContext(ctx, `INSERT INTO reserve_alerts (id, kind, doc, granary, platform, region, since, raised_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	raised := now.UTC().Format(time.RFC3339)
+	for _, a := range alerts {
+		if kept[a.ID] {
+			continue
+		}
+		doc, _ := json.Marshal(a)
+		if _, err := st.ExecContext(ctx, a.ID, string(a.Kind), string(doc), a.Granary, a.Platform, a.Region, a.Since, raised); err != nil {
+			return fmt.Errorf("keep alert %s: %w", a.ID, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// AlertFilter selects alerts.
+type AlertFilter struct {
+	Platform string   // only alerts of this platform's granaries (and market-wide ones when Market)
+	Granary  string   // only this granary's
+	Kinds    []string // only these kinds
+	Open     bool     // only alerts not closed
+}
+
+// Alerts lists kept alerts with their closure, newest first.
+func (s *Store) Alerts(ctx context.Context, f AlertFilter) ([]reserve.Alert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.doc, a.raised_at, c.doc FROM reserve_alerts a LEFT JOIN reserve_closures c ON c.alert = a.id
+		WHERE (? = '' OR a.platform = ? OR a.platform = '') AND (? = '' OR a.granary = ?) ORDER BY a.since DESC, a.id`,
+		f.Platform, f.Platform, f.Granary, f.Granary)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kinds := map[string]bool{}
+	for _, k := range f.Kinds {
+		kinds[k] = true
+	}
+	var out []reserve.Alert
+	for rows.Next() {
+		var doc, raised string
+		var closure sql.NullString
+		if err := rows.Scan(&doc, &raised, &closure); err != nil {
+			return nil, err
+		}
+		var a reserve.Alert
+		if err := json.Unmarshal([]byte(doc), &a); err != nil {
+			return nil, fmt.Errorf("decode alert: %w", err)
+		}
+		if len(kinds) > 0 && !kinds[string(a.Kind)] {
+			continue
+		}
+		if f.Platform != "" && a.Platform == "" && a.Granary != "" {
+			continue
+		}
+		a.Raised = raised
+		if closure.Valid {
+			var c domain.AlertClosure
+			if err := json.Unmarshal([]byte(closure.String), &c); err == nil {
+				a.Closed = &c
+			}
+		}
+		if f.Open && a.Closed != nil {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Alert returns one kept alert.
+func (s *Store) Alert(ctx context.Context, id string) (*reserve.Alert, error) {
+	var doc string
+	err := s.db.QueryRowContext(ctx, `SELECT doc FROM reserve_alerts WHERE id = ?`, id).Scan(&doc)
+	if err == sql.ErrNoRows {
+		return nil, fmt.Errorf("alert %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var a reserve.Alert
+	return &a, json.Unmarshal([]byte(doc), &a)
+}
+
+// CheckBooks loads every check with the book it was counted against, from plain columns: the
+// reconciliation of every bin in the country reads this, so it avoids decoding documents.
+func (s *Store) CheckBooks(ctx context.Context) ([]domain.StockCheck, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.granary, c.bin, c.at, c.method, c.counted, l.grain, l.harvest_year, l.category, l.tonnes, l.first_in
+		FROM reserve_checks c LEFT JOIN reserve_check_lots l ON l.check_id = c.id ORDER BY c.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.StockCheck
+	for rows.Next() {
+		var c domain.StockCheck
+		var method string
+		var grain, cat, firstIn sql.NullString
+		var year sql.NullInt64
+		var tonnes sql.NullFloat64
+		if err := rows.Scan(&c.ID, &c.Granary, &c.Bin, &c.Time, &method, &c.CountedTonnes, &grain, &year, &cat, &tonnes, &firstIn); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].ID != c.ID {
+			c.Method = domain.CheckMethod(method)
+			out = append(out, c)
+		}
+		if grain.Valid {
+			last := &out[len(out)-1]
+			last.Book = append(last.Book, domain.StockLot{Granary: c.Granary, Bin: c.Bin, Grain: domain.Grain(grain.String), HarvestYear: int(year.Int64),
+				Category: domain.ReserveCategory(cat.String), Tonnes: tonnes.Float64, FirstIn: firstIn.String})
+		}
+	}
+	return out, rows.Err()
+}
