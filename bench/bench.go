@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,8 @@ type CPURow struct {
 	Committed int64
 	Seconds   float64
 	Use       CPUUse
+	Machine   time.Duration // busy CPU of the whole machine
+	Load      time.Duration // CPU of the load generator (the bench process), not counted
 }
 
 // RSS is the resident memory of one process after load.
@@ -198,6 +201,22 @@ func (r *Report) cpuTable(b *strings.Builder) {
 	b.WriteString("| **all counted** |")
 	for _, c := range r.CPU {
 		fmt.Fprintf(b, " **%s** |", cell(c, c.Use.Total()))
+	}
+	b.WriteString("\n| load generator (this bench process), not counted |")
+	for _, c := range r.CPU {
+		if c.Load == 0 {
+			b.WriteString(" counted above |")
+			continue
+		}
+		fmt.Fprintf(b, " %s |", cell(c, c.Load))
+	}
+	b.WriteString("\n| rest of the machine (other processes), not counted |")
+	for _, c := range r.CPU {
+		fmt.Fprintf(b, " %s |", cell(c, max(0, c.Machine-c.Use.Total()-c.Load)))
+	}
+	b.WriteString("\n| cores busy in the window, whole machine |")
+	for _, c := range r.CPU {
+		fmt.Fprintf(b, " %.2f of %d |", c.Machine.Seconds()/c.Seconds, runtime.NumCPU())
 	}
 	b.WriteString("\n| items committed in the window |")
 	for _, c := range r.CPU {

@@ -93,3 +93,32 @@ func (u CPUUse) Names() []string {
 	sort.Strings(out)
 	return out
 }
+
+// MachineBusy is the CPU time all cores of the machine have spent busy since boot (/proc/stat:
+// everything but idle and iowait). Next to the counted processes it shows how much of a window's
+// CPU went to processes outside the bench: other work on a shared machine.
+func MachineBusy() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+	}
+	var busy int64
+	for i, v := range f[1:] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+		}
+		// user nice system idle iowait irq softirq steal guest guest_nice; guest time is already
+		// inside user, and idle and iowait are not work
+		if i == 3 || i == 4 || i >= 8 {
+			continue
+		}
+		busy += n
+	}
+	return time.Duration(busy) * clockTick, nil
+}

@@ -153,6 +153,8 @@ func (l *Load) FirstError() error {
 type Span struct {
 	From, To  time.Time
 	CPU       CPUUse
+	Machine   time.Duration // busy CPU of the whole machine in the window, counted or not
+	Load      time.Duration // CPU of the load generator, when sampled apart
 	Committed int64
 }
 
@@ -189,6 +191,10 @@ func Measure(ctx context.Context, procs Procs, committed func(context.Context) (
 	if err != nil {
 		return Span{}, err
 	}
+	m0, err := MachineBusy()
+	if err != nil {
+		return Span{}, err
+	}
 	from := time.Now()
 	if err := sleep(dur); err != nil {
 		return Span{}, err
@@ -198,9 +204,13 @@ func Measure(ctx context.Context, procs Procs, committed func(context.Context) (
 	if err != nil {
 		return Span{}, err
 	}
+	m1, err := MachineBusy()
+	if err != nil {
+		return Span{}, err
+	}
 	c1, err := committed(ctx)
 	if err != nil {
 		return Span{}, fmt.Errorf("committed count at window end: %w", err)
 	}
-	return Span{From: from, To: to, CPU: cpu1.Since(cpu0), Committed: c1 - c0}, nil
+	return Span{From: from, To: to, CPU: cpu1.Since(cpu0), Machine: m1 - m0, Committed: c1 - c0}, nil
 }

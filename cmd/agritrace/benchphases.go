@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -19,6 +21,8 @@ import (
 	"github.com/agritrace/agritrace/wire"
 )
 
+const loadGenerator = "load generator"
+
 // measure runs op from workers clients, measures one window after the warm-up (CPU of procs,
 // items committed by committed's count, or by the load's own when nil), then profiles the
 // gateway for a further window when profile names a file, and stops the load.
@@ -27,7 +31,16 @@ func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committe
 	if committed == nil {
 		committed = load.Completed
 	}
+	counted := len(procs)
+	if !slices.Contains(slices.Collect(maps.Values(procs)), os.Getpid()) {
+		procs[loadGenerator] = os.Getpid() // sampled to be shown apart, never counted
+	}
 	span, err := bench.Measure(r.ctx, procs, committed, r.o.warm, r.o.window)
+	if len(procs) > counted {
+		span.Load = span.CPU[loadGenerator]
+		delete(span.CPU, loadGenerator)
+		delete(procs, loadGenerator)
+	}
 	if err == nil && profile != "" {
 		if p, perr := r.profileGateway(profile, r.o.profile); perr != nil {
 			r.rep.Notes = append(r.rep.Notes, fmt.Sprintf("no gateway profile for %s: %v", profile, perr))
@@ -66,19 +79,19 @@ func phaseIngest(r *benchRun) error {
 	}
 	blRate := float64(blSpan.Committed) / blSpan.Seconds()
 	blCPU := blSpan.CPUPer()
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "KV baseline", Per: "tx", Committed: blSpan.Committed, Seconds: blSpan.Seconds(), Use: blSpan.CPU})
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "KV baseline", Per: "tx", Committed: blSpan.Committed, Seconds: blSpan.Seconds(), Use: blSpan.CPU, Machine: blSpan.Machine, Load: blSpan.Load})
 
 	recorded := r.env.Recorded
 	si, siSpan, err := r.measure(o.workers, bench.SingleOp(r.env), r.procs(true), recorded, "gateway-single-ingest.pprof")
 	if err != nil {
 		return fmt.Errorf("single-event ingest: %w", err)
 	}
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "single-event", Per: "event", Committed: siSpan.Committed, Seconds: siSpan.Seconds(), Use: siSpan.CPU})
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "single-event", Per: "event", Committed: siSpan.Committed, Seconds: siSpan.Seconds(), Use: siSpan.CPU, Machine: siSpan.Machine, Load: siSpan.Load})
 	bk, bkSpan, err := r.measure(o.bulkClients, bench.BulkOp(r.env, "b", o.bulkPer), r.procs(true), recorded, "gateway-bulk-ingest.pprof")
 	if err != nil {
 		return fmt.Errorf("bulk ingest: %w", err)
 	}
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "bulk", Per: "event", Committed: bkSpan.Committed, Seconds: bkSpan.Seconds(), Use: bkSpan.CPU})
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "bulk", Per: "event", Committed: bkSpan.Committed, Seconds: bkSpan.Seconds(), Use: bkSpan.CPU, Machine: bkSpan.Machine, Load: bkSpan.Load})
 	r.bulkRate = float64(bkSpan.Committed) / bkSpan.Seconds()
 
 	const sec = "Ingest"
