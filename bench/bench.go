@@ -51,6 +51,7 @@ type Report struct {
 	Notes   []string
 	RSS     []RSS
 	Skipped []string // phases not run, with why
+	Took    time.Duration
 }
 
 // CPURow is one phase's CPU per committed item, per process.
@@ -147,6 +148,9 @@ func (r *Report) Markdown() string {
 		for _, s := range r.Skipped {
 			b.WriteString("- " + s + "\n")
 		}
+	}
+	if r.Took > 0 {
+		fmt.Fprintf(&b, "\n## Reproduce\n\n`%s` (from the repository root; `make bench` runs it at full size) took %s on this machine.\n", r.Command, r.Took.Round(time.Second))
 	}
 	if len(r.Notes) > 0 {
 		b.WriteString("\n## Notes from this run\n\n")

@@ -137,6 +137,7 @@ func runBench(ctx context.Context, args []string) error {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("CPU profile of the %s chaincode server over the whole run: `%s`.", org.MSPID, relProfile(p)))
 		}
 	}
+	rep.Took = time.Since(start)
 	if err := os.WriteFile(o.out, []byte(rep.Markdown()), 0o644); err != nil {
 		return err
 	}
