@@ -28,6 +28,7 @@ type Store struct {
 	// advanced is closed (and replaced) whenever the checkpoint moves, waking CatchUp waiters
 	mu       sync.Mutex
 	advanced chan struct{}
+	cache    stmtCache // prepared read statements
 }
 
 func (s *Store) signal() {
@@ -163,7 +164,15 @@ func Open(path string) (*Store, error) {
 func (s *Store) Block() uint64 { return s.block.Load() }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.cache.mu.Lock()
+	for _, st := range s.cache.stmts {
+		st.Close()
+	}
+	s.cache.stmts = nil
+	s.cache.mu.Unlock()
+	return s.db.Close()
+}
 
 // DB exposes the database for tests and tools that tamper with or inspect it.
 func (s *Store) DB() *sql.DB { return s.db }
