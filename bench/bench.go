@@ -43,6 +43,7 @@ func Met(ok bool) *bool { return &ok }
 // Report collects what one run measured.
 type Report struct {
 	ID      string // names the run, so an analysis can say which run it discusses
+	Commit  string // the source the run measured
 	Command string
 	Started time.Time
 	Machine string
@@ -111,7 +112,7 @@ func num(v float64) string {
 // Markdown renders the report for docs/BENCHMARKS.md. Everything in it comes from the run.
 func (r *Report) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmarks\n\nRun `%s`: `%s`, started %s, %s.\n\n", r.ID, r.Command, r.Started.UTC().Format("2006-01-02 15:04 MST"), r.Machine)
+	fmt.Fprintf(&b, "# Benchmarks\n\nRun `%s` of commit `%s`: `%s`, started %s, %s.\n\n", r.ID, r.Commit, r.Command, r.Started.UTC().Format("2006-01-02 15:04 MST"), r.Machine)
 	b.WriteString("Every figure below was measured by this run, each next to its baseline from the same run, on the same\n" +
 		"machine and network. This file is written by `agritrace bench`; analysis lives in dated files that name the run.\n")
 	section := "\x00"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -71,10 +72,13 @@ func runBench(ctx context.Context, args []string) error {
 	fs.IntVar(&o.gwPort, "gateway-port", 18950, "gateway port (its profiling listener takes the next one)")
 	scales := fs.String("scales", "", "lineage read-model sizes in events, comma-separated (default 1000000, quick 100000)")
 	fs.IntVar(&o.fanout, "fanout", 1000, "bag lots split from each milled lot in the synthetic lineage")
+	fs.IntVar(&o.lots, "lots", 10000, "distinct lots scanned during ingest")
+	fs.IntVar(&o.labels, "labels", 10000, "label PNGs rendered")
+	profiles := fs.String("profiles", filepath.Join("docs", "profiles"), "where CPU profiles are written")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o.bulkClients, o.bulkPer, o.lots, o.labels = 4, 1000, 10000, 10000
+	o.bulkClients, o.bulkPer = 4, 1000
 	o.warm, o.profile = 5*time.Second, 10*time.Second
 	def := "1000000"
 	if o.quick {
@@ -97,7 +101,7 @@ func runBench(ctx context.Context, args []string) error {
 		o.scales = append(o.scales, n)
 	}
 	o.cmdString = strings.Join(append([]string{"agritrace bench"}, args...), " ")
-	abs, err := filepath.Abs(filepath.Join("docs", "profiles"))
+	abs, err := filepath.Abs(*profiles)
 	if err != nil {
 		return err
 	}
@@ -107,7 +111,7 @@ func runBench(ctx context.Context, args []string) error {
 	}
 
 	start := time.Now()
-	rep := &bench.Report{ID: start.UTC().Format("20060102T150405Z"), Command: o.cmdString, Started: start}
+	rep := &bench.Report{ID: start.UTC().Format("20060102T150405Z"), Command: o.cmdString, Started: start, Commit: sourceCommit()}
 	if err := phaseLabels(rep, o); err != nil {
 		return err
 	}
@@ -149,6 +153,21 @@ func runBench(ctx context.Context, args []string) error {
 type skip struct{ why string }
 
 func (s skip) Error() string { return "skipped: " + s.why }
+
+// sourceCommit names the checkout the bench runs in ("+ changes" when it differs from it).
+func sourceCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	// generated files (this report, profiles) do not count as changes to what was measured
+	st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/BENCHMARKS.md", ":!docs/profiles").Output()
+	if err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		c += " + uncommitted changes"
+	}
+	return c
+}
 
 func relProfile(p string) string {
 	if wd, err := os.Getwd(); err == nil {
