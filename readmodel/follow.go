@@ -61,10 +61,23 @@ func (f *Follower) follow(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events, err := f.Source(ctx, f.Chaincode, client.WithStartBlock(0), client.WithCheckpoint(cp))
+	stream, err := f.Source(ctx, f.Chaincode, client.WithStartBlock(0), client.WithCheckpoint(cp))
 	if err != nil {
 		return err
 	}
+	// the client hands events over one at a time on an unbuffered channel; a buffer lets the rest of
+	// a block's events arrive while the first is decoded, so they are applied together
+	events := make(chan *client.ChaincodeEvent, 4*maxFollowBatch)
+	go func() {
+		defer close(events)
+		for ev := range stream {
+			select {
+			case events <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	f.connected.Store(true)
 	f.Log.Info("read model: following the ledger", "from_block", cp.Block, "after_tx", cp.TxID)
 	// a block's transactions arrive together: apply those already here in one SQL transaction
