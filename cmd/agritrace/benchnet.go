@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/bench"
-	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/network"
 )
 
@@ -31,6 +30,8 @@ type benchRun struct {
 	gw       *exec.Cmd
 	gwLog    *bytes.Buffer
 	pprof    string // the gateway's profiling listener
+	gwAddr   string
+	gwKey    string // the platform's API key, from the key.env its gateway wrote
 	env      bench.Env
 	bulkRate float64 // events/s of the bulk phase, for the half-speed load of the scan phase
 	closed   bool
@@ -62,33 +63,40 @@ func startBenchRun(ctx context.Context, o benchOpts, rep *bench.Report) (*benchR
 		r.close()
 		return nil, err
 	}
-	env, err := readEnv(filepath.Join(tmp, "demo.env"))
+	base, err := connectOrg(r.net, benchOrg)
 	if err != nil {
 		r.close()
 		return nil, err
 	}
-	base, err := fabric.Connect(r.net, "hlj", "User1")
-	if err != nil {
-		r.close()
-		return nil, err
-	}
-	r.env = bench.Env{Baseline: base, URL: env["AGRITRACE_URL"], Key: env["AGRITRACE_PLATFORM_KEY"], Run: rep.ID, Lots: &bench.Lots{}}
+	r.env = bench.Env{Baseline: base, URL: "http://" + r.gwAddr, Key: r.gwKey, Run: rep.ID, Lots: &bench.Lots{}}
 	return r, nil
 }
 
+// benchOrg is the platform whose gateway and identity the ingest phases use.
+const benchOrg = "hlj"
+
+// startGateway runs the platform's gateway as its own process, as `agritrace run` does: only its
+// org's identity, its home (keys, read model, key.env) in the run's temporary directory.
 func (r *benchRun) startGateway() error {
-	addr := fmt.Sprintf("127.0.0.1:%d", r.o.gwPort)
+	r.gwAddr = fmt.Sprintf("127.0.0.1:%d", r.o.gwPort)
 	r.pprof = fmt.Sprintf("127.0.0.1:%d", r.o.gwPort+1)
-	r.gw = exec.Command(r.exe, "gateway", "--state", r.state, "--addr", addr, "--keys", filepath.Join(r.tmp, "keys.json"),
-		"--env", filepath.Join(r.tmp, "demo.env"), "--db", filepath.Join(r.tmp, "readmodel.db"))
+	home := filepath.Join(r.tmp, "gateway-"+benchOrg)
+	r.gw = exec.Command(r.exe, "gateway", "--state", r.state, "--org", benchOrg, "--home", home, "--addr", r.gwAddr)
 	r.gw.Env = append(os.Environ(), "AGRITRACE_PPROF_ADDR="+r.pprof)
 	r.gwLog = &bytes.Buffer{}
 	r.gw.Stdout, r.gw.Stderr = r.gwLog, r.gwLog
 	if err := r.gw.Start(); err != nil {
 		return err
 	}
-	if err := waitHTTP(r.ctx, "http://"+addr+"/healthz", 60*time.Second); err != nil {
+	if err := waitHTTP(r.ctx, "http://"+r.gwAddr+"/healthz", 60*time.Second); err != nil {
 		return fmt.Errorf("gateway: %w\n%s", err, tail(r.gwLog.Bytes(), 3000))
+	}
+	env, err := readEnvFile(filepath.Join(home, "gateway", "key.env"))
+	if err != nil {
+		return err
+	}
+	if r.gwKey = env["KEY"]; r.gwKey == "" {
+		return fmt.Errorf("no KEY in the gateway's key.env")
 	}
 	return nil
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -200,7 +200,7 @@ func repeat(s string, n int) []string {
 // phaseCatchUp builds a fresh read model from block 0 of everything this run recorded, next to
 // the rate at which the peer delivers and the bench decodes the same blocks (catch-up's ceiling).
 func phaseCatchUp(r *benchRun) error {
-	reg, err := fabric.Connect(r.net, "reg", "User1")
+	reg, err := connectOrg(r.net, "reg")
 	if err != nil {
 		return err
 	}
