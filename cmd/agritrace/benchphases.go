@@ -110,8 +110,9 @@ func phaseIngest(r *benchRun) error {
 	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("baseline: KV put through the fabric-gateway client, %d clients", o.workers), Value: blRate, Unit: "tx/s",
 		Note: fmt.Sprintf("p50 %.0f ms, p99 %.0f ms; %d failures; CPU counts the network and the bench process as the client", bl.P(.5), bl.P(.99), bl.Failures)})
 
-	for name, pid := range r.procs(true) {
-		m, h := bench.ProcessRSS(pid)
+	procs := r.procs(true)
+	for _, name := range slices.Sorted(maps.Keys(procs)) {
+		m, h := bench.ProcessRSS(procs[name])
 		r.rep.RSS = append(r.rep.RSS, bench.RSS{Process: name, MiB: m, PeakMiB: h})
 	}
 	return nil
