@@ -27,7 +27,8 @@ const benchHelp = `Measures agritrace on a fresh network of its own, each figure
   scans      QR scans of distinct lots (cache misses) during bulk ingest at half speed, against a
              bare net/http handler serving the same page under the same load
   catch-up   a fresh read model from block 0, against raw block delivery and decoding
-  lineage    trail and recall impact on a synthetic read model with fan-out ≥ 1,000 batches
+  lineage    trail and recall impact on a synthetic read model with fan-out ≥ 1,000 batches, against
+             the same queries on one of the same size with fan-out 10
 Writes the table (and nothing the run did not measure) to --out, CPU profiles to docs/profiles.
 --quick runs reduced sizes (about 5 minutes on 2 cores) for development.`
 
