@@ -1,23 +1,21 @@
 package bench
 
 import (
-	"bytes"
 	"fmt"
-	"image/png"
 	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
 
-	"github.com/boombuler/barcode"
-	bqr "github.com/boombuler/barcode/qr"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/agritrace/agritrace/qr"
 )
 
-// Labels renders n serialised label PNGs with go-qrcode (what agritrace uses) and, for comparison,
-// with boombuler/barcode, on every core. It returns the two durations.
-func Labels(n int) (skip2, boombuler time.Duration, err error) {
+// Labels renders n serialised label PNGs the way agritrace does (go-qrcode's encoder, agritrace's
+// 1-bit PNG writer) and, as the baseline, with stock go-qrcode Encode at the same pixels per
+// module, on every core. It returns the two durations.
+func Labels(n int) (agritrace, stock time.Duration, err error) {
 	urls := make([]string, n)
 	for i := range urls {
 		urls[i] = fmt.Sprintf("https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/%06d", i)
@@ -46,29 +44,27 @@ func Labels(n int) (skip2, boombuler time.Duration, err error) {
 		close(errs)
 		return time.Since(start), <-errs
 	}
-	skip2, err = par(func(u string) error {
+	const ppm = 4 // pixels per module, as agritrace qr label prints
+	agritrace, err = par(func(u string) error {
 		c, err := qr.Encode(u)
 		if err != nil {
 			return err
 		}
-		_, err = c.PNG(4)
+		_, err = c.PNG(ppm)
 		return err
 	})
 	if err != nil {
 		return
 	}
-	boombuler, err = par(func(u string) error {
-		code, err := bqr.Encode(u, bqr.Q, bqr.Auto)
-		if err != nil {
-			return err
-		}
-		// same whole-pixel scale as the go-qrcode labels (4 px per module, quiet zone aside)
-		scaled, err := barcode.Scale(code, code.Bounds().Dx()*4, code.Bounds().Dy()*4)
-		if err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		return png.Encode(&buf, scaled)
+	// the URLs differ only in their serial digits, so every symbol has the same size
+	first, err := qr.Encode(urls[0])
+	if err != nil {
+		return
+	}
+	size := first.Modules() * ppm
+	stock, err = par(func(u string) error {
+		_, err := qrcode.Encode(u, qr.Level, size)
+		return err
 	})
 	return
 }

@@ -15,7 +15,7 @@ func BenchmarkLabels10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(sk.Seconds(), "skip2-s")
-		b.ReportMetric(bb.Seconds(), "boombuler-s")
+		b.ReportMetric(sk.Seconds(), "agritrace-s")
+		b.ReportMetric(bb.Seconds(), "stock-go-qrcode-s")
 	}
 }

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,20 +10,23 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
+	"github.com/agritrace/agritrace/wire"
 )
 
 // Env is what the ingest and resolution phases run against.
 type Env struct {
 	Baseline *fabric.Client // a platform's fabric-gateway connection (for the KV baseline)
-	URL      string         // gateway base URL
-	Key      string         // a platform's API key
-	Workers  int
-	Duration time.Duration
-	Run      string // unique prefix so repeated runs never collide with earlier events
+	URL      string         // the platform's gateway base URL
+	Key      string         // the platform's API key
+	Run      string         // unique prefix so repeated runs never collide with earlier events
+	Lots     *Lots          // lots created by bulk ingest, for the scan phase
 }
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 2 * time.Minute}
@@ -40,41 +44,81 @@ func (e Env) post(ctx context.Context, path string, body []byte) (int, []byte, e
 	return resp.StatusCode, b, err
 }
 
+// Recorded is the gateway's own count of committed events (agritrace_events_recorded_total).
+func (e Env) Recorded(ctx context.Context) (int64, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.URL+"/metrics", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "agritrace_events_recorded_total "); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("GET %s/metrics: no agritrace_events_recorded_total", e.URL)
+}
+
+// Lots collects the lots that bulk ingest committed.
+type Lots struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (l *Lots) add(ids ...string) {
+	l.mu.Lock()
+	l.ids = append(l.ids, ids...)
+	l.mu.Unlock()
+}
+
+// IDs are the lots collected so far.
+func (l *Lots) IDs() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.ids...)
+}
+
 func harvest(id string) domain.Event {
 	return domain.Event{ID: id, Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "BENCH-COOP"},
 		Outputs: []domain.Output{{Batch: "BENCH-" + id, Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 1000, Unit: "kg"},
 			Origin: &domain.Origin{Region: "230184"}}}}
 }
 
-// Baseline: a trivial key-value put through the same fabric-gateway client, 16 concurrent clients.
-func Baseline(ctx context.Context, e Env) Result {
-	return Run(ctx, e.Workers, e.Duration, 0, func(ctx context.Context, w int, n int64) (int, error) {
-		_, err := e.Baseline.Submit(ctx, "baseline:Put", []string{fmt.Sprintf("%s-%d", e.Run, n), "x"}, nil)
+// BaselineOp is a trivial key-value put through the same fabric-gateway client the gateway uses.
+func BaselineOp(e Env) Op {
+	return func(ctx context.Context, w int, n int64) (int, error) {
+		_, err := e.Baseline.Submit(ctx, wire.BaselinePut, []string{fmt.Sprintf("%s-%d", e.Run, n), "x"}, nil)
 		return 1, err
-	})
+	}
 }
 
-// SingleIngest: one native event per HTTP request through the gateway, 16 concurrent platforms.
-func SingleIngest(ctx context.Context, e Env) Result {
-	return Run(ctx, e.Workers, e.Duration, 0, func(ctx context.Context, w int, n int64) (int, error) {
+// SingleOp is one native event per HTTP request through the gateway.
+func SingleOp(e Env) Op {
+	return func(ctx context.Context, w int, n int64) (int, error) {
 		b, _ := json.Marshal(harvest(fmt.Sprintf("%s-s-%d", e.Run, n)))
 		st, body, err := e.post(ctx, "/v1/events", b)
 		if err != nil {
 			return 0, err
 		}
 		if st != http.StatusCreated {
-			return 0, fmt.Errorf("status %d: %s", st, body)
+			return 0, fmt.Errorf("status %d: %.300s", st, body)
 		}
 		return 1, nil
-	})
+	}
 }
 
-// BulkIngest: requests of perRequest independent events; latency is request → all committed.
-func BulkIngest(ctx context.Context, e Env, workers, perRequest int) Result {
-	return Run(ctx, workers, e.Duration, 0, func(ctx context.Context, w int, n int64) (int, error) {
+// BulkOp is one request of perRequest independent harvest events; it returns when all are
+// committed. The lots it creates are collected in e.Lots.
+func BulkOp(e Env, tag string, perRequest int) Op {
+	return func(ctx context.Context, w int, n int64) (int, error) {
 		evs := make([]domain.Event, perRequest)
 		for i := range evs {
-			evs[i] = harvest(fmt.Sprintf("%s-b-%d-%d", e.Run, n, i))
+			evs[i] = harvest(fmt.Sprintf("%s-%s-%d-%d", e.Run, tag, n, i))
 		}
 		b, _ := json.Marshal(map[string]any{"events": evs})
 		st, body, err := e.post(ctx, "/v1/events", b)
@@ -85,8 +129,54 @@ func BulkIngest(ctx context.Context, e Env, workers, perRequest int) Result {
 		if st != http.StatusOK || json.Unmarshal(body, &resp) != nil || resp.Rejected > 0 {
 			return 0, fmt.Errorf("status %d: %.300s", st, body)
 		}
+		if e.Lots != nil {
+			for _, ev := range evs {
+				e.Lots.add(ev.Outputs[0].Batch)
+			}
+		}
 		return resp.Accepted, nil
-	})
+	}
+}
+
+// Paced spaces the starts of op's calls interval apart across all workers, so a load runs at a
+// set rate (when enough workers are free) instead of as fast as it can.
+func Paced(interval time.Duration, op Op) Op {
+	var mu sync.Mutex
+	next := time.Now()
+	return func(ctx context.Context, w int, n int64) (int, error) {
+		mu.Lock()
+		slot := next
+		if now := time.Now(); now.After(slot) {
+			slot = now // behind schedule: start now rather than bunching up to catch up
+		}
+		next = slot.Add(interval)
+		mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Until(slot)):
+		}
+		return op(ctx, w, n)
+	}
+}
+
+// GetOp requests base+paths[seq-1] with the given Accept header: started with maxOps =
+// len(paths), every path is requested exactly once.
+func GetOp(base string, paths []string, accept string) Op {
+	return func(ctx context.Context, w int, n int64) (int, error) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+paths[(n-1)%int64(len(paths))], nil)
+		req.Header.Set("Accept", accept)
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return 0, fmt.Errorf("GET %s: status %d", req.URL.Path, resp.StatusCode)
+		}
+		return 1, nil
+	}
 }
 
 // Chain records a trail of hops transformations and events events in all (storage checks between
@@ -127,24 +217,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// Resolve loads GET path on base with the given Accept header.
-func Resolve(ctx context.Context, base, path, accept string, workers int, dur time.Duration) Result {
-	return Run(ctx, workers, dur, 0, func(ctx context.Context, w int, n int64) (int, error) {
-		req, _ := http.NewRequestWithContext(ctx, "GET", base+path, nil)
-		req.Header.Set("Accept", accept)
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			return 0, fmt.Errorf("status %d", resp.StatusCode)
-		}
-		return 1, nil
-	})
 }
 
 // BareServer serves a fixed body of the given size from a bare net/http handler (the baseline of

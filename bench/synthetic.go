@@ -12,11 +12,12 @@ import (
 )
 
 // Synthetic fills store with about events events shaped like real grain flows: five farm lots
-// merged into a silo lot (fan-in), milled to flour, split into ten bag lots (fan-out), each bag lot
+// merged into a silo lot (fan-in), milled to flour, split into fanout bag lots, each bag lot
 // stored and sold. Every 20th silo also takes a lot from the previous silo's farms (cross-links),
-// so lineages overlap the way shared storage makes them. It returns bag and farm IDs to query.
-func Synthetic(ctx context.Context, store *readmodel.Store, events int, seed uint64) (bags, farms []string, err error) {
-	const perChain = 5 + 1 + 1 + 1 + 10*2 // produce×5, merge, process, split, (store, sell)×10
+// so lineages overlap the way shared storage makes them. A recall of a farm lot so reaches at
+// least fanout+2 batches. It returns bag and farm IDs to query.
+func Synthetic(ctx context.Context, store *readmodel.Store, events, fanout int, seed uint64) (bags, farms []string, err error) {
+	perChain := 5 + 1 + 1 + 1 + fanout*2 // produce×5, merge, process, split, (store, sell)×fanout
 	chains := max(1, events/perChain)
 	block := uint64(0)
 	rng := rand.New(rand.NewPCG(seed, 1))
@@ -70,15 +71,15 @@ func Synthetic(ctx context.Context, store *readmodel.Store, events int, seed uin
 		sp.Inputs = []domain.Portion{{Batch: flour}}
 		rec.Events = append(rec.Events, m, p)
 		rec.Batches = append(rec.Batches, batch(silo, "仓储稻谷", 5000, ins, domain.Consumed), batch(flour, "大米", 3300, []string{silo}, domain.Consumed))
-		for b := 0; b < 10; b++ {
+		for b := 0; b < fanout; b++ {
 			id := fmt.Sprintf("SYN-B-%d-%d", c, b)
-			sp.Outputs = append(sp.Outputs, domain.Output{Batch: id, Product: domain.Product{Name: "大米 5kg"}, Quantity: domain.Quantity{Value: 330, Unit: "kg"}})
+			sp.Outputs = append(sp.Outputs, domain.Output{Batch: id, Product: domain.Product{Name: "大米 5kg"}, Quantity: domain.Quantity{Value: 3300 / float64(fanout), Unit: "kg"}})
 			st := ev("syn-st-"+id, domain.Store, 22)
 			st.Batches = []string{id}
 			sell := ev("syn-sell-"+id, domain.Sell, 30+rng.IntN(30))
 			sell.Batches = []string{id}
 			rec.Events = append(rec.Events, st, sell)
-			rec.Batches = append(rec.Batches, batch(id, "大米 5kg", 330, []string{flour}, domain.Sold))
+			rec.Batches = append(rec.Batches, batch(id, "大米 5kg", 3300/float64(fanout), []string{flour}, domain.Sold))
 			if b == 0 {
 				bags = append(bags, id)
 			}

@@ -15,6 +15,9 @@ import (
 // EventSource opens a stream of chaincode events (fabric-gateway's Network.ChaincodeEvents).
 type EventSource func(ctx context.Context, chaincode string, opts ...client.ChaincodeEventsOption) (<-chan *client.ChaincodeEvent, error)
 
+// maxFollowBatch bounds the transactions the follower applies in one SQL transaction.
+const maxFollowBatch = 256
+
 // Follower keeps the store in step with the ledger.
 type Follower struct {
 	Store     *Store
@@ -58,29 +61,75 @@ func (f *Follower) follow(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events, err := f.Source(ctx, f.Chaincode, client.WithStartBlock(0), client.WithCheckpoint(cp))
+	stream, err := f.Source(ctx, f.Chaincode, client.WithStartBlock(0), client.WithCheckpoint(cp))
 	if err != nil {
 		return err
 	}
+	// the client hands events over one at a time on an unbuffered channel; a buffer lets the rest of
+	// a block's events arrive while the first is decoded, so they are applied together
+	events := make(chan *client.ChaincodeEvent, 4*maxFollowBatch)
+	go func() {
+		defer close(events)
+		for ev := range stream {
+			select {
+			case events <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	f.connected.Store(true)
 	f.Log.Info("read model: following the ledger", "from_block", cp.Block, "after_tx", cp.TxID)
-	for ev := range events {
-		if ev.EventName != f.EventName {
-			continue
+	// a block's transactions arrive together: apply those already here in one SQL transaction
+	// (one commit instead of one per transaction — most of the follower's cost under load)
+	var held *client.ChaincodeEvent
+	for {
+		ev := held
+		held = nil
+		if ev == nil {
+			var ok bool
+			if ev, ok = <-events; !ok {
+				break
+			}
 		}
-		var rec domain.Recorded
-		if err := json.Unmarshal(ev.Payload, &rec); err != nil {
-			// a payload we cannot read is a bug to fix, not a row to invent: stop here and say so
-			f.Log.Error("read model: undecodable chaincode event", "tx", ev.TransactionID, "block", ev.BlockNumber, "err", err)
-			return err
+		var txs []TxRecord
+		block := ev.BlockNumber
+	drain:
+		for {
+			if ev.EventName == f.EventName {
+				var rec domain.Recorded
+				if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+					// a payload we cannot read is a bug to fix, not a row to invent: stop here and say so
+					f.Log.Error("read model: undecodable chaincode event", "tx", ev.TransactionID, "block", ev.BlockNumber, "err", err)
+					if _, aerr := f.Store.ApplyBlock(ctx, block, txs); aerr != nil {
+						return aerr
+					}
+					return err
+				}
+				txs = append(txs, TxRecord{TxID: ev.TransactionID, Recorded: rec})
+			}
+			if len(txs) >= maxFollowBatch {
+				break
+			}
+			select {
+			case next, ok := <-events:
+				if !ok {
+					break drain
+				}
+				if next.BlockNumber != block {
+					held = next
+					break drain
+				}
+				ev = next
+			default:
+				break drain
+			}
 		}
-		ok, err := f.Store.Apply(ctx, ev.BlockNumber, ev.TransactionID, rec)
+		n, err := f.Store.ApplyBlock(ctx, block, txs)
 		if err != nil {
 			return err
 		}
-		if ok {
-			f.applied.Add(1)
-		}
+		f.applied.Add(int64(n))
 	}
 	return ctx.Err()
 }

@@ -18,7 +18,7 @@ var ErrNotFound = errors.New("not found")
 // Batch returns one batch.
 func (s *Store) Batch(ctx context.Context, id string) (*domain.Batch, error) {
 	var doc string
-	err := s.db.QueryRowContext(ctx, `SELECT doc FROM batches WHERE id = ?`, id).Scan(&doc)
+	err := s.queryRow(ctx, `SELECT doc FROM batches WHERE id = ?`, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("batch %s: %w", id, ErrNotFound)
 	}
@@ -33,7 +33,7 @@ func (s *Store) Batch(ctx context.Context, id string) (*domain.Batch, error) {
 func (s *Store) Event(ctx context.Context, id string) (*domain.Event, error) {
 	var doc string
 	var block uint64
-	err := s.db.QueryRowContext(ctx, `SELECT doc, block FROM events WHERE id = ?`, id).Scan(&doc, &block)
+	err := s.queryRow(ctx, `SELECT doc, block FROM events WHERE id = ?`, id).Scan(&doc, &block)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("event %s: %w", id, ErrNotFound)
 	}
@@ -97,7 +97,7 @@ func (s *Store) Lineage(ctx context.Context, id string, up bool, depth, limit in
 		UNION
 		SELECT e.%s, walk.d + 1 FROM edges e JOIN walk ON e.%s = walk.id WHERE walk.d < ?
 	) SELECT id, MIN(d) FROM walk WHERE id <> ? GROUP BY id ORDER BY MIN(d), id LIMIT ?`, to, from)
-	rows, err := s.db.QueryContext(ctx, q, id, depth+1, id, limit+1)
+	rows, err := s.query(ctx, q, id, depth+1, id, limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("lineage of %s: %w", id, err)
 	}
@@ -138,7 +138,7 @@ func (s *Store) Batches(ctx context.Context, ids []string) ([]domain.Batch, erro
 	out := make([]domain.Batch, 0, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(len(ids), start+500)]
-		rows, err := s.db.QueryContext(ctx, `SELECT doc FROM batches WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
+		rows, err := s.query(ctx, `SELECT doc FROM batches WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +165,7 @@ func (s *Store) EventsOf(ctx context.Context, ids []string) ([]domain.Event, err
 	seen := map[string]bool{}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(len(ids), start+500)]
-		rows, err := s.db.QueryContext(ctx, `SELECT e.doc, e.block FROM events e WHERE e.id IN
+		rows, err := s.query(ctx, `SELECT e.doc, e.block FROM events e WHERE e.id IN
 			(SELECT event FROM batch_events WHERE batch IN (`+placeholders(len(chunk))+`)) ORDER BY e.event_time, e.id`, anySlice(chunk)...)
 		if err != nil {
 			return nil, err

@@ -33,3 +33,7 @@ const EventName = "agritrace.recorded"
 
 // TransientPrivate is the transient-map key holding private terms: a JSON object event ID → Private.
 const TransientPrivate = "private"
+
+// BaselinePut is the trivial key-value put of the baseline contract deployed next to agritrace,
+// which benchmarks measure Fabric's own cost with.
+const BaselinePut = "baseline:Put"

@@ -1,0 +1,68 @@
+package bench
+
+import (
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func rusageCPU(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestProcCPUAgreesWithGetrusage burns CPU until getrusage (an independent account) shows 200 ms
+// more, and checks /proc says the same within its 10 ms ticks (and scheduling in between).
+func TestProcCPUAgreesWithGetrusage(t *testing.T) {
+	before, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r0 := rusageCPU(t)
+	x := 0
+	for rusageCPU(t)-r0 < 200*time.Millisecond {
+		for i := 0; i < 100000; i++ {
+			x++
+		}
+	}
+	r1 := rusageCPU(t)
+	after, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := (after - before) - (r1 - r0); d < -50*time.Millisecond || d > 50*time.Millisecond {
+		t.Fatalf("/proc measured %s, getrusage %s (x=%d)", after-before, r1-r0, x)
+	}
+}
+
+func TestProcCPUGoneProcess(t *testing.T) {
+	if _, err := ProcCPU(1 << 30); err == nil {
+		t.Fatal("want an error for a pid that does not exist")
+	}
+	p := Procs{"self": os.Getpid(), "gone": 1 << 30}
+	if _, err := p.Sample(); err == nil {
+		t.Fatal("want Sample to refuse a missing process")
+	}
+}
+
+func TestMachineBusyMoves(t *testing.T) {
+	m0, err := MachineBusy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r0 := rusageCPU(t)
+	for rusageCPU(t)-r0 < 100*time.Millisecond {
+	}
+	m1, err := MachineBusy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the machine was busy at least as long as this process was
+	if m1-m0 < 80*time.Millisecond {
+		t.Fatalf("machine busy moved %s while this process used ≥ 100 ms", m1-m0)
+	}
+}

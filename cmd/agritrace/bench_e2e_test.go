@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agritrace/agritrace/internal/testnet"
+)
+
+// TestE2EBench runs `agritrace bench` at a tiny size on its own network and checks the report
+// has every section, a CPU figure from every process of the network and the gateway, and that
+// the run leaves nothing listening.
+func TestE2EBench(t *testing.T) {
+	testnet.Skip(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "BENCH.md")
+	const basePort, gwPort = 29850, 19850
+	cmd := exec.Command(testnet.Binary(t), "bench", "--quick", "--window", "2s", "--scales", "3000", "--fanout", "50", "--lots", "300",
+		"--labels", "100", "--base-port", strconv.Itoa(basePort), "--gateway-port", strconv.Itoa(gwPort), "--out", out, "--profiles", filepath.Join(dir, "profiles"))
+	cmd.Env = append(os.Environ(), "AGRITRACE_FABRIC_CACHE="+testnet.CacheDir(t))
+	log, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, log)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(b)
+	for _, want := range []string{"## Labels", "## Ingest", "## QR scans during ingest", "## Read-model catch-up", "## Lineage on a wide synthetic read model",
+		"## CPU per committed item", "## Reproduce", "bulk ingest: CPU per committed event"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	// every process of the network and the gateway used CPU during bulk ingest (third column)
+	for _, proc := range []string{"peer0.hlj", "peer0.ha", "peer0.reg", "orderer0", "chaincode.hlj", "chaincode.ha", "chaincode.reg", "gateway"} {
+		m := regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(proc) + ` \| [^|]+ \| [^|]+ \| ([0-9.]+) \|`).FindStringSubmatch(md)
+		if m == nil {
+			t.Errorf("no bulk CPU figure for %s", proc)
+			continue
+		}
+		if v, _ := strconv.ParseFloat(m[1], 64); v <= 0 {
+			t.Errorf("%s used no CPU in bulk ingest: %s", proc, m[0])
+		}
+	}
+	for _, port := range []int{basePort, basePort + 100, gwPort} {
+		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond); err == nil {
+			c.Close()
+			t.Errorf("port %d still listening after the bench", port)
+		}
+	}
+}

@@ -1,0 +1,363 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/agritrace/agritrace/audit"
+	"github.com/agritrace/agritrace/bench"
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
+	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/wire"
+)
+
+const loadGenerator = "load generator"
+
+// measure runs op from workers clients, measures one window after the warm-up (CPU of procs,
+// items committed by committed's count, or by the load's own when nil), then profiles the
+// gateway for a further window when profile names a file, and stops the load.
+func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
+	load := bench.Start(r.ctx, workers, 0, op)
+	if committed == nil {
+		committed = load.Completed
+	}
+	counted := len(procs)
+	if !slices.Contains(slices.Collect(maps.Values(procs)), os.Getpid()) {
+		procs[loadGenerator] = os.Getpid() // sampled to be shown apart, never counted
+	}
+	span, err := bench.Measure(r.ctx, procs, committed, r.o.warm, r.o.window)
+	if len(procs) > counted {
+		span.Load = span.CPU[loadGenerator]
+		delete(span.CPU, loadGenerator)
+		delete(procs, loadGenerator)
+	}
+	if err == nil && profile != "" {
+		if p, perr := r.profileGateway(profile, r.o.profile); perr != nil {
+			r.rep.Notes = append(r.rep.Notes, fmt.Sprintf("no gateway profile for %s: %v", profile, perr))
+		} else {
+			r.profileNote(p)
+		}
+	}
+	load.Stop()
+	if err != nil {
+		return bench.Result{}, bench.Span{}, err
+	}
+	res := load.Window(span.From, span.To)
+	if res.Ops == 0 {
+		return res, span, fmt.Errorf("nothing completed in the window; first failure: %v", load.FirstError())
+	}
+	return res, span, nil
+}
+
+func (r *benchRun) profileNote(path string) {
+	note := fmt.Sprintf("CPU profile of the gateway process over %s after the measured window: `%s`", r.o.profile, relProfile(path))
+	if top := pprofTop(path); top != "" {
+		note += ", top functions by cumulative time:\n\n```\n" + top + "\n```"
+	}
+	r.rep.Notes = append(r.rep.Notes, note)
+}
+
+func phaseIngest(r *benchRun) error {
+	o := r.o
+	fmt.Printf("   %s warm-up, then %s measured, per phase\n", o.warm, o.window)
+	// the KV baseline's client is the bench process itself: its CPU stands for the gateway's
+	blProcs := r.procs(false)
+	blProcs["bench process (KV client)"] = os.Getpid()
+	bl, blSpan, err := r.measure(o.workers, bench.BaselineOp(r.env), blProcs, nil, "")
+	if err != nil {
+		return fmt.Errorf("KV baseline: %w", err)
+	}
+	blRate := float64(blSpan.Committed) / blSpan.Seconds()
+	blCPU := blSpan.CPUPer()
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "KV baseline", Per: "tx", Committed: blSpan.Committed, Seconds: blSpan.Seconds(), Use: blSpan.CPU, Machine: blSpan.Machine, Load: blSpan.Load})
+
+	recorded := r.env.Recorded
+	si, siSpan, err := r.measure(o.workers, bench.SingleOp(r.env), r.procs(true), recorded, "gateway-single-ingest.pprof")
+	if err != nil {
+		return fmt.Errorf("single-event ingest: %w", err)
+	}
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "single-event", Per: "event", Committed: siSpan.Committed, Seconds: siSpan.Seconds(), Use: siSpan.CPU, Machine: siSpan.Machine, Load: siSpan.Load})
+	bk, bkSpan, err := r.measure(o.bulkClients, bench.BulkOp(r.env, "b", o.bulkPer), r.procs(true), recorded, "gateway-bulk-ingest.pprof")
+	if err != nil {
+		return fmt.Errorf("bulk ingest: %w", err)
+	}
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "bulk", Per: "event", Committed: bkSpan.Committed, Seconds: bkSpan.Seconds(), Use: bkSpan.CPU, Machine: bkSpan.Machine, Load: bkSpan.Load})
+	r.bulkRate = float64(bkSpan.Committed) / bkSpan.Seconds()
+
+	const sec = "Ingest"
+	r.rep.Add(bench.Row{Section: sec, Name: "bulk ingest: CPU per committed event, all network processes + gateway", Value: bkSpan.CPUPer(), Unit: "ms",
+		Baseline: blCPU, BaseUnit: "ms per KV tx", Target: "≤ 0.4 ms (stretch)", Met: bench.Met(bkSpan.CPUPer() <= 0.4),
+		Note: fmt.Sprintf("%.1f s of CPU for %d events in %.1f s", bkSpan.CPU.Total().Seconds(), bkSpan.Committed, bkSpan.Seconds())})
+	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("bulk ingest, %d events/request, %d clients", o.bulkPer, o.bulkClients), Value: r.bulkRate, Unit: "events/s",
+		Baseline: blRate, BaseUnit: "KV tx/s", Target: "≥ 3,000 events/s", Met: bench.Met(r.bulkRate >= 3000),
+		Note: fmt.Sprintf("committed by the gateway's count in the window; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests", bk.P(.5), bk.P(.99), bk.Failures)})
+	siRate := float64(siSpan.Committed) / siSpan.Seconds()
+	r.rep.Add(bench.Row{Section: sec, Name: "single-event ingest: CPU per committed event, all network processes + gateway", Value: siSpan.CPUPer(), Unit: "ms",
+		Baseline: blCPU, BaseUnit: "ms per KV tx", Note: fmt.Sprintf("%.1f s of CPU for %d events", siSpan.CPU.Total().Seconds(), siSpan.Committed)})
+	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("single-event ingest, one event per HTTP request, %d clients", o.workers), Value: siRate, Unit: "events/s",
+		Baseline: blRate, BaseUnit: "KV tx/s", Target: "≥ 1.0× baseline", Met: bench.Met(siRate >= blRate),
+		Note: fmt.Sprintf("request→committed and readable p50 %.0f ms, p99 %.0f ms; %d failures", si.P(.5), si.P(.99), si.Failures)})
+	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("baseline: KV put through the fabric-gateway client, %d clients", o.workers), Value: blRate, Unit: "tx/s",
+		Note: fmt.Sprintf("p50 %.0f ms, p99 %.0f ms; %d failures; CPU counts the network and the bench process as the client", bl.P(.5), bl.P(.99), bl.Failures)})
+
+	procs := r.procs(true)
+	for _, name := range slices.Sorted(maps.Keys(procs)) {
+		m, h := bench.ProcessRSS(procs[name])
+		r.rep.RSS = append(r.rep.RSS, bench.RSS{Process: name, MiB: m, PeakMiB: h})
+	}
+	return nil
+}
+
+// phaseScans: consumers scanning distinct lots (each first scan a cache miss) while platforms
+// upload at half the bulk rate just measured.
+func phaseScans(r *benchRun) error {
+	o := r.o
+	lots := r.env.Lots.IDs()
+	if len(lots) < o.lots {
+		need := (o.lots - len(lots) + o.bulkPer - 1) / o.bulkPer
+		fmt.Printf("   recording %d more lots to scan\n", need*o.bulkPer)
+		top := bench.Start(r.ctx, o.bulkClients, int64(need), bench.BulkOp(r.env, "lots", o.bulkPer))
+		top.Wait()
+		if lots = r.env.Lots.IDs(); len(lots) < o.lots {
+			return fmt.Errorf("only %d lots recorded for the scan phase; first failure: %v", len(lots), top.FirstError())
+		}
+	}
+	lots = lots[len(lots)-o.lots:] // the newest: scanned before anything else has read them
+	paths := make([]string, len(lots))
+	for i, l := range lots {
+		paths[i] = bench.PathOf(l)
+	}
+	body, err := httpGet(r.env.URL + paths[0])
+	if err != nil {
+		return err
+	}
+	bareURL, stopBare, err := bench.BareServer(body)
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+
+	const per = 100
+	rate := r.bulkRate / 2
+	if rate < per {
+		return fmt.Errorf("bulk rate %.0f events/s is too low to pace half-speed ingest", r.bulkRate)
+	}
+	interval := time.Duration(float64(time.Second) * per / rate)
+	bg := bench.Start(r.ctx, 16, 0, bench.Paced(interval, bench.BulkOp(r.env, "half", per)))
+	defer bg.Stop()
+	time.Sleep(o.warm)
+	c0, err := r.env.Recorded(r.ctx)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	scan := func(base string, paths []string) bench.Result {
+		started := time.Now()
+		l := bench.Start(r.ctx, o.workers, int64(len(paths)), bench.GetOp(base, paths, "text/html"))
+		l.Wait()
+		return l.All(started)
+	}
+	bare := scan(bareURL, repeat("/", len(paths)))
+	distinct := scan(r.env.URL, paths)
+	same := scan(r.env.URL, repeat(paths[0], len(paths)))
+	c1, err := r.env.Recorded(r.ctx)
+	if err != nil {
+		return err
+	}
+	ingested := float64(c1-c0) / time.Since(t0).Seconds()
+	bg.Stop()
+
+	const sec = "QR scans during ingest"
+	load := fmt.Sprintf("bulk ingest alongside at %.0f events/s (target half of %.0f)", ingested, r.bulkRate)
+	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("%d distinct lots, each scanned once (cache misses), HTML, %d clients", len(paths), o.workers),
+		Value: distinct.PerSecond(), Unit: "req/s", Baseline: bare.PerSecond(), Target: "≥ 5,000 req/s, p99 ≤ 20 ms",
+		Met:  bench.Met(distinct.PerSecond() >= 5000 && distinct.P(.99) <= 20),
+		Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, %d failures; %s", distinct.P(.5), distinct.P(.99), distinct.Failures, load)})
+	r.rep.Add(bench.Row{Section: sec, Name: "one lot scanned repeatedly (answer cached per read-model block)", Value: same.PerSecond(), Unit: "req/s",
+		Baseline: bare.PerSecond(), Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, %d failures", same.P(.5), same.P(.99), same.Failures)})
+	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("baseline: bare net/http handler, the same %d-byte page, same clients and load", len(body)),
+		Value: bare.PerSecond(), Unit: "req/s", Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms", bare.P(.5), bare.P(.99))})
+	return nil
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// phaseCatchUp builds a fresh read model from block 0 of everything this run recorded, next to
+// the rate at which the peer delivers and the bench decodes the same blocks (catch-up's ceiling).
+func phaseCatchUp(r *benchRun) error {
+	reg, err := connectOrg(r.net, "reg")
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	h, err := reg.Height(r.ctx, r.net.Channel)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	delivered, err := deliverOnly(r, reg, h)
+	if err != nil {
+		return err
+	}
+	rawRate := float64(delivered) / time.Since(t0).Seconds()
+	fresh, err := readmodel.Open(filepath.Join(r.tmp, "catchup.db"))
+	if err != nil {
+		return err
+	}
+	defer fresh.Close()
+	t1 := time.Now()
+	if _, err := audit.Rebuild(r.ctx, reg, r.net.Chaincode, wire.EventName, h, fresh, nil); err != nil {
+		return err
+	}
+	took := time.Since(t1)
+	counts, err := fresh.Counts(r.ctx)
+	if err != nil {
+		return err
+	}
+	rate := float64(counts.Events) / took.Seconds()
+	const sec = "Read-model catch-up"
+	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("fresh read model from block 0: %d blocks, %d events", h, counts.Events), Value: rate, Unit: "events/s",
+		Baseline: rawRate, Target: "≥ 20,000 events/s", Met: bench.Met(rate >= 20000), Note: fmt.Sprintf("took %s", took.Round(10*time.Millisecond))})
+	r.rep.Add(bench.Row{Section: sec, Name: "baseline: the same blocks delivered by the peer and decoded (protobuf + JSON), not stored", Value: rawRate, Unit: "events/s"})
+	return nil
+}
+
+func deliverOnly(r *benchRun, reg *fabric.Client, height uint64) (int, error) {
+	blocks, err := reg.Blocks(r.ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for b := range blocks {
+		evs, err := fabric.ChaincodeEventsOf(b)
+		if err != nil {
+			return n, err
+		}
+		for _, ev := range evs {
+			if ev.Chaincode != r.net.Chaincode || ev.Name != wire.EventName {
+				continue
+			}
+			var rec domain.Recorded
+			if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+				return n, err
+			}
+			n += len(rec.Events)
+		}
+		if b.GetHeader().GetNumber()+1 >= height {
+			return n, nil
+		}
+	}
+	return n, fmt.Errorf("block stream ended before block %d", height-1)
+}
+
+// narrowFanout is the baseline lineage's shape: a milled lot split into ten bag lots.
+const narrowFanout = 10
+
+// lineageTimes are the p50 and p99 (ms) of trails of retail lots and recall impacts of farm lots
+// on one synthetic read model.
+type lineageTimes struct {
+	events, batches                    int
+	built                              time.Duration
+	trailP50, trailP99, impP50, impP99 float64
+	reached                            int
+}
+
+func measureLineage(r *benchRun, n, fanout int) (lineageTimes, error) {
+	var lt lineageTimes
+	store, err := readmodel.Open(filepath.Join(r.tmp, fmt.Sprintf("syn-%d-%d.db", n, fanout)))
+	if err != nil {
+		return lt, err
+	}
+	defer store.Close()
+	tb := time.Now()
+	bags, farms, err := bench.Synthetic(r.ctx, store, n, fanout, 42)
+	if err != nil {
+		return lt, err
+	}
+	lt.built = time.Since(tb)
+	counts, err := store.Counts(r.ctx)
+	if err != nil {
+		return lt, err
+	}
+	lt.events, lt.batches = counts.Events, counts.Batches
+	if lt.trailP50, lt.trailP99, err = bench.QueryTimes(sample(bags, 200), func(id string) error {
+		_, err := store.Trail(r.ctx, id, gateway.DefaultTrailDepth, gateway.DefaultTrailLimit)
+		return err
+	}); err != nil {
+		return lt, err
+	}
+	lt.impP50, lt.impP99, err = bench.QueryTimes(sample(farms, 200), func(id string) error {
+		aff, _, err := store.Impact(r.ctx, id, gateway.MaxLineageDepth, gateway.MaxLineageSize)
+		lt.reached = max(lt.reached, len(aff))
+		return err
+	})
+	return lt, err
+}
+
+// phaseLineage: trail (what a consumer's scan renders) and recall impact (what the regulator sees
+// before confirming) on synthetic read models whose milled lots fan out to o.fanout bag lots,
+// next to the same queries on a read model of the same size with the narrow fan-out of 10.
+func phaseLineage(r *benchRun) error {
+	for _, n := range r.o.scales {
+		narrow, err := measureLineage(r, n, narrowFanout)
+		if err != nil {
+			return err
+		}
+		wide, err := measureLineage(r, n, r.o.fanout)
+		if err != nil {
+			return err
+		}
+		const sec = "Lineage on a wide synthetic read model"
+		size := fmt.Sprintf("%d events, %d batches, fan-out %d", wide.events, wide.batches, r.o.fanout)
+		base := fmt.Sprintf("baseline: the same query, %d events with fan-out %d", narrow.events, narrowFanout)
+		r.rep.Add(bench.Row{Section: sec, Name: "trail of a retail lot (consumer scan), " + size, Value: wide.trailP99, Unit: "ms p99",
+			Baseline: narrow.trailP99, Target: "≤ 50 ms", Met: bench.Met(wide.trailP99 <= 50),
+			Note: fmt.Sprintf("p50 %.2f ms (baseline %.2f ms); %s; read models built in %s and %s", wide.trailP50, narrow.trailP50, base,
+				wide.built.Round(time.Second), narrow.built.Round(time.Second))})
+		r.rep.Add(bench.Row{Section: sec, Name: "recall impact of a farm lot, " + size, Value: wide.impP99, Unit: "ms p99",
+			Baseline: narrow.impP99, Target: "≤ 50 ms", Met: bench.Met(wide.impP99 <= 50),
+			Note: fmt.Sprintf("p50 %.2f ms (baseline %.2f ms); up to %d batches reached (baseline %d); %s", wide.impP50, narrow.impP50,
+				wide.reached, narrow.reached, base)})
+	}
+	return nil
+}
+
+func sample(ids []string, n int) []string {
+	step := max(1, len(ids)/n)
+	var out []string
+	for i := 0; i < len(ids); i += step {
+		out = append(out, ids[i])
+	}
+	return out
+}
+
+// pprofTop is the head of `go tool pprof -top -cum` for a profile ("" when unavailable).
+func pprofTop(path string) string {
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=15", path).Output()
+	if err != nil {
+		return ""
+	}
+	var keep []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, "flat%") || (len(keep) > 0 && strings.TrimSpace(l) != "") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
