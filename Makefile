@@ -19,7 +19,7 @@ help: ## list targets
 build: ## build bin/agritrace
 	$(GO) build -o $(BIN) ./cmd/agritrace
 
-fabric: build ## build the pinned Fabric v3.1.1 binaries into the cache (no-op when cached)
+fabric: build ## build the pinned Fabric v3.1.1 binaries (peer, orderer, configtxgen, configtxlator, cryptogen, osnadmin) into the cache
 	$(BIN) network fabric
 
 # Debian packages a fresh machine lacks: Chromium (browser tests) and a CJK font (so screenshots
@@ -43,12 +43,12 @@ test-unit: ## unit, handler and browser tests (no Fabric network)
 	@mkdir -p $(ARTIFACTS)
 	AGRITRACE_REQUIRE_BROWSER=1 $(GO) test -short -count=1 -cover -artifacts -outputdir=$(ARTIFACTS) ./...
 
-fuzz: ## run each fuzz target for FUZZTIME (default 5s)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./gs1/
-	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./domain/
-	$(GO) test -run '^$$' -fuzz '^FuzzRecordEventsArgs$$' -fuzztime $(FUZZTIME) ./chaincode/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./epcis/
-	$(GO) test -run '^$$' -fuzz '^FuzzPostEvents$$' -fuzztime $(FUZZTIME) ./gateway/
+fuzz: ## run every fuzz target for FUZZTIME each (default 5s; e.g. make fuzz FUZZTIME=10m nightly)
+	@set -e; for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \
+	  pkg=$$(grep -rl --include='*_test.go' "^func $$t(" . | head -1 | xargs dirname); \
+	  echo "fuzz $$t ($$pkg, $(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/ >/dev/null || { $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/; exit 1; }; \
+	done
 
 test-e2e: ## end-to-end tests, each on its own real Fabric network (one package at a time: 2 cores)
 	@mkdir -p $(ARTIFACTS)
