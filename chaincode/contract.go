@@ -96,6 +96,24 @@ func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eve
 	return string(b), err
 }
 
+// PutPrivateTerms commits the private terms of one event (transient map, as for RecordEvents) to
+// the caller's own collection. The transaction writes nothing public, so the collection's
+// endorsement policy — the caller's peer alone — is all it needs: no other org sees the terms.
+func (c *Contract) PutPrivateTerms(ctx contractapi.TransactionContextInterface, eventID string) error {
+	caller, err := c.caller(ctx)
+	if err != nil {
+		return err
+	}
+	events := []domain.Event{{ID: eventID}}
+	if err := mergePrivate(ctx, events); err != nil {
+		return err
+	}
+	if events[0].Private == nil {
+		return domain.Invalid("/private", "no private terms for event %s in the transient map", eventID)
+	}
+	return ledger.CommitPrivateTerms(stubState{ctx.GetStub()}, caller, eventID, *events[0].Private)
+}
+
 func mergePrivate(ctx contractapi.TransactionContextInterface, events []domain.Event) error {
 	tm, err := ctx.GetStub().GetTransient()
 	if err != nil {

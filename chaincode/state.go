@@ -18,6 +18,9 @@ func (s stubState) Put(key string, value []byte) error       { return s.stub.Put
 func (s stubState) Delete(key string) error                  { return s.stub.DelState(key) }
 func (s stubState) PutPrivate(c, key string, v []byte) error { return s.stub.PutPrivateData(c, key, v) }
 
+// PrivateHash reads the hash of a private-data value, which every peer holds.
+func (s stubState) PrivateHash(c, key string) ([]byte, error) { return s.stub.GetPrivateDataHash(c, key) }
+
 // GetMany reads keys in one GetMultipleStates call; the shim splits it into messages of the peer's
 // maxSizeGetMultipleKeys, or falls back to single reads on a peer without the feature.
 func (s stubState) GetMany(keys []string) ([][]byte, error) { return s.stub.GetMultipleStates(keys...) }

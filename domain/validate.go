@@ -23,6 +23,8 @@ var (
 	eventIDRe  = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
 	dateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	saltRe     = regexp.MustCompile(`^[0-9a-f]{32,128}$`)
+	// privateHashRe is a hex sha-256
+	privateHashRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 // ParseEventTime parses an RFC 3339 time that must carry its zone ("Z" or ±hh:mm).
@@ -133,11 +135,18 @@ func Validate(e *Event, now time.Time) error {
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		add(Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type))
 	}
-	if e.Private != nil && !saltRe.MatchString(e.Private.Salt) {
-		return Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed")
+	if e.Private != nil {
+		if err := ValidatePrivate(*e.Private); err != nil {
+			return err
+		}
 	}
-	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
-		add(Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers"))
+	// a privateHash from the caller commits to terms already put in the parties' collection (a
+	// deal inside one platform); the ledger checks the collection holds terms with that hash
+	if e.PrivateHash != "" && (e.Private != nil || !privateHashRe.MatchString(e.PrivateHash) || (e.Type != Purchase && e.Type != Sell && e.Type != Offer)) {
+		add(Invalid("/privateHash", "privateHash (64 hex characters) commits to private terms already in the parties' collection, on a purchase, sell or offer without private"))
+	}
+	if e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
+		add(Invalid("", "txId, recordTime, platform, contentHash, yield, externalInputs and block are set by the ledger, not by callers"))
 	}
 	for k, v := range e.Attributes {
 		if !utf8.ValidString(k) || k == "" || len(k) > 100 {
@@ -301,6 +310,14 @@ func Fingerprint(e Event) string {
 	b, _ := json.Marshal(e) // struct field order and sorted map keys make this canonical
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// ValidatePrivate checks private terms on their own (they may travel apart from their event).
+func ValidatePrivate(p Private) error {
+	if !saltRe.MatchString(p.Salt) {
+		return Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed")
+	}
+	return nil
 }
 
 // PrivateHash is the public commitment to private terms.

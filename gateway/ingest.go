@@ -309,6 +309,13 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 				priv[events[i].ID] = p
 			}
 		}
+		if p := s.commitOwnDeals(ctx, key, batch, priv); p != nil {
+			for _, i := range chunk {
+				results[i].Status, results[i].Problem = "rejected", p
+				s.metrics.rejected.Add(1)
+			}
+			return
+		}
 		recs, committed, err := s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
 		s.metrics.txs.Add(1)
 		if err == nil {
@@ -350,8 +357,28 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 	}
 }
 
-// endorsers are the orgs that must endorse a transaction with private terms: the parties of the
-// collection, plus the regulator when a deal stays inside one platform (MAJORITY needs two orgs).
+// commitOwnDeals handles the private terms of deals inside the caller's platform: no second party
+// on the network may see them, yet two orgs must endorse the public event. So the terms go first
+// into the platform's own collection in a transaction its peer alone endorses, and the event then
+// carries only their salted hash (see ledger.CommitPrivateTerms). Retries are safe: the salt is
+// derived per key and event, so the same terms give the same value and hash.
+func (s *Server) commitOwnDeals(ctx context.Context, key *APIKey, batch []domain.Event, priv map[string]domain.Private) *Problem {
+	for j := range batch {
+		p, ok := priv[batch[j].ID]
+		if !ok || (batch[j].To != nil && batch[j].To.Platform != "" && batch[j].To.Platform != key.MSPID) {
+			continue
+		}
+		if _, err := s.ledger.CommitPrivate(ctx, key.Org, batch[j].ID, p); err != nil {
+			return problemFrom(fmt.Errorf("commit private terms of event %s: %w", batch[j].ID, err))
+		}
+		batch[j].PrivateHash = domain.PrivateHash(p)
+		delete(priv, batch[j].ID)
+	}
+	return nil
+}
+
+// endorsers are the orgs that must endorse a transaction with private terms: exactly the parties
+// of the collection (deals inside one platform were committed apart, see commitOwnDeals).
 func (s *Server) endorsers(key *APIKey, batch []domain.Event, priv map[string]domain.Private) []string {
 	if len(priv) == 0 {
 		return nil
@@ -360,11 +387,6 @@ func (s *Server) endorsers(key *APIKey, batch []domain.Event, priv map[string]do
 	for _, e := range batch {
 		if _, ok := priv[e.ID]; ok && e.To != nil && e.To.Platform != "" {
 			set[e.To.Platform] = true
-		}
-	}
-	if len(set) < 2 {
-		if s.opts.RegulatorMSP != "" {
-			set[s.opts.RegulatorMSP] = true
 		}
 	}
 	out := make([]string, 0, len(set))

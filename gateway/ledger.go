@@ -22,6 +22,8 @@ import (
 type Ledger interface {
 	// Record submits events as org and waits for the commit.
 	Record(ctx context.Context, org string, events []domain.Event, private map[string]domain.Private, endorsers []string) ([]domain.RecordResult, fabric.Committed, error)
+	// CommitPrivate commits one event's private terms to org's own collection, endorsed by org alone.
+	CommitPrivate(ctx context.Context, org, eventID string, p domain.Private) (fabric.Committed, error)
 	// Evaluate runs a contract query as org.
 	Evaluate(ctx context.Context, org, fn string, args ...string) ([]byte, error)
 }
@@ -109,6 +111,23 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %w", errUnavailable, err)
 	}
 	return err
+}
+
+// CommitPrivate submits PutPrivateTerms endorsed by this org's peer only.
+func (l *FabricLedger) CommitPrivate(ctx context.Context, org, eventID string, p domain.Private) (fabric.Committed, error) {
+	c, err := l.client(org)
+	if err != nil {
+		return fabric.Committed{}, err
+	}
+	b, err := json.Marshal(map[string]domain.Private{eventID: p})
+	if err != nil {
+		return fabric.Committed{}, err
+	}
+	committed, err := c.Submit(ctx, wire.PutPrivateTerms, []string{eventID}, map[string][]byte{wire.TransientPrivate: b}, c.Profile.MSPID)
+	if err != nil {
+		return committed, classify(err)
+	}
+	return committed, nil
 }
 
 // Evaluate runs a query on the org's own peer.

@@ -112,6 +112,10 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 		if err := r.storePrivate(&e); err != nil {
 			return domain.RecordResult{}, err
 		}
+	} else if e.PrivateHash != "" {
+		if err := r.checkCommitment(&e); err != nil {
+			return domain.RecordResult{}, err
+		}
 	}
 	if err := r.apply(&e); err != nil {
 		return domain.RecordResult{}, err

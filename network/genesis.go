@@ -190,12 +190,18 @@ func (c Config) collections() []map[string]any {
 		for _, m := range members {
 			ms = append(ms, fmt.Sprintf("'%s.member'", m))
 		}
-		out = append(out, map[string]any{
+		c := map[string]any{
 			"name":              domain.CollectionName(members...),
 			"policy":            "OR(" + strings.Join(ms, ",") + ")",
 			"requiredPeerCount": 0, "maxPeerCount": len(members),
 			"blockToLive": 0, "memberOnlyRead": true, "memberOnlyWrite": false,
-		})
+		}
+		if len(members) == 1 {
+			// a deal inside one platform commits its terms in a transaction that writes only this
+			// collection, endorsed by that platform's peer alone (no other org sees them)
+			c["endorsementPolicy"] = map[string]string{"signaturePolicy": fmt.Sprintf("OR('%s.peer')", members[0])}
+		}
+		out = append(out, c)
 	}
 	for i, a := range platforms {
 		add(a)

@@ -16,6 +16,9 @@ const (
 	GetCertificate   = "GetCertificate"   // number → ledger.CertRecord
 	ListCertificates = "ListCertificates" // → []ledger.CertRecord
 	ListOffers       = "ListOffers"       // platform, direction (in|out) → []ledger.Offer
+	// PutPrivateTerms commits one event's private terms (transient) to the caller's own collection,
+	// endorsed by the caller alone: the first step of a deal inside one platform.
+	PutPrivateTerms = "PutPrivateTerms"
 )
 
 // Reserve grain and market monitoring transactions (each emits EventName with a Reserve payload).

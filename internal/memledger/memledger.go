@@ -73,6 +73,23 @@ func (m *Ledger) Record(ctx context.Context, org string, events []domain.Event, 
 	return res, fabric.Committed{TxID: txID, Block: m.Block}, nil
 }
 
+// CommitPrivate puts one event's private terms in org's own collection (the first step of a deal
+// inside one platform).
+func (m *Ledger) CommitPrivate(_ context.Context, org, eventID string, p domain.Private) (fabric.Committed, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.n++
+	txID := fmt.Sprintf("tx%06d", m.n)
+	if m.Down {
+		return fabric.Committed{TxID: txID}, &fabric.TxError{TxID: txID, Stage: "submit", Err: ErrDown}
+	}
+	if err := ledger.CommitPrivateTerms(m.State, ledger.Caller{MSPID: m.OrgMSP[org], Regulator: org == m.RegOrg}, eventID, p); err != nil {
+		return fabric.Committed{TxID: txID}, &fabric.TxError{TxID: txID, Stage: "endorse", Err: fmt.Errorf("chaincode response 500, %w", err)}
+	}
+	m.Block++
+	return fabric.Committed{TxID: txID, Block: m.Block}, nil
+}
+
 // Evaluate answers the contract queries the gateway uses.
 func (m *Ledger) Evaluate(_ context.Context, _ string, fn string, args ...string) ([]byte, error) {
 	m.mu.Lock()
