@@ -125,16 +125,16 @@ func Validate(e *Event, now time.Time) error {
 		}
 	}
 	if e.Declaration != nil && e.Type != DeclareError {
-		return Invalid("/errorDeclaration", "an error declaration belongs to a declare-error event, not %s", e.Type)
+		add(Invalid("/errorDeclaration", "an error declaration belongs to a declare-error event, not %s", e.Type))
 	}
 	if e.Registration != nil && e.Type != Register {
-		return Invalid("/registration", "a registration belongs to a register event, not %s", e.Type)
+		add(Invalid("/registration", "a registration belongs to a register event, not %s", e.Type))
 	}
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		add(Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type))
 	}
 	if e.Private != nil && !saltRe.MatchString(e.Private.Salt) {
-		return Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed")
+		add(Invalid("/private/salt", "private terms need a random salt of at least 128 bits (32–128 hex characters), so their public hash cannot be guessed"))
 	}
 	if e.PrivateHash != "" || e.TxID != "" || e.RecordTime != "" || e.Platform != "" || e.ContentHash != "" || e.Block != 0 || e.Yield != 0 || len(e.ExternalInputs) > 0 || e.Conservation != "" {
 		add(Invalid("", "txId, recordTime, platform, contentHash, privateHash, yield, externalInputs and block are set by the ledger, not by callers"))
