@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -257,5 +258,19 @@ func TestCSVExportAbortsOnAFaultMidway(t *testing.T) {
 	}
 	if w.Header().Get("X-Export-Complete") == "true" {
 		t.Fatal("an aborted export claims to be complete")
+	}
+}
+
+func TestOpenQueryOperationsAreNotChecked(t *testing.T) {
+	if p := unknownParams("GET /v1/batches", url.Values{"EQ_bizStep": {"x"}}); p == nil {
+		t.Fatal("a declared route accepted an undeclared parameter")
+	}
+	spec := []byte(`{"paths":{"/v1/q":{"get":{"x-open-query":true,"parameters":[]}},"/v1/r":{"get":{"parameters":[{"name":"a","in":"query"}]}}}}`)
+	params := queryParamsOf(spec)
+	if _, checked := params["GET /v1/q"]; checked {
+		t.Fatal("an x-open-query operation is checked")
+	}
+	if !params["GET /v1/r"]["a"] || params["GET /v1/r"]["b"] {
+		t.Fatalf("declared parameters: %v", params["GET /v1/r"])
 	}
 }
