@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/agritrace/agritrace/domain"
 )
 
 // hostile is one request an attacker or a careless client sends, and the answer it must get.
@@ -362,6 +359,3 @@ func (e *env) send(t *testing.T, c hostile) (int, string, []byte) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("Content-Type"), b
 }
-
-var _ = bytes.NewReader
-var _ = domain.Produce
