@@ -110,6 +110,19 @@ func checkEventText(e *Event) error {
 		names = append(names, field{c.ID, "/certificate/id"}, field{c.Type, "/certificate/type"}, field{c.Issuer, "/certificate/issuer"},
 			field{c.ValidUntil, "/certificate/validUntil"})
 	}
+	if d := e.Declaration; d != nil {
+		if err := checkText(d.Reason, "/errorDeclaration/reason", multiLine, MaxTextRunes); err != nil {
+			return err
+		}
+	}
+	if r := e.Registration; r != nil {
+		if en := r.Enterprise; en != nil {
+			names = append(names, field{en.ID, "/registration/enterprise/id"}, field{en.Name, "/registration/enterprise/name"})
+		}
+		if b := r.Body; b != nil {
+			names = append(names, field{b.ID, "/registration/body/id"}, field{b.Name, "/registration/body/name"})
+		}
+	}
 	if len(e.Documents) > MaxDocuments {
 		return Refuse(400, "field-length", "/documents", "%d documents; at most %d (put a list in one document)", len(e.Documents), MaxDocuments)
 	}

@@ -35,13 +35,25 @@ func TestTextAndDateRules(t *testing.T) {
 		{"harvest on the event's day", func(e *Event) { e.Outputs[0].Origin.HarvestDate = "2026-10-08" }, "", ""},
 		{"harvest the day after the event (UTC+14 farm)", func(e *Event) { e.Outputs[0].Origin.HarvestDate = "2026-10-09" }, "", ""},
 		{"harvest two days after the event", func(e *Event) { e.Outputs[0].Origin.HarvestDate = "2026-10-10" }, "date-range", "/outputs/0/origin/harvestDate"},
-		{"certificate valid 31 years", func(e *Event) {
+		{"certificate valid 101 years", func(e *Event) {
 			e.Type, e.Batches, e.Outputs = Certify, []string{"B"}, nil
-			e.Certificate = &Certificate{ID: "C", Type: "organic", ValidUntil: "2057-12-31"}
+			e.Certificate = &Certificate{ID: "C", Type: "organic", Issuer: "CB-1", ValidUntil: "2127-12-31"}
 		}, "date-range", "/certificate/validUntil"},
 		{"certificate valid until a date", func(e *Event) {
 			e.Type, e.Batches, e.Outputs = Certify, []string{"B"}, nil
 			e.Certificate = &Certificate{ID: "C", Type: "organic", Issuer: "CNCA-R-2002-001", ValidUntil: "2029-12-31"}
+		}, "", ""},
+		{"certificate valid until 9999", func(e *Event) {
+			e.Type, e.Batches, e.Outputs = Certify, []string{"B"}, nil
+			e.Certificate = &Certificate{ID: "C", Type: "organic", Issuer: "CB-1", ValidUntil: "9999-12-31"}
+		}, "date-range", "/certificate/validUntil"},
+		{"registered enterprise name with bidi", func(e *Event) {
+			e.Type, e.Outputs = Register, nil
+			e.Registration = &Registration{Enterprise: &Enterprise{ID: "X", Name: "合作社\u202e", Region: "230184", Roles: []string{"producer"}}}
+		}, "text", "/registration/enterprise/name"},
+		{"certificate valid for 99 years", func(e *Event) {
+			e.Type, e.Batches, e.Outputs = Certify, []string{"B"}, nil
+			e.Certificate = &Certificate{ID: "C", Type: "organic", Issuer: "CB-1", ValidUntil: "2125-10-08"}
 		}, "", ""},
 	}
 	for _, tc := range tests {

@@ -127,17 +127,17 @@ func Validate(e *Event, now time.Time) error {
 		}
 	}
 	if e.Declaration != nil && e.Type != DeclareError {
-		return Invalid("/errorDeclaration", "an error declaration belongs to a declare-error event, not %s", e.Type)
+		add(Invalid("/errorDeclaration", "an error declaration belongs to a declare-error event, not %s", e.Type))
 	}
 	if e.Registration != nil && e.Type != Register {
-		return Invalid("/registration", "a registration belongs to a register event, not %s", e.Type)
+		add(Invalid("/registration", "a registration belongs to a register event, not %s", e.Type))
 	}
 	if e.Private != nil && e.Type != Purchase && e.Type != Sell && e.Type != Offer {
 		add(Invalid("/private", "private terms belong to purchase, sell or offer events, not %s", e.Type))
 	}
 	if e.Private != nil {
 		if err := ValidatePrivate(*e.Private); err != nil {
-			return err
+			add(err)
 		}
 	}
 	// a privateHash from the caller commits to terms already put in the parties' collection (a

@@ -113,7 +113,7 @@ func (s *Server) authenticate(next http.HandlerFunc, regulatorOnly bool) http.Ha
 		key = strings.TrimSpace(key)
 		client, keyID := ClientOf(r), HashKey(key)[:16]
 		if wait, blocked := s.guard.Blocked(client, keyID); blocked {
-			TooManyAttempts(w, r, wait)
+			tooManyAttempts(w, r, wait)
 			return
 		}
 		k, ok := s.keys.lookup(key)

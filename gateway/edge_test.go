@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -215,4 +217,60 @@ func directive(csp, name string) string {
 		}
 	}
 	return ""
+}
+
+// closingWriter closes the read model at the first byte of the response, so the export's next
+// page fails mid-stream.
+type closingWriter struct {
+	*httptest.ResponseRecorder
+	close func()
+	once  bool
+}
+
+func (c *closingWriter) Write(b []byte) (int, error) {
+	if !c.once {
+		c.once = true
+		c.close()
+	}
+	return c.ResponseRecorder.Write(b)
+}
+
+func TestCSVExportAbortsOnAFaultMidway(t *testing.T) {
+	e := newEnv(t)
+	e.srv.opts.MaxExportRows = 1000
+	events := make([]domain.Event, 600) // more than one page of 500
+	for i := range events {
+		events[i] = harvest(fmt.Sprint("ab-", i), fmt.Sprint("AB-", i), 1)
+	}
+	if r := e.post("/v1/events", "hlj", map[string]any{"events": events}); r.status != 200 {
+		t.Fatalf("fixture: %d %.300s", r.status, r.body)
+	}
+	req := httptest.NewRequest("GET", "/v1/export/batches.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+e.keys["reg"])
+	w := &closingWriter{ResponseRecorder: httptest.NewRecorder(), close: func() { e.srv.store.Close() }}
+	aborted := func() (p any) {
+		defer func() { p = recover() }()
+		e.srv.ServeHTTP(w, req)
+		return nil
+	}()
+	if aborted != http.ErrAbortHandler { //nolint:errorlint // the sentinel net/http compares by identity
+		t.Fatalf("a fault after the first page did not abort the stream: panic %v, trailer %q", aborted, w.Header().Get("X-Export-Complete"))
+	}
+	if w.Header().Get("X-Export-Complete") == "true" {
+		t.Fatal("an aborted export claims to be complete")
+	}
+}
+
+func TestOpenQueryOperationsAreNotChecked(t *testing.T) {
+	if p := unknownParams("GET /v1/batches", url.Values{"EQ_bizStep": {"x"}}); p == nil {
+		t.Fatal("a declared route accepted an undeclared parameter")
+	}
+	spec := []byte(`{"paths":{"/v1/q":{"get":{"x-open-query":true,"parameters":[]}},"/v1/r":{"get":{"parameters":[{"name":"a","in":"query"}]}}}}`)
+	params := queryParamsOf(spec)
+	if _, checked := params["GET /v1/q"]; checked {
+		t.Fatal("an x-open-query operation is checked")
+	}
+	if !params["GET /v1/r"]["a"] || params["GET /v1/r"]["b"] {
+		t.Fatalf("declared parameters: %v", params["GET /v1/r"])
+	}
 }

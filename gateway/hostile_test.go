@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/agritrace/agritrace/domain"
 )
 
 // hostile is one request an attacker or a careless client sends, and the answer it must get.
@@ -188,8 +185,8 @@ func hostileCases(t testing.TB) []hostile {
 		post("event in year 9999", ev(map[string]any{"eventTime": "9999-01-01T00:00:00Z"}), 400, "validation"),
 		post("event in 1900", ev(map[string]any{"eventTime": "1900-01-01T00:00:00Z"}), 400, "validation"),
 		post("event time without a zone", ev(map[string]any{"eventTime": "2026-10-01T08:00:00"}), 400, "validation"),
-		post("certificate valid until 9999", `{"id":"c9","type":"certify","eventTime":"2026-10-01T08:00:00+08:00","actor":{"enterprise":"LAB"},"batches":["LOT-H"],"certificate":{"id":"C","type":"organic","validUntil":"9999-12-31"}}`, 400, "date-range"),
-		post("certificate valid until garbage", `{"id":"c8","type":"certify","eventTime":"2026-10-01T08:00:00+08:00","actor":{"enterprise":"LAB"},"batches":["LOT-H"],"certificate":{"id":"C","type":"organic","validUntil":"soon"}}`, 400, "date-range"),
+		post("certificate valid until 9999", `{"id":"c9","type":"certify","eventTime":"2026-10-01T08:00:00+08:00","actor":{"enterprise":"LAB"},"batches":["LOT-H"],"certificate":{"id":"C","type":"organic","issuer":"CB-1","validUntil":"9999-12-31"}}`, 400, "date-range"),
+		post("certificate valid until garbage", `{"id":"c8","type":"certify","eventTime":"2026-10-01T08:00:00+08:00","actor":{"enterprise":"LAB"},"batches":["LOT-H"],"certificate":{"id":"C","type":"organic","issuer":"CB-1","validUntil":"soon"}}`, 400, "validation"),
 		// quantities
 		post("negative quantity", ev(map[string]any{"outputs.0.quantity.value": -5}), 400, "validation"),
 		post("quantity as a string", ev(map[string]any{"outputs.0.quantity": "5 kg"}), 400, "wrong-type"),
@@ -362,6 +359,3 @@ func (e *env) send(t *testing.T, c hostile) (int, string, []byte) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("Content-Type"), b
 }
-
-var _ = bytes.NewReader
-var _ = domain.Produce

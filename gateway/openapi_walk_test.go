@@ -115,7 +115,7 @@ func TestOpenAPIWalkNoServerErrors(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d operations' routes, %d requests", len(paths), requests)
+	t.Logf("%d paths, %d requests", len(paths), requests)
 }
 
 func (e *env) walkOne(t *testing.T, client *http.Client, method, target, org, ctype, body string) {

@@ -14,12 +14,14 @@ import (
 // queryParams maps each API route ("GET /v1/batches") to the query parameters the OpenAPI
 // document declares for it: the document is the one list, so a parameter added to a route and
 // its spec is accepted without touching this file.
-var queryParams = sync.OnceValue(func() map[string]map[string]bool {
+var queryParams = sync.OnceValue(func() map[string]map[string]bool { return queryParamsOf(openAPI) })
+
+func queryParamsOf(spec []byte) map[string]map[string]bool {
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	out := map[string]map[string]bool{}
-	if err := json.Unmarshal(openAPI, &doc); err != nil {
+	if err := json.Unmarshal(spec, &doc); err != nil {
 		return out
 	}
 	type param struct {
@@ -37,8 +39,14 @@ var queryParams = sync.OnceValue(func() map[string]map[string]bool {
 			}
 			var op struct {
 				Parameters []param `json:"parameters"`
+				// OpenQuery marks an operation whose parameter names are open-ended (the EPCIS
+				// query language's EQ_…, GE_…, EXISTS_… families): it is not checked here.
+				OpenQuery bool `json:"x-open-query"`
 			}
 			_ = json.Unmarshal(raw, &op)
+			if op.OpenQuery {
+				continue
+			}
 			set := map[string]bool{}
 			for _, p := range append(op.Parameters, shared...) {
 				if p.In == "query" {
@@ -49,7 +57,7 @@ var queryParams = sync.OnceValue(func() map[string]map[string]bool {
 		}
 	}
 	return out
-})
+}
 
 // didYouMean are parameter names clients reach for that this API spells otherwise.
 var didYouMean = map[string]string{"limit": "page_size", "pageSize": "page_size", "size": "page_size", "per_page": "page_size",

@@ -147,8 +147,8 @@ func ClientOf(r *http.Request) string {
 	return host
 }
 
-// TooManyAttempts is the 429 answer of a locked-out client or key.
-func TooManyAttempts(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+// tooManyAttempts is the 429 answer of a locked-out client or key.
+func tooManyAttempts(w http.ResponseWriter, r *http.Request, wait time.Duration) {
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	writeProblem(w, r, newProblem(http.StatusTooManyRequests, "too-many-attempts",
