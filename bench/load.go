@@ -214,3 +214,8 @@ func Measure(ctx context.Context, procs Procs, committed func(context.Context) (
 	}
 	return Span{From: from, To: to, CPU: cpu1.Since(cpu0), Machine: m1 - m0, Committed: c1 - c0}, nil
 }
+
+// Median of durations.
+func Median(d []time.Duration) time.Duration {
+	return time.Duration(percentile(append([]time.Duration(nil), d...), 0.5) * float64(time.Millisecond))
+}

@@ -29,6 +29,8 @@ const benchHelp = `Measures agritrace on a fresh network of its own, each figure
   catch-up   a fresh read model from block 0, against raw block delivery and decoding
   lineage    trail and recall impact on a synthetic read model with fan-out ≥ 1,000 batches, against
              the same queries on one of the same size with fan-out 10
+  reserve    the regulator's granary list over 1,000 granaries × 20 bins reconciled, against the
+             same reconciliations in memory
 Writes the table (and nothing the run did not measure) to --out, CPU profiles to docs/profiles.
 --quick runs reduced sizes (about 5 minutes on 2 cores) for development.`
 
@@ -59,6 +61,7 @@ var benchPhases = []benchPhase{
 	{"scans", phaseScans},
 	{"catch-up", phaseCatchUp},
 	{"lineage", phaseLineage},
+	{"reserve", phaseReserve},
 }
 
 func runBench(ctx context.Context, args []string) error {

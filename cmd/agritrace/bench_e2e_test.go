@@ -41,15 +41,21 @@ func TestE2EBench(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
 	}
-	// every process of the network and the gateway used CPU during bulk ingest (third column)
-	for _, proc := range []string{"peer0.hlj", "peer0.ha", "peer0.reg", "orderer0", "chaincode.hlj", "chaincode.ha", "chaincode.reg", "gateway"} {
-		m := regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(proc) + ` \| [^|]+ \| [^|]+ \| ([0-9.]+) \|`).FindStringSubmatch(md)
+	// every process of the network and the gateway is counted in bulk ingest (third column); the
+	// ones every transaction passes through (all peers commit, the orderer orders, the gateway
+	// submits) used CPU — which chaincode servers endorse is the gateway's choice
+	for _, tc := range []struct {
+		proc string
+		busy bool
+	}{{"peer0.hlj", true}, {"peer0.ha", true}, {"peer0.reg", true}, {"orderer0", true}, {"gateway", true},
+		{"chaincode.hlj", false}, {"chaincode.ha", false}, {"chaincode.reg", false}} {
+		m := regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(tc.proc) + ` \| [^|]+ \| [^|]+ \| ([0-9.]+) \|`).FindStringSubmatch(md)
 		if m == nil {
-			t.Errorf("no bulk CPU figure for %s", proc)
+			t.Errorf("no bulk CPU figure for %s", tc.proc)
 			continue
 		}
-		if v, _ := strconv.ParseFloat(m[1], 64); v <= 0 {
-			t.Errorf("%s used no CPU in bulk ingest: %s", proc, m[0])
+		if v, _ := strconv.ParseFloat(m[1], 64); tc.busy && v <= 0 {
+			t.Errorf("%s used no CPU in bulk ingest: %s", tc.proc, m[0])
 		}
 	}
 	for _, port := range []int{basePort, basePort + 100, gwPort} {

@@ -53,8 +53,10 @@ func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committe
 		return bench.Result{}, bench.Span{}, err
 	}
 	res := load.Window(span.From, span.To)
-	if res.Ops == 0 {
-		return res, span, fmt.Errorf("nothing completed in the window; first failure: %v", load.FirstError())
+	// a request may outlast a short window (a 1,000-event bulk on a busy machine) while its
+	// transactions commit inside it: what must not be zero is what the system committed
+	if span.Committed == 0 {
+		return res, span, fmt.Errorf("nothing committed in the window; first failure: %v", load.FirstError())
 	}
 	return res, span, nil
 }
