@@ -9,7 +9,7 @@ FUZZTIME ?= 5s
 # screenshots and other test artifacts
 ARTIFACTS := $(CURDIR)/test-output
 
-.PHONY: all build fabric tools run down test test-unit test-e2e test-faults fuzz bench clean help
+.PHONY: all build fabric tools run down test test-unit test-e2e test-faults fuzz bench bench-quick clean help
 
 all: build
 
@@ -60,6 +60,9 @@ test-faults: build fabric ## the full crash suite: 60 s of load while peer, Raft
 
 bench: build fabric ## benchmarks against baselines in the same run; writes docs/BENCHMARKS.md
 	$(BIN) bench --out docs/BENCHMARKS.md
+
+bench-quick: build fabric ## reduced-size benchmarks (≈ 2–5 min on 2 cores); rewrites docs/BENCHMARKS.md
+	$(BIN) bench --quick --out docs/BENCHMARKS.md
 
 clean: ## remove build output and test artifacts (keeps the Fabric cache and run/ state)
 	rm -rf bin $(ARTIFACTS)
