@@ -295,7 +295,7 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	}
 	// the resolver answers the other keys the documents carry: the pallet, the product, the place
 	for path, want := range map[string]string{
-		"/00/069012340000000719":        `"type":"produce"`,
+		"/00/069012340000000719":        `"kind":"packed"`,
 		"/01/06901234500028":            `"kind":"product"`,
 		"/414/6901234000054/254/DOCK-2": `"kind":"place"`,
 	} {
