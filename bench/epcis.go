@@ -6,15 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"time"
-
-	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/gateway"
-	"github.com/agritrace/agritrace/readmodel"
 )
 
 // EPCISCaptureOp posts an EPCIS document of perDoc commissioning ObjectEvents to /epcis/capture
@@ -111,17 +105,4 @@ func EPCISPaging(ctx context.Context, base, key string, perPage int) (int, time.
 			return total, time.Since(start), nil
 		}
 	}
-}
-
-// ServeStore serves a read model through the gateway's HTTP API (reads only: no ledger) and
-// returns its URL and a platform key, for the query benchmarks over synthetic read models.
-func ServeStore(store *readmodel.Store) (string, string, func(), error) {
-	keys := &gateway.Keys{}
-	key, err := keys.NewKey("bench", domain.Org{Key: "hlj", MSPID: "HeilongjiangMSP", Role: domain.RolePlatform}, nil)
-	if err != nil {
-		return "", "", nil, err
-	}
-	srv := gateway.New(keys, store, nil, nil, gateway.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv)
-	return ts.URL, key, func() { ts.Close(); srv.Close() }, nil
 }
