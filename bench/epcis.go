@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,12 +17,13 @@ import (
 // gateway. behaviour is the GS1-Capture-Error-Behaviour (rollback: one transaction per document,
 // at most 200 events; proceed: packed like native bulk ingest).
 func EPCISCaptureOp(e Env, perDoc int, behaviour string) Op {
+	run := fmt.Sprintf("%x", sha256.Sum256([]byte(e.Run)))[:6] // lots are at most 20 characters
 	return func(ctx context.Context, w int, n int64) (int, error) {
 		events := make([]map[string]any, perDoc)
 		for i := range events {
 			events[i] = map[string]any{"type": "ObjectEvent", "eventID": fmt.Sprintf("urn:uuid:bench-%s-%d-%d-%d", e.Run, w, n, i),
 				"eventTime": "2026-10-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "commissioning",
-				"quantityList": []map[string]any{{"epcClass": fmt.Sprintf("urn:epc:class:lgtin:6901234.050002.B%s-%d-%d-%d", e.Run, w, n, i), "quantity": 1000, "uom": "KGM"}},
+				"quantityList": []map[string]any{{"epcClass": fmt.Sprintf("urn:epc:class:lgtin:6901234.050002.%s%x-%d-%d", run, w, n, i), "quantity": 1000, "uom": "KGM"}},
 				"bizLocation":  map[string]string{"id": "urn:epc:id:sgln:6901234.00001.0"}}
 		}
 		doc, _ := json.Marshal(map[string]any{"@context": []string{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"},
