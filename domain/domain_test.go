@@ -241,7 +241,7 @@ func TestEPCISMappingTable(t *testing.T) {
 		{"ObjectEvent", "DELETE", "destroying", Observe, true},
 		{"TransformationEvent", "", "commissioning", Process, true},
 		{"AggregationEvent", "ADD", "packing", Aggregate, true},
-		{"AssociationEvent", "ADD", "assembling", Observe, true},
+		{"AssociationEvent", "ADD", "assembling", Aggregate, true},
 		{"TransactionEvent", "ADD", "", Observe, true},
 		{"SensorEvent", "", "", "", false},
 	} {

@@ -1,5 +1,7 @@
 package domain
 
+import "encoding/json"
+
 // EPCISMapping is how GS1 EPCIS 2.0 events and CBV business steps map to agritrace events, and back
 // (EPCIS export). It is the single table both directions use.
 //
@@ -12,7 +14,8 @@ package domain
 //	ObjectEvent          any          other / DELETE (destroying…)          observe          around (bizStep kept)
 //	TransformationEvent  –            (any)                                 process          加
 //	AggregationEvent     ADD/OBSERVE/DELETE  packing, unpacking…            aggregate        加 (batches stay active)
-//	AssociationEvent, TransactionEvent                                    observe          around
+//	AssociationEvent     ADD/DELETE   assembling…                           aggregate        加 (no lineage)
+//	TransactionEvent     ADD with an owning_party destination            purchase         购 (else observe)
 //
 // Native events export with: produce → ObjectEvent ADD commissioning; purchase → ObjectEvent OBSERVE
 // receiving with a "po" business transaction; store → storing; transport → shipping; inspect →
@@ -36,7 +39,7 @@ var EPCISMappings = []EPCISMapping{
 	{"ObjectEvent", "", nil, Observe},
 	{"TransformationEvent", "", nil, Process},
 	{"AggregationEvent", "", nil, Aggregate},
-	{"AssociationEvent", "", nil, Observe},
+	{"AssociationEvent", "", nil, Aggregate}, // attaching assets to a parent, like packing (held by the recorder)
 	{"TransactionEvent", "", nil, Observe},
 }
 
@@ -81,4 +84,22 @@ func ExportBizStep(t EventType) string {
 		return "recalling"
 	}
 	return "other"
+}
+
+// Packing is what an AggregationEvent packs: the container (its parentID) and the contents, when a
+// captured event adds children to a named parent. Packing forms lineage (container → contents),
+// so a recall of a pallet reaches every lot packed on it; unpacking and observations do not.
+func (e Event) Packing() (container string, contents []string, ok bool) {
+	if e.Type != Aggregate || len(e.EPCIS) == 0 || len(e.Batches) < 2 {
+		return "", nil, false
+	}
+	var m struct {
+		Type     string `json:"type"`
+		Action   string `json:"action"`
+		ParentID string `json:"parentID"`
+	}
+	if json.Unmarshal(e.EPCIS, &m) != nil || m.Type != "AggregationEvent" || m.Action != "ADD" || m.ParentID == "" {
+		return "", nil, false
+	}
+	return e.Batches[0], e.Batches[1:], true // the decoder puts the parent first
 }

@@ -204,6 +204,10 @@ type Event struct {
 	Conservation   string            `json:"conservation,omitempty"`   // ledger: whether outputs ≤ inputs could be checked
 	ExternalInputs []string          `json:"externalInputs,omitempty"` // ledger: batches first seen in this event
 	Block          uint64            `json:"block,omitempty"`          // read model: block that committed it
+	// EPCIS is a captured EPCIS 2.0 event exactly as sent (canonical JSON: sorted keys, numbers as
+	// written). It is the event of record; the native fields above are its 产购储加销 projection.
+	// Being part of the content fingerprint, any change under the same event ID is a conflict.
+	EPCIS json.RawMessage `json:"epcis,omitempty"`
 }
 
 // Custody hand-over, the other outcomes of an offer: the receiver declines it, the sender withdraws

@@ -88,3 +88,21 @@ func ValidQuantity(q Quantity, pointer string) error {
 	}
 	return nil
 }
+
+// toUNECE is the Rec 20 code each unit exports with; 斤 has none and exports as kilograms.
+var toUNECE = map[string]struct {
+	code   string
+	factor float64
+}{
+	"kg": {"KGM", 1}, "g": {"GRM", 1}, "t": {"TNE", 1}, "jin": {"KGM", 0.5}, "l": {"LTR", 1}, "ml": {"MLT", 1},
+	"piece": {"H87", 1}, "bag": {"BG", 1}, "box": {"BX", 1}, "case": {"CS", 1}, "pallet": {"PF", 1},
+}
+
+// UNECE renders q as an EPCIS quantity: a UN/ECE Recommendation 20 unit code and the value in it.
+func UNECE(q Quantity) (float64, string) {
+	u, ok := toUNECE[q.Unit]
+	if !ok {
+		return q.Value, "H87"
+	}
+	return q.Value * u.factor, u.code
+}

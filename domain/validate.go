@@ -235,6 +235,9 @@ func validShape(e *Event) error {
 			return err
 		}
 		return need(strings.TrimSpace(e.Reason) != "", "/reason", "recall needs a reason")
+	case Observe:
+		// an EPCIS observation may name no object at all (sensor readings of a place)
+		return need(len(e.Batches) > 0 || len(e.EPCIS) > 0, "/batches", "observe needs the batches it concerns")
 	default:
 		return need(len(e.Batches) > 0, "/batches", "%s needs the batches it concerns", e.Type)
 	}
@@ -255,9 +258,9 @@ func validParty(p Party, pointer string) error {
 
 func validLocation(l *Location, pointer string) error {
 	if l.ID != "" {
-		id, err := NormalizeID(l.ID, pointer+"/id")
+		id, err := gs1.NormalizeLocation(l.ID)
 		if err != nil {
-			return err
+			return Invalid(pointer+"/id", "%v", err)
 		}
 		l.ID = id
 	}

@@ -80,9 +80,13 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	if len(list) == 0 || len(list) > MaxEvents {
 		return nil, errAt("/epcisBody/eventList", "a capture carries 1 to %d events, got %d", MaxEvents, len(list))
 	}
+	ns, err := namespaces(doc["@context"])
+	if err != nil {
+		return nil, err
+	}
 	out := make([]domain.Event, 0, len(list))
 	for i, raw := range list {
-		e, err := decodeEvent(raw, fmt.Sprintf("/epcisBody/eventList/%d", i), actor)
+		e, err := decodeEvent(raw, fmt.Sprintf("/epcisBody/eventList/%d", i), actor, ns)
 		if err != nil {
 			return nil, err
 		}
@@ -91,15 +95,7 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	return out, nil
 }
 
-// consumed lists the EPCIS fields the mapping turns into native fields; every other field is kept.
-var consumed = map[string]bool{
-	"type": true, "isA": true, "eventID": true, "eventTime": true, "eventTimeZoneOffset": true, "action": true,
-	"bizStep": true, "epcList": true, "quantityList": true, "inputEPCList": true, "inputQuantityList": true,
-	"outputEPCList": true, "outputQuantityList": true, "parentID": true, "childEPCs": true, "childQuantityList": true,
-	"bizLocation": true, "id": true, "recordTime": true,
-}
-
-func decodeEvent(raw json.RawMessage, at string, actor domain.Party) (domain.Event, error) {
+func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.RawMessage) (domain.Event, error) {
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -116,28 +112,32 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party) (domain.Eve
 	if !ok {
 		return domain.Event{}, errAt(at+"/type", "unsupported EPCIS event type %q (ObjectEvent, AggregationEvent, TransformationEvent, AssociationEvent, TransactionEvent are)", typ)
 	}
+	_, declared := m["errorDeclaration"]
+	if declared {
+		// an error declaration restates an event to say it was wrong: for the rules it is an
+		// observation, never the transformation or harvest it restates
+		t = domain.Observe
+	}
 	e := domain.Event{Type: t, BizStep: bizStep, Actor: actor}
 	when, err := eventTime(m, at)
 	if err != nil {
 		return e, err
 	}
 	e.EventTime = when
-	loc := ""
 	for _, k := range []string{"bizLocation", "readPoint"} {
 		var l struct {
 			ID string `json:"id"`
 		}
-		if json.Unmarshal(m[k], &l) == nil && l.ID != "" {
-			loc = l.ID
-			break
+		if json.Unmarshal(m[k], &l) != nil || l.ID == "" {
+			continue
 		}
-	}
-	if loc != "" {
-		id, err := gs1.Normalize(loc)
+		id, err := gs1.NormalizeLocation(l.ID)
 		if err != nil {
-			return e, errAt(at+"/bizLocation/id", "%v", err)
+			return e, errAt(at+"/"+k+"/id", "%v", err)
 		}
-		e.Location = &domain.Location{ID: id}
+		if e.Location == nil {
+			e.Location = &domain.Location{ID: id}
+		}
 	}
 	switch typ {
 	case "TransformationEvent":
@@ -183,6 +183,18 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party) (domain.Eve
 		if err != nil {
 			return e, err
 		}
+		if len(rs) == 0 && typ == "ObjectEvent" && len(m["sensorElementList"]) > 0 {
+			t, e.Type = domain.Observe, domain.Observe // sensor readings of a place, about no object
+		}
+		if typ == "TransactionEvent" && !declared {
+			owner, err := newOwner(m, action, at)
+			if err != nil {
+				return e, err
+			}
+			if owner != "" {
+				t, e.Type, e.To = domain.Purchase, domain.Purchase, &domain.Party{Enterprise: owner}
+			}
+		}
 		if t == domain.Produce {
 			for _, r := range rs {
 				q := domain.Quantity{Value: 1, Unit: "piece"}
@@ -197,31 +209,151 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party) (domain.Eve
 			}
 		}
 	}
-	if len(e.Batches) == 0 && len(e.Outputs) == 0 && len(e.Inputs) == 0 {
+	if declared {
+		// the ledger's declare-error: it voids the declared event and takes the batches from it
+		var d struct {
+			Reason             string   `json:"reason"`
+			CorrectiveEventIDs []string `json:"correctiveEventIDs"`
+		}
+		if err := json.Unmarshal(m["errorDeclaration"], &d); err != nil {
+			return e, errAt(at+"/errorDeclaration", "must be an object with declarationTime, reason and correctiveEventIDs")
+		}
+		reason := shortName(d.Reason, "er")
+		if reason == "" {
+			reason = "unspecified" // EPCIS makes the reason optional; the ledger wants one
+		}
+		e.Type, e.Batches, e.Inputs, e.Outputs, e.To = domain.DeclareError, nil, nil, nil, nil
+		e.Declaration = &domain.ErrorDeclaration{Event: str(m, "eventID"), Reason: reason, CorrectiveEventIDs: d.CorrectiveEventIDs}
+	}
+	if len(e.Batches) == 0 && len(e.Outputs) == 0 && len(e.Inputs) == 0 && e.Type != domain.Observe && !declared {
 		return e, errAt(at, "the event names no EPC or EPC class")
+	}
+	if len(e.Batches) == 0 && len(e.Outputs) == 0 && len(e.Inputs) == 0 && len(m["sensorElementList"]) == 0 && !declared {
+		return e, errAt(at, "the event names no EPC or EPC class and carries no sensor data")
 	}
 	if t == domain.Recall {
 		e.Reason = "EPCIS recall event"
 	}
-	ext := map[string]json.RawMessage{}
-	for k, v := range m {
-		if !consumed[k] {
-			ext[k] = v
-		}
+	if _, own := m["@context"]; !own && len(ns) > 0 {
+		// the document's namespaces travel with the event, so its extensions keep their meaning
+		b, _ := json.Marshal(ns)
+		m["@context"] = b
 	}
-	if len(ext) > 0 {
-		b, _ := json.Marshal(ext) // map keys sorted: a stable form for idempotency
-		e.Extensions = b
+	canon, err := Canonical(m)
+	if err != nil {
+		return e, errAt(at, "%v", err)
 	}
+	e.EPCIS = canon
 	e.ID = str(m, "eventID")
 	if e.ID == "" || strings.HasPrefix(e.ID, "_:") {
 		// No (global) eventID: derive one from the content, so a re-sent document is a replay.
 		// This is sha-256 over agritrace's canonical JSON, not the CBV 2.0 event-hash algorithm.
-		canon, _ := json.Marshal(m)
 		sum := sha256.Sum256(canon)
 		e.ID = "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
 	}
+	if declared {
+		// the declaration shares the declared event's eventID; the ledger keys it apart
+		e.ID += ErrorDeclarationSuffix
+	}
 	return e, nil
+}
+
+// ErrorDeclarationSuffix marks the ledger ID of an error declaration: EPCIS gives it the eventID
+// of the event it declares erroneous.
+const ErrorDeclarationSuffix = "#errorDeclaration"
+
+// newOwner is the party a TransactionEvent hands ownership to: its owning_party destination
+// (possessing_party when no owner is named), on ADD only.
+func newOwner(m map[string]json.RawMessage, action, at string) (string, error) {
+	if action != "ADD" {
+		return "", nil
+	}
+	var dests []struct {
+		Type        string `json:"type"`
+		Destination string `json:"destination"`
+	}
+	if raw, ok := m["destinationList"]; ok {
+		if err := json.Unmarshal(raw, &dests); err != nil {
+			return "", errAt(at+"/destinationList", "must be an array of {type, destination}")
+		}
+	}
+	pick := ""
+	for _, want := range []string{"owning_party", "possessing_party"} {
+		for _, d := range dests {
+			if shortName(d.Type, "sdt") == want && pick == "" {
+				pick = d.Destination
+			}
+		}
+	}
+	if pick == "" {
+		return "", nil
+	}
+	id, err := gs1.NormalizeLocation(pick)
+	if err != nil {
+		return "", errAt(at+"/destinationList", "%v", err)
+	}
+	if len(id) > 64 {
+		return "", errAt(at+"/destinationList", "owning party %q is longer than 64 characters", id)
+	}
+	return id, nil
+}
+
+// Canonical is the stored form of an EPCIS event: keys sorted, numbers exactly as written, no
+// insignificant space. Two captures mean the same content exactly when their canonical forms match.
+func Canonical(v any) ([]byte, error) {
+	var b []byte
+	switch x := v.(type) {
+	case []byte:
+		b = x
+	case json.RawMessage:
+		b = x
+	default:
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			return nil, err
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var anyv any
+	if err := dec.Decode(&anyv); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(anyv); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// standardContexts are the @context entries every EPCIS 2.0 document may name; the rest are the
+// sender's namespaces.
+var standardContexts = map[string]bool{
+	"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld": true,
+	"https://ref.gs1.org/standards/epcis/epcis-context.jsonld":       true,
+	"https://gs1.github.io/EPCIS/epcis-context.jsonld":               true,
+}
+
+// namespaces returns the document's @context entries other than the standard EPCIS context.
+func namespaces(raw json.RawMessage) ([]json.RawMessage, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		list = []json.RawMessage{raw}
+	}
+	var out []json.RawMessage
+	for _, c := range list {
+		var s string
+		if json.Unmarshal(c, &s) == nil && standardContexts[s] {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 type ref struct {
@@ -324,13 +456,28 @@ func str(m map[string]json.RawMessage, k string) string {
 	return s
 }
 
-// shortName reduces a CBV URI (urn:epcglobal:cbv:bizstep:shipping, https://ref.gs1.org/cbv/BizStep-shipping)
-// to its bare name.
+// shortName reduces a CBV URI (urn:epcglobal:cbv:bizstep:shipping, https://ref.gs1.org/cbv/BizStep-shipping,
+// https://ref.gs1.org/cbv/SDT-owning_party) to its bare name; kind is the URN's vocabulary (bizstep, sdt…).
 func shortName(s, kind string) string {
-	for _, p := range []string{"urn:epcglobal:cbv:" + kind + ":", "https://ref.gs1.org/cbv/BizStep-", "https://gs1.org/voc/BizStep-"} {
-		if strings.HasPrefix(s, p) {
-			return strings.TrimPrefix(s, p)
+	if strings.HasPrefix(s, "urn:epcglobal:cbv:"+kind+":") {
+		return strings.TrimPrefix(s, "urn:epcglobal:cbv:"+kind+":")
+	}
+	for _, p := range []string{"https://ref.gs1.org/cbv/", "https://gs1.org/voc/"} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			if _, name, ok := strings.Cut(rest, "-"); ok {
+				return name
+			}
 		}
 	}
 	return s
+}
+
+// ShortName is shortName for other packages (query parameters name CBV values either way).
+func ShortName(s, kind string) string { return shortName(s, kind) }
+
+// DecodeEvent projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it
+// was captured: the contract uses it to check that the projection it is asked to apply is the
+// one the event of record gives.
+func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
+	return decodeEvent(raw, "/epcis", actor, nil)
 }

@@ -1,117 +1,195 @@
 package epcis
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/gs1"
 )
 
-// Encode renders events as an EPCIS 2.0 JSON-LD document, using the mapping table in
-// domain.EPCISMappings (native fields become standard EPCIS fields; the rest go under the
-// agritrace: namespace).
-func Encode(events []domain.Event, created time.Time) ([]byte, error) {
-	list := make([]map[string]any, 0, len(events))
-	for _, e := range events {
-		m := map[string]any{"eventID": "urn:agritrace:event:" + e.ID, "eventTime": e.EventTime, "bizStep": domain.ExportBizStep(e.Type)}
-		if t, err := domain.ParseEventTime(e.EventTime); err == nil {
-			m["eventTimeZoneOffset"] = t.Format("-07:00")
+// StandardContext is the EPCIS 2.0 JSON-LD context every document names first.
+const StandardContext = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+
+// agritraceNS is the namespace of the fields a native event exports that EPCIS has no field for.
+var agritraceNS = map[string]string{"agritrace": "https://agritrace.example/epcis/"}
+
+// NativeEventIDPrefix makes a native event ID a URI, as EPCIS eventIDs are.
+const NativeEventIDPrefix = "urn:agritrace:event:"
+
+// EventID is the EPCIS eventID of a recorded event: the captured one, or the native ID as a URI.
+func EventID(e domain.Event) string {
+	if len(e.EPCIS) > 0 {
+		var m struct {
+			EventID string `json:"eventID"`
+		}
+		if json.Unmarshal(e.EPCIS, &m) == nil && m.EventID != "" {
+			return m.EventID
+		}
+		// captured without an eventID: the ledger's content-derived ID stands in
+		return e.ID
+	}
+	return NativeEventIDPrefix + e.ID
+}
+
+// EventJSON renders one recorded event as EPCIS 2.0 JSON. A captured event comes back exactly as
+// captured, with the ledger's recordTime (and its derived eventID when it was sent without one);
+// a native event is rendered through the mapping table with CBV bizSteps and UN/ECE units.
+func EventJSON(e domain.Event) (json.RawMessage, error) {
+	if len(e.EPCIS) > 0 {
+		var m map[string]json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(e.EPCIS))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
+			return nil, err
 		}
 		if e.RecordTime != "" {
-			m["recordTime"] = e.RecordTime
+			m["recordTime"], _ = json.Marshal(e.RecordTime)
 		}
-		qty := func(id string, q *domain.Quantity) map[string]any {
-			out := map[string]any{"epcClass": id}
-			if q != nil {
-				out["quantity"] = q.Value
-				out["uom"] = q.Unit
-			}
-			return out
+		if _, ok := m["eventID"]; !ok {
+			m["eventID"], _ = json.Marshal(EventID(e))
 		}
-		switch e.Type {
-		case domain.Process, domain.Split, domain.Merge:
-			m["type"] = "TransformationEvent"
-			var in, out []map[string]any
-			for _, p := range e.Inputs {
-				in = append(in, qty(p.Batch, p.Quantity))
+		return json.Marshal(m) // map keys sorted, values as stored: still canonical
+	}
+	return json.Marshal(native(e))
+}
+
+func native(e domain.Event) map[string]any {
+	m := map[string]any{"eventID": EventID(e), "eventTime": e.EventTime, "bizStep": domain.ExportBizStep(e.Type)}
+	if t, err := domain.ParseEventTime(e.EventTime); err == nil {
+		m["eventTimeZoneOffset"] = t.Format("-07:00")
+	}
+	if e.RecordTime != "" {
+		m["recordTime"] = e.RecordTime
+	}
+	qty := func(id string, q *domain.Quantity) map[string]any {
+		out := map[string]any{"epcClass": gs1.AsURI(id)}
+		if q != nil {
+			out["quantity"], out["uom"] = domain.UNECE(*q)
+		}
+		return out
+	}
+	switch e.Type {
+	case domain.Process, domain.Split, domain.Merge:
+		m["type"] = "TransformationEvent"
+		var in, out []map[string]any
+		for _, p := range e.Inputs {
+			in = append(in, qty(p.Batch, p.Quantity))
+		}
+		for _, o := range e.Outputs {
+			q := o.Quantity
+			out = append(out, qty(o.Batch, &q))
+		}
+		m["inputQuantityList"], m["outputQuantityList"] = in, out
+	case domain.Aggregate:
+		m["type"], m["action"] = "AggregationEvent", "ADD"
+		if len(e.Batches) > 0 {
+			kids := make([]string, 0, len(e.Batches)-1)
+			for _, b := range e.Batches[1:] {
+				kids = append(kids, gs1.AsURI(b))
 			}
+			m["parentID"], m["childEPCs"] = gs1.AsURI(e.Batches[0]), kids
+		}
+	default:
+		m["type"], m["action"] = "ObjectEvent", "OBSERVE"
+		var ql []map[string]any
+		if e.Type == domain.Produce {
+			m["action"] = "ADD"
 			for _, o := range e.Outputs {
 				q := o.Quantity
-				out = append(out, qty(o.Batch, &q))
-			}
-			m["inputQuantityList"], m["outputQuantityList"] = in, out
-		case domain.Aggregate:
-			m["type"], m["action"] = "AggregationEvent", "ADD"
-			if len(e.Batches) > 0 {
-				m["parentID"], m["childEPCs"] = e.Batches[0], e.Batches[1:]
-			}
-		default:
-			m["type"], m["action"] = "ObjectEvent", "OBSERVE"
-			var ql []map[string]any
-			if e.Type == domain.Produce {
-				m["action"] = "ADD"
-				for _, o := range e.Outputs {
-					q := o.Quantity
-					ql = append(ql, qty(o.Batch, &q))
-				}
-			}
-			for _, b := range e.Batches {
-				ql = append(ql, qty(b, nil))
-			}
-			m["quantityList"] = ql
-			if e.Type == domain.Purchase {
-				m["bizTransactionList"] = []map[string]string{{"type": "po", "bizTransaction": "urn:agritrace:event:" + e.ID}}
+				ql = append(ql, qty(o.Batch, &q))
 			}
 		}
-		if e.Location != nil && e.Location.ID != "" {
-			m["bizLocation"] = map[string]string{"id": e.Location.ID}
+		for _, b := range e.Batches {
+			ql = append(ql, qty(b, nil))
 		}
-		m["agritrace:type"] = string(e.Type)
-		m["agritrace:actor"] = e.Actor
+		m["quantityList"] = ql
+		if e.Type == domain.Purchase {
+			m["bizTransactionList"] = []map[string]string{{"type": "po", "bizTransaction": EventID(e)}}
+		}
+	}
+	if e.Location != nil && e.Location.ID != "" {
+		m["bizLocation"] = map[string]string{"id": gs1.AsURI(e.Location.ID)}
+	}
+	m["agritrace:type"] = string(e.Type)
+	m["agritrace:actor"] = e.Actor
+	if e.Platform != "" {
 		m["agritrace:platform"] = e.Platform
+	}
+	if e.TxID != "" {
 		m["agritrace:txId"] = e.TxID
-		if e.Block != 0 {
-			m["agritrace:block"] = e.Block
-		}
-		for k, v := range map[string]any{"agritrace:inspection": e.Inspection, "agritrace:certificate": e.Certificate,
-			"agritrace:attributes": e.Attributes, "agritrace:reason": e.Reason} {
-			switch x := v.(type) {
-			case *domain.Inspection:
-				if x != nil {
-					m[k] = x
-				}
-			case *domain.Certificate:
-				if x != nil {
-					m[k] = x
-				}
-			case map[string]any:
-				if len(x) > 0 {
-					m[k] = x
-				}
-			case string:
-				if x != "" {
-					m[k] = x
-				}
-			}
-		}
-		if len(e.Extensions) > 0 {
-			var ext map[string]json.RawMessage
-			if json.Unmarshal(e.Extensions, &ext) == nil {
-				for k, v := range ext {
-					if _, taken := m[k]; !taken {
-						m[k] = v
-					}
+	}
+	if e.Block != 0 {
+		m["agritrace:block"] = e.Block
+	}
+	if e.To != nil {
+		m["agritrace:to"] = e.To
+	}
+	if e.Inspection != nil {
+		m["agritrace:inspection"] = e.Inspection
+	}
+	if e.Certificate != nil {
+		m["agritrace:certificate"] = e.Certificate
+	}
+	if len(e.Attributes) > 0 {
+		m["agritrace:attributes"] = e.Attributes
+	}
+	if e.Reason != "" {
+		m["agritrace:reason"] = e.Reason
+	}
+	if len(e.Extensions) > 0 {
+		var ext map[string]json.RawMessage
+		if json.Unmarshal(e.Extensions, &ext) == nil {
+			for k, v := range ext {
+				if _, taken := m[k]; !taken {
+					m[k] = v
 				}
 			}
 		}
-		list = append(list, m)
+	}
+	return m
+}
+
+// Context is the document @context: the standard context and agritrace's namespace.
+func Context() []any { return []any{StandardContext, agritraceNS} }
+
+// Encode renders events as an EPCIS 2.0 JSON-LD capture document.
+func Encode(events []domain.Event, created time.Time) ([]byte, error) {
+	list := make([]json.RawMessage, 0, len(events))
+	for _, e := range events {
+		b, err := EventJSON(e)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, b)
 	}
 	doc := map[string]any{
-		"@context":      []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", map[string]string{"agritrace": "https://agritrace.example/epcis/"}},
+		"@context":      Context(),
 		"type":          "EPCISDocument",
 		"schemaVersion": "2.0",
 		"creationDate":  created.UTC().Format(time.RFC3339),
 		"epcisBody":     map[string]any{"eventList": list},
 	}
 	return json.MarshalIndent(doc, "", " ")
+}
+
+// QueryDocument wraps rendered events as the EPCISQueryDocument a query answers with (and a
+// subscription delivers, naming itself in subscriptionID).
+func QueryDocument(queryName, subscriptionID string, events []json.RawMessage, created time.Time) ([]byte, error) {
+	if events == nil {
+		events = []json.RawMessage{}
+	}
+	results := map[string]any{"queryName": queryName, "resultsBody": map[string]any{"eventList": events}}
+	if subscriptionID != "" {
+		results["subscriptionID"] = subscriptionID
+	}
+	doc := map[string]any{
+		"@context":      Context(),
+		"type":          "EPCISQueryDocument",
+		"schemaVersion": "2.0",
+		"creationDate":  created.UTC().Format(time.RFC3339),
+		"epcisBody":     map[string]any{"queryResults": results},
+	}
+	return json.Marshal(doc)
 }

@@ -503,7 +503,7 @@ func TestEPCISCapture(t *testing.T) {
 			ev.Event = &x
 		}
 	}
-	if ev.Event == nil || !strings.Contains(string(ev.Event.Extensions), "acme:myField") || !strings.Contains(string(ev.Event.Extensions), "NOODLE-XYZ") {
+	if ev.Event == nil || !strings.Contains(string(ev.Event.EPCIS), "acme:myField") || !strings.Contains(string(ev.Event.EPCIS), "NOODLE-XYZ") {
 		t.Fatalf("extensions lost: %+v", ev.Event)
 	}
 	// the receiving event kept its sensor readings and became a storage event
@@ -589,7 +589,17 @@ func TestOpenAPIRoutes(t *testing.T) {
 		"GET /v1/export/batches.csv", "GET /v1/export/epcis", "GET /v1/stats",
 		"GET /v1/reserves/granaries", "POST /v1/reserves/granaries", "GET /v1/reserves/granaries/{id}", "POST /v1/reserves/movements",
 		"POST /v1/reserves/checks", "POST /v1/reserves/quality", "GET /v1/reserves/alerts", "POST /v1/reserves/alerts/{id}/close",
-		"POST /v1/market/aggregates", "GET /v1/market/prices", "GET /v1/market/alerts"} {
+		"POST /v1/market/aggregates", "GET /v1/market/prices", "GET /v1/market/alerts",
+		"GET /00/{sscc}", "GET /01/{gtin}", "GET /414/{gln}", "GET /414/{gln}/254/{ext}",
+		"POST /epcis/capture", "GET /epcis/capture", "GET /epcis/capture/{captureID}", "GET /epcis/events", "GET /epcis/events/{eventID}",
+		"GET /epcis/epcs/{epc}/events", "GET /epcis/eventTypes", "GET /epcis/eventTypes/{eventType}/events", "GET /epcis/bizSteps",
+		"GET /epcis/bizSteps/{bizStep}/events", "GET /epcis/bizLocations", "GET /epcis/bizLocations/{bizLocation}/events",
+		"GET /epcis/readPoints", "GET /epcis/readPoints/{readPoint}/events", "GET /epcis/dispositions",
+		"GET /epcis/dispositions/{disposition}/events", "GET /epcis/queries", "POST /epcis/queries", "GET /epcis/queries/{queryName}",
+		"DELETE /epcis/queries/{queryName}", "GET /epcis/queries/{queryName}/events", "GET /epcis/queries/{queryName}/subscriptions",
+		"POST /epcis/queries/{queryName}/subscriptions", "GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}",
+		"DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}", "OPTIONS /epcis", "OPTIONS /epcis/capture",
+		"OPTIONS /epcis/events", "OPTIONS /epcis/queries", "OPTIONS /epcis/eventTypes"} {
 		method, path, _ := strings.Cut(route, " ")
 		if _, ok := spec.Paths[path][strings.ToLower(method)]; !ok {
 			t.Errorf("%s is served but not documented", route)

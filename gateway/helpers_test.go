@@ -70,7 +70,10 @@ type response struct {
 	status int
 	ctype  string
 	body   []byte
+	hdr    http.Header
 }
+
+func (r response) header(k string) string { return r.hdr.Get(k) }
 
 func (r response) json(t *testing.T, v any) {
 	t.Helper()
@@ -110,7 +113,7 @@ func (e *env) do(method, path, key, ctype string, body io.Reader) response {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header.Get("Content-Type"), b}
+	return response{resp.StatusCode, resp.Header.Get("Content-Type"), b, resp.Header}
 }
 
 func (e *env) post(path, org string, v any) response {

@@ -189,23 +189,7 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 		if e.Private != nil && e.Private.Salt == "" {
 			e.Private.Salt = privateSalt(key, e.ID)
 		}
-		// the same permission function the contract applies, so a refusal costs no Fabric round trip
-		if e.Type.Valid() {
-			if err := ledger.MayRecord(key.Caller(), e); err != nil {
-				reject(problemFrom(err))
-				continue
-			}
-		}
-		e.Actor.Platform = key.MSPID
-		if err := domain.Validate(e, now); err != nil {
-			reject(problemFrom(err))
-			continue
-		}
-		if p := checkEventSize(*e); p != nil {
-			reject(p)
-			continue
-		}
-		if dup, p := s.replay(ctx, *e, key.MSPID); p != nil {
+		if dup, p := s.admit(ctx, key, e, now); p != nil {
 			reject(p)
 			continue
 		} else if dup != nil {
@@ -222,6 +206,25 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 	s.submitAll(ctx, key, events, todo, private, results)
 	s.awaitReadModel(ctx, results)
 	return results
+}
+
+// admit runs the checks that need no ledger round trip: the permission function the contract
+// applies (so a refusal costs no Fabric round trip), validation, size, and replay against the read
+// model (a duplicate returns its original record).
+func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now time.Time) (*EventResult, *Problem) {
+	if e.Type.Valid() {
+		if err := ledger.MayRecord(key.Caller(), e); err != nil {
+			return nil, problemFrom(err)
+		}
+	}
+	e.Actor.Platform = key.MSPID
+	if err := domain.Validate(e, now); err != nil {
+		return nil, problemFrom(err)
+	}
+	if p := checkEventSize(*e); p != nil {
+		return nil, p
+	}
+	return s.replay(ctx, *e, key.MSPID)
 }
 
 // awaitReadModel gives read-your-writes: it waits (briefly) until the read model has applied the

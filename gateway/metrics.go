@@ -20,6 +20,7 @@ type metrics struct {
 	duplicates atomic.Int64
 	rejected   atomic.Int64
 	txs        atomic.Int64
+	webhooks   atomic.Int64 // events delivered to EPCIS subscriptions
 }
 
 func newMetrics() *metrics {
@@ -40,6 +41,7 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "# TYPE agritrace_events_duplicate_total counter\nagritrace_events_duplicate_total %d\n", m.duplicates.Load())
 	fmt.Fprintf(w, "# TYPE agritrace_events_rejected_total counter\nagritrace_events_rejected_total %d\n", m.rejected.Load())
 	fmt.Fprintf(w, "# TYPE agritrace_fabric_transactions_total counter\nagritrace_fabric_transactions_total %d\n", m.txs.Load())
+	fmt.Fprintf(w, "# TYPE agritrace_epcis_webhook_events_total counter\nagritrace_epcis_webhook_events_total %d\n", m.webhooks.Load())
 	fmt.Fprintf(w, "# TYPE agritrace_readmodel_block gauge\nagritrace_readmodel_block %d\n", s.store.Block())
 	if s.follower != nil {
 		fmt.Fprintf(w, "# TYPE agritrace_readmodel_applied_total counter\nagritrace_readmodel_applied_total %d\n", s.follower.Applied())

@@ -156,6 +156,9 @@ var statuses = map[string]bool{"active": true, "consumed": true, "sold": true, "
 func ParseFilter(q url.Values) (readmodel.Filter, *Problem) {
 	var errs fieldErrors
 	bad := func(param, format string, a ...any) { errs.add("?"+param, "bad-parameter", fmt.Sprintf(format, a...)) }
+	if name, ok := epcisParam(q); ok {
+		bad(name, "%s is an EPCIS query parameter: ask GET /epcis/events, which answers the standard queries", name)
+	}
 	f := readmodel.Filter{Product: q.Get("product"), Region: q.Get("region"), Stage: q.Get("stage"),
 		Type: q.Get("type"), Enterprise: q.Get("enterprise"), Status: q.Get("status"), Cursor: q.Get("cursor")}
 	for _, name := range []string{"product", "enterprise", "region", "stage", "type", "status"} {

@@ -66,6 +66,7 @@ type Server struct {
 	guard    *AuthGuard
 	csp      csp
 	cop      *http.CrossOriginProtection
+	subs     *deliverer // EPCIS webhook subscriptions (epcissub.go)
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
@@ -74,6 +75,8 @@ func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.
 	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
 		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
 	s.routes()
+	s.epcisRoutes()
+	s.startDeliverer()
 	return s
 }
 

@@ -28,6 +28,8 @@ const (
 	KindGLN    Kind = "gln"    // location, with optional extension (SGLN)
 	KindSSCC   Kind = "sscc"   // logistic unit (pallet, container)
 	KindLocal  Kind = "local"  // platform-local code
+	KindKey    Kind = "key"    // another GS1 key (GRAI, GIAI, GSRN, GDTI, SGCN, CPI, PGLN, ITIP…), see keys.go
+	KindURI    Kind = "uri"    // a location that is some other URI (geo:, urn:…), kept as given
 )
 
 // ID is a parsed identifier.
@@ -39,7 +41,11 @@ type ID struct {
 	GLN       string // 13 digits
 	Extension string // GLN extension (AI 254)
 	SSCC      string // 18 digits
-	Local     string
+	Local     string // local code, or the URI of KindURI
+	AI        string // KindKey: the primary key's application identifier (8003, 417…)
+	Key       string // KindKey: its value
+	QualAI    string // KindKey: a key qualifier (21 of ITIP, 8011 of CPI), if any
+	Qual      string
 }
 
 // String is the canonical form.
@@ -58,6 +64,8 @@ func (id ID) String() string {
 		return CanonicalHost + "/414/" + id.GLN
 	case KindSSCC:
 		return CanonicalHost + "/00/" + id.SSCC
+	case KindKey:
+		return id.keyString()
 	}
 	return id.Local
 }
@@ -119,6 +127,12 @@ func Parse(s string) (ID, error) {
 		return parseURN(s)
 	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
 		return parseDigitalLink(s)
+	case strings.HasPrefix(s, LocalURN):
+		code, err := url.PathUnescape(strings.TrimPrefix(s, LocalURN))
+		if err != nil || !localCode.MatchString(code) {
+			return ID{}, fmt.Errorf("%q: not a valid platform-local code", s)
+		}
+		return ID{Kind: KindLocal, Local: code}, nil
 	case strings.HasPrefix(strings.ToLower(s), "urn:"):
 		return ID{}, fmt.Errorf("%q: only urn:epc: identifiers are supported", s)
 	}
@@ -220,7 +234,14 @@ func parseURN(s string) (ID, error) {
 		}
 		return id, nil
 	}
-	return ID{}, fmt.Errorf("%q: EPC scheme %q not supported (sgtin, lgtin, sgln, sscc and idpat:sgtin are)", s, scheme)
+	if k := urnKeys[scheme]; k != nil {
+		return k.fromURN(s, fields)
+	}
+	if strings.HasPrefix(scheme, "idpat:") {
+		// other patterns (idpat:sscc, idpat:grai…) name a set of objects; kept as written
+		return ID{Kind: KindURI, Local: s}, nil
+	}
+	return ID{}, fmt.Errorf("%q: EPC scheme %q not supported (sgtin, lgtin, sgln, sscc, grai, giai, gsrn, gsrnp, gdti, sgcn, cpi, pgln, itip and idpat are)", s, scheme)
 }
 
 func parseDigitalLink(s string) (ID, error) {
@@ -232,7 +253,7 @@ func parseDigitalLink(s string) (ID, error) {
 	// a resolver may mount Digital Link under a path prefix: find the primary key (01 or 414)
 	start := -1
 	for i, seg := range segs {
-		if (seg == "01" || seg == "414" || seg == "00") && i+1 < len(segs) {
+		if (seg == "01" || seg == "414" || seg == "00" || otherKeys[seg] != nil) && i+1 < len(segs) {
 			start = i
 			break
 		}
@@ -300,6 +321,9 @@ func parseDigitalLink(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%q: after /414/{GLN} only /254/{extension} is allowed", s)
 		}
 		return id, nil
+	}
+	if k := otherKeys[order[0]]; k != nil {
+		return k.fromDL(s, order, vals)
 	}
 	return ID{}, fmt.Errorf("%q: unsupported primary key", s)
 }

@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"", "empty"},
 		{"urn:epc:id:sgtin:0614141.812345", "want CompanyPrefix"},
 		{"urn:epc:id:sgtin:061A141.812345.1", "digits"},
-		{"urn:epc:id:grai:0614141.12345.1", "not supported"},
+		{"urn:epc:id:adi:0614141.12345.1", "not supported"},
 		{"urn:isbn:123", "only urn:epc"},
 		{"https://id.gs1.org/01/09506000134353/10/X", "check digit"},
 		{"https://id.gs1.org/01/12345/10/X", "8, 12, 13 or 14"},
@@ -126,4 +126,43 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) → %q does not round-trip: %q, %v", s, n, again, err)
 		}
 	})
+}
+
+func TestOtherKeys(t *testing.T) {
+	for _, tc := range []struct{ urn, dl string }{
+		{"urn:epc:id:grai:0614141.12345.400", "https://id.gs1.org/8003/00614141123452400"},
+		{"urn:epc:id:giai:0614141.12345400", "https://id.gs1.org/8004/061414112345400"},
+		{"urn:epc:id:gsrn:0614141.1234567890", "https://id.gs1.org/8018/061414112345678902"},
+		{"urn:epc:id:gsrnp:0614141.1234567890", "https://id.gs1.org/8017/061414112345678902"},
+		{"urn:epc:id:gdti:0614141.12345.006847", "https://id.gs1.org/253/0614141123452006847"},
+		{"urn:epc:id:sgcn:4012345.67890.04711", "https://id.gs1.org/255/401234567890104711"},
+		{"urn:epc:id:pgln:0614141.00002", "https://id.gs1.org/417/0614141000029"},
+		{"urn:epc:id:cpi:0614141.123ABC.123456789", "https://id.gs1.org/8010/0614141123ABC/8011/123456789"},
+		{"urn:epc:id:itip:4012345.012345.01.02.987", "https://id.gs1.org/8006/040123451234560102/21/987"},
+	} {
+		got, err := Normalize(tc.urn)
+		if err != nil || got != tc.dl {
+			t.Errorf("Normalize(%s) = %s, %v; want %s", tc.urn, got, err, tc.dl)
+			continue
+		}
+		// the Digital Link under any host is the same key
+		again, err := Normalize(strings.Replace(tc.dl, CanonicalHost, "https://example.com/dl", 1))
+		if err != nil || again != tc.dl {
+			t.Errorf("Digital Link %s does not round-trip: %s, %v", tc.dl, again, err)
+		}
+	}
+	for _, bad := range []string{"https://id.gs1.org/417/0614141000028", "https://id.gs1.org/8018/061414112345678903",
+		"https://id.gs1.org/8004/0614141/21/1"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%s) accepted", bad)
+		}
+	}
+	for _, loc := range []string{"geo:22.300,-118.44", "urn:uuid:6d4a3a3e-2c5e-4fdc-9d2d-7e3b1f1b2a10"} {
+		if got, err := NormalizeLocation(loc); err != nil || got != loc {
+			t.Errorf("NormalizeLocation(%s) = %s, %v", loc, got, err)
+		}
+	}
+	if _, err := NormalizeLocation("https://id.gs1.org/414/0614141123453"); err == nil {
+		t.Error("a GLN with a wrong check digit passed as some other URI")
+	}
 }

@@ -14,6 +14,9 @@ const MaxRecallBatches = 5000
 
 // apply enforces the rules of e's type and updates the batches it touches.
 func (r *Recorder) apply(e *domain.Event) error {
+	if err := checkProjection(e); err != nil {
+		return err
+	}
 	switch e.Type {
 	case domain.Produce:
 		return r.applyProduce(e)
@@ -90,7 +93,9 @@ func (r *Recorder) apply(e *domain.Event) error {
 			}
 			return nil
 		})
-	default: // store, transport, aggregate, observe
+	case domain.Aggregate:
+		return r.applyAggregate(e)
+	default: // store, transport, observe
 		return r.eachHeld(e, e.Type == domain.Store || e.Type == domain.Transport, func(*domain.Batch) error { return nil })
 	}
 }

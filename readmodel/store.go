@@ -310,7 +310,7 @@ func (w txWriter) putEvent(ctx context.Context, e domain.Event, block uint64) er
 			}
 		}
 	}
-	return nil
+	return w.putEPCIS(ctx, e, block)
 }
 
 func (w txWriter) putBatch(ctx context.Context, b domain.Batch, block uint64) error {

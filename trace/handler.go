@@ -86,6 +86,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /01/{gtin}/21/{serial}", h.byDigitalLink)
 	mux.HandleFunc("GET /v1/batches/{id}/qr.png", h.qrPNG)
 	mux.HandleFunc("GET /v1/batches/{id}/qr.svg", h.qrSVG)
+	h.mountKeys(mux)
 }
 
 func (h *Handler) byID(w http.ResponseWriter, r *http.Request) {

@@ -62,6 +62,7 @@ var benchPhases = []benchPhase{
 	{"catch-up", phaseCatchUp},
 	{"lineage", phaseLineage},
 	{"reserve", phaseReserve},
+	{"epcis", phaseEPCIS},
 }
 
 func runBench(ctx context.Context, args []string) error {

@@ -1,0 +1,486 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/ledger"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// The GS1 EPCIS 2.0 REST binding under /epcis: capture jobs, the standard event queries, the
+// resource collections, named queries and their webhook subscriptions. Access is as in the native
+// API: any key reads, platform keys capture what their stages allow.
+
+// GS1 headers every /epcis answer carries.
+var gs1Headers = map[string]string{
+	"GS1-EPCIS-Version":                  "2.0.0",
+	"GS1-EPCIS-Min":                      "2.0.0",
+	"GS1-EPCIS-Max":                      "2.0.0",
+	"GS1-CBV-Version":                    "2.0.0",
+	"GS1-CBV-Min":                        "2.0.0",
+	"GS1-CBV-Max":                        "2.0.0",
+	"GS1-Extensions":                     "",
+	"GS1-EPCIS-Capture-Limit":            fmt.Sprint(epcis.MaxEvents),
+	"GS1-EPCIS-Max-Result-Count":         fmt.Sprint(epcisMaxPerPage),
+	"GS1-Vendor-Version":                 "agritrace",
+	"GS1-EPCIS-Capture-File-Size-Limit":  "10485760",
+	"GS1-Capture-Error-Behaviour-Values": "rollback, proceed",
+}
+
+func (s *Server) epcisRoutes() {
+	m := s.mux
+	read := func(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(s.gs1(h), false) }
+	m.HandleFunc("POST /epcis/capture", read(s.epcisCapture))
+	m.HandleFunc("GET /epcis/capture", read(s.epcisJobs))
+	m.HandleFunc("GET /epcis/capture/{captureID}", read(s.epcisJob))
+	m.HandleFunc("GET /epcis/events", read(s.epcisEvents))
+	m.HandleFunc("GET /epcis/events/{eventID}", read(s.epcisEvent))
+	m.HandleFunc("GET /epcis/epcs/{epc}/events", read(s.epcisFixed("MATCH_anyEPC", "epc")))
+	for _, c := range epcisCollections {
+		m.HandleFunc("GET /epcis/"+c.path, read(s.epcisVocabulary(c.column)))
+		m.HandleFunc("GET /epcis/"+c.path+"/{"+c.wildcard+"}/events", read(s.epcisFixed(c.param, c.wildcard)))
+	}
+	m.HandleFunc("GET /epcis/queries", read(s.epcisQueries))
+	m.HandleFunc("POST /epcis/queries", read(s.epcisCreateQuery))
+	m.HandleFunc("GET /epcis/queries/{queryName}", read(s.epcisQuery))
+	m.HandleFunc("DELETE /epcis/queries/{queryName}", read(s.epcisDeleteQuery))
+	m.HandleFunc("GET /epcis/queries/{queryName}/events", read(s.epcisQueryEvents))
+	m.HandleFunc("GET /epcis/queries/{queryName}/subscriptions", read(s.epcisSubscriptions))
+	m.HandleFunc("POST /epcis/queries/{queryName}/subscriptions", read(s.epcisSubscribe))
+	m.HandleFunc("GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}", read(s.epcisSubscription))
+	m.HandleFunc("DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}", read(s.epcisUnsubscribe))
+	// OPTIONS needs no key: it says what the server supports, as the binding describes
+	for path, allow := range map[string]string{"/epcis": "OPTIONS", "/epcis/capture": "OPTIONS, GET, POST",
+		"/epcis/events": "OPTIONS, GET", "/epcis/queries": "OPTIONS, GET, POST", "/epcis/eventTypes": "OPTIONS, GET"} {
+		m.HandleFunc("OPTIONS "+path, s.gs1(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			w.WriteHeader(http.StatusNoContent)
+		}))
+	}
+}
+
+// epcisCollections are the binding's top-level resource collections over one column each.
+var epcisCollections = []struct{ path, wildcard, column, param string }{
+	{"eventTypes", "eventType", "event_type", "eventType"},
+	{"bizSteps", "bizStep", "biz_step", "EQ_bizStep"},
+	{"bizLocations", "bizLocation", "biz_location", "EQ_bizLocation"},
+	{"readPoints", "readPoint", "read_point", "EQ_readPoint"},
+	{"dispositions", "disposition", "disposition", "EQ_disposition"},
+}
+
+// gs1 adds the GS1 headers and refuses an EPCIS version the server does not speak.
+func (s *Server) gs1(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range gs1Headers {
+			w.Header().Set(k, v)
+		}
+		if v := r.Header.Get("GS1-EPCIS-Version"); v != "" && !strings.HasPrefix(v, "2.") {
+			p := newProblem(http.StatusNotAcceptable, "epcis-version", "this server speaks EPCIS 2.0, not "+v)
+			p.Rule = "EPCISVersionNotSupported"
+			writeProblem(w, r, p)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// epcisCapture accepts an EPCISDocument: it is decoded and checked now (so a malformed document,
+// a forbidden stage or a changed event under a known eventID is refused at once), then recorded
+// by a capture job. By default the capture is atomic (one Fabric transaction: all or nothing);
+// with "GS1-Capture-Error-Behaviour: proceed" every good event is recorded and the job lists the
+// refused ones.
+func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
+	behaviour := strings.ToLower(strings.TrimSpace(r.Header.Get("GS1-Capture-Error-Behaviour")))
+	switch behaviour {
+	case "":
+		behaviour = "rollback"
+	case "rollback", "proceed":
+	default:
+		p := newProblem(http.StatusBadRequest, "capture-error-behaviour", "GS1-Capture-Error-Behaviour is rollback or proceed, not "+behaviour)
+		p.Pointer = "GS1-Capture-Error-Behaviour"
+		writeProblem(w, r, p)
+		return
+	}
+	body, p := s.readBody(w, r, "application/ld+json", "application/json")
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	key := caller(r)
+	events, err := epcis.Decode(body, domain.Party{Enterprise: key.Name})
+	if err == nil && behaviour == "rollback" && len(events) > ledger.MaxEventsPerTx {
+		// all or nothing is one Fabric transaction, which the contract bounds
+		p := newProblem(http.StatusRequestEntityTooLarge, "capture-limit", fmt.Sprintf(
+			"an atomic capture is one ledger transaction of at most %d events, this document has %d: split it, or send GS1-Capture-Error-Behaviour: proceed (up to %d events)",
+			ledger.MaxEventsPerTx, len(events), epcis.MaxEvents))
+		p.Rule, p.Pointer = "CaptureLimitExceededException", "/epcisBody/eventList"
+		writeProblem(w, r, p)
+		return
+	}
+	if err != nil {
+		var ee *epcis.Error
+		p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
+		if errors.As(err, &ee) {
+			p.Pointer, p.Detail = ee.Pointer, ee.Detail
+		}
+		p.Rule = "ValidationException"
+		writeProblem(w, r, p)
+		return
+	}
+	job := readmodel.CaptureJob{ID: uuid.NewString(), Owner: key.Name, CreatedAt: readmodel.JobTime(s.now()),
+		Running: true, Behaviour: behaviour, Events: len(events)}
+	plan, problems := s.admitAll(r.Context(), key, events)
+	if behaviour == "rollback" && len(problems) > 0 {
+		// atomic: nothing is recorded; the first refusal answers (400, 403 or 409)
+		first := problems[0]
+		if len(problems) > 1 {
+			first.Detail += fmt.Sprintf(" (and %d more refusals; nothing was captured)", len(problems)-1)
+		}
+		writeProblem(w, r, first)
+		return
+	}
+	for _, p := range problems {
+		job.Errors = append(job.Errors, mustJSON(p))
+	}
+	if err := s.store.PutJob(r.Context(), job); err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	go s.runCapture(key, job, events, plan)
+	w.Header().Set("Location", "/epcis/capture/"+job.ID)
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// admitAll checks every event; it returns the indexes still to record (not refused, not replays).
+func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Event) ([]int, []*Problem) {
+	var todo []int
+	var problems []*Problem
+	now := s.now()
+	for i := range events {
+		dup, p := s.admit(ctx, key, &events[i], now)
+		switch {
+		case p != nil:
+			idx := i
+			p.Index = &idx
+			p.Pointer = fmt.Sprintf("/epcisBody/eventList/%d%s", i, p.Pointer)
+			problems = append(problems, p)
+		case dup == nil:
+			todo = append(todo, i)
+		}
+	}
+	return todo, problems
+}
+
+// runCapture records a capture job's events and finishes the job.
+func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []domain.Event, todo []int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var results []EventResult
+	if job.Behaviour == "rollback" {
+		results = s.recordAtomic(ctx, key, events, todo)
+	} else {
+		results = make([]EventResult, len(events))
+		for i := range results {
+			results[i] = EventResult{Index: i, EventID: events[i].ID, Status: "duplicate"}
+		}
+		s.submitAll(ctx, key, events, todo, nil, results)
+		s.awaitReadModel(ctx, results)
+	}
+	for _, res := range results {
+		if res.Status == "rejected" && res.Problem != nil {
+			job.Errors = append(job.Errors, mustJSON(res.Problem))
+		}
+	}
+	job.Running, job.Success = false, len(job.Errors) == 0
+	job.FinishedAt = readmodel.JobTime(s.now())
+	job.Results = mustJSON(results)
+	if err := s.store.PutJob(ctx, job); err != nil {
+		s.log.Error("epcis: could not finish capture job", "job", job.ID, "err", err)
+	}
+}
+
+// recordAtomic records events in one transaction: the contract applies all of them or none.
+func (s *Server) recordAtomic(ctx context.Context, key *APIKey, events []domain.Event, todo []int) []EventResult {
+	results := make([]EventResult, len(events))
+	for i := range results {
+		results[i] = EventResult{Index: i, EventID: events[i].ID, Status: "duplicate"}
+	}
+	if len(todo) == 0 {
+		return results
+	}
+	batch := make([]domain.Event, len(todo))
+	for j, i := range todo {
+		batch[j] = events[i]
+	}
+	recs, committed, err := s.ledger.Record(ctx, key.Org, batch, nil, nil)
+	s.metrics.txs.Add(1)
+	if err != nil {
+		p := problemFrom(err)
+		if de, ok := domain.AsError(err); ok && de.Index != nil && *de.Index >= 0 && *de.Index < len(todo) {
+			bad := todo[*de.Index]
+			p.Index = &bad
+			p.Pointer = fmt.Sprintf("/epcisBody/eventList/%d%s", bad, strings.TrimPrefix(de.Pointer, fmt.Sprintf("/events/%d", *de.Index)))
+		}
+		for _, i := range todo {
+			results[i].Status, results[i].Problem = "rejected", nil
+		}
+		results[todo[0]].Problem = p // one refusal voids the whole capture: report it once
+		s.metrics.rejected.Add(int64(len(todo)))
+		return results
+	}
+	for j, i := range todo {
+		results[i].TxID, results[i].Block, results[i].Status = recs[j].TxID, committed.Block, "committed"
+		if recs[j].Duplicate {
+			results[i].Status = "duplicate"
+		}
+	}
+	s.metrics.recorded.Add(int64(len(todo)))
+	s.awaitReadModel(ctx, results)
+	return results
+}
+
+func (s *Server) epcisJobs(w http.ResponseWriter, r *http.Request) {
+	jobs, err := s.store.Jobs(r.Context(), caller(r).Name, 100)
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, jobs)
+}
+
+func (s *Server) epcisJob(w http.ResponseWriter, r *http.Request) {
+	j, err := s.store.Job(r.Context(), r.PathValue("captureID"))
+	if err != nil || j.Owner != caller(r).Name {
+		// another key's job is as unknown as a missing one
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "no capture job "+r.PathValue("captureID")+" of this key"))
+		return
+	}
+	writeJSON(w, http.StatusOK, j)
+}
+
+// epcisEvents answers GET /epcis/events with the standard query parameters.
+func (s *Server) epcisEvents(w http.ResponseWriter, r *http.Request) {
+	q, p := ParseEPCISQuery(r.URL.Query())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	s.answerQuery(w, r, "SimpleEventQuery", q, false)
+}
+
+// epcisFixed serves /{collection}/{value}/events: the query with one parameter fixed by the path.
+func (s *Server) epcisFixed(param, pathValue string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := r.URL.Query()
+		v.Set(param, r.PathValue(pathValue))
+		q, p := ParseEPCISQuery(v)
+		if p != nil {
+			writeProblem(w, r, p)
+			return
+		}
+		s.answerQuery(w, r, "SimpleEventQuery", q, false)
+	}
+}
+
+func (s *Server) epcisEvent(w http.ResponseWriter, r *http.Request) {
+	q := readmodel.EPCISQuery{EventIDs: []string{r.PathValue("eventID")}, Limit: epcisMaxPerPage}
+	s.answerQuery(w, r, "SimpleEventQuery", q, true)
+}
+
+// answerQuery runs q and writes an EPCISQueryDocument, with a Link to the next page.
+func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, name string, q readmodel.EPCISQuery, one bool) {
+	page, err := s.store.QueryEPCIS(r.Context(), q)
+	if errors.Is(err, readmodel.ErrBadCursor) {
+		p := newProblem(http.StatusBadRequest, "query-parameter", err.Error())
+		p.Rule, p.Pointer = "QueryParameterException", "?nextPageToken"
+		writeProblem(w, r, p)
+		return
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	if one && len(page.Events) == 0 {
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "no event with eventID "+r.PathValue("eventID")))
+		return
+	}
+	list := make([]json.RawMessage, len(page.Events))
+	for i, e := range page.Events {
+		list[i] = e.Event
+	}
+	doc, err := epcis.QueryDocument(name, "", list, s.now())
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	if page.Next != "" {
+		v := r.URL.Query()
+		v.Set("nextPageToken", page.Next)
+		next := r.URL.Path + "?" + v.Encode()
+		w.Header().Set("Link", "<"+next+`>; rel="next"`)
+		w.Header().Set("GS1-Next-Page-Token", page.Next)
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(doc)
+}
+
+func (s *Server) epcisVocabulary(column string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		vals, err := s.store.EPCISVocabulary(r.Context(), column, r.URL.Query().Get("nextPageToken"), epcisMaxPerPage)
+		if err != nil {
+			writeProblem(w, r, problemFrom(err))
+			return
+		}
+		if vals == nil {
+			vals = []string{}
+		}
+		writeJSON(w, http.StatusOK, vals)
+	}
+}
+
+// epcisQueryFor resolves a named query into a runnable query.
+func (s *Server) epcisQueryFor(ctx context.Context, name string) (readmodel.NamedQuery, readmodel.EPCISQuery, *Problem) {
+	nq, err := s.store.Query(ctx, name)
+	if errors.Is(err, readmodel.ErrNotFound) {
+		return nq, readmodel.EPCISQuery{}, newProblem(http.StatusNotFound, "not-found", "no named query "+name)
+	}
+	if err != nil {
+		return nq, readmodel.EPCISQuery{}, problemFrom(err)
+	}
+	v, _ := url.ParseQuery(nq.Params)
+	q, p := ParseEPCISQuery(v)
+	return nq, q, p
+}
+
+func (s *Server) epcisQueries(w http.ResponseWriter, r *http.Request) {
+	qs, err := s.store.Queries(r.Context())
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, qs)
+}
+
+// epcisCreateQuery stores {"name": ..., "query": {param: value}} (values as strings or lists).
+func (s *Server) epcisCreateQuery(w http.ResponseWriter, r *http.Request) {
+	body, p := s.readBody(w, r, "application/json", "application/ld+json")
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var req struct {
+		Name  string         `json:"name"`
+		Query map[string]any `json:"query"`
+	}
+	if p := decodeStrict(body, &req, ""); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if !queryNameRe.MatchString(req.Name) {
+		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/name", "query name is 1–100 letters, digits, _ or -"))
+		return
+	}
+	v := url.Values{}
+	for k, x := range req.Query {
+		switch y := x.(type) {
+		case string:
+			v.Set(k, y)
+		case float64:
+			v.Set(k, fmt.Sprint(y))
+		case []any:
+			var parts []string
+			for _, e := range y {
+				parts = append(parts, fmt.Sprint(e))
+			}
+			v.Set(k, strings.Join(parts, "|"))
+		default:
+			writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/query/"+k, "a query parameter is a string, number or list"))
+			return
+		}
+	}
+	if _, p := ParseEPCISQuery(v); p != nil {
+		p.Pointer = "/query/" + strings.TrimPrefix(p.Pointer, "?")
+		writeProblem(w, r, p)
+		return
+	}
+	nq := readmodel.NamedQuery{Name: req.Name, Params: v.Encode(), Owner: caller(r).Name, Created: readmodel.JobTime(s.now())}
+	if err := s.store.PutQuery(r.Context(), nq); errors.Is(err, readmodel.ErrExists) {
+		writeProblem(w, r, newProblemAt(http.StatusConflict, "query-exists", "/name", "a query named "+req.Name+" exists"))
+		return
+	} else if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	w.Header().Set("Location", "/epcis/queries/"+url.PathEscape(req.Name))
+	writeJSON(w, http.StatusCreated, nq)
+}
+
+func (s *Server) epcisQuery(w http.ResponseWriter, r *http.Request) {
+	nq, _, p := s.epcisQueryFor(r.Context(), r.PathValue("queryName"))
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	writeJSON(w, http.StatusOK, nq)
+}
+
+func (s *Server) epcisDeleteQuery(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("queryName")
+	nq, err := s.store.Query(r.Context(), name)
+	if err == nil && nq.Owner != caller(r).Name {
+		writeProblem(w, r, newProblem(http.StatusForbidden, "query-owner", "only the key that created query "+name+" may delete it"))
+		return
+	}
+	if err := s.store.DeleteQuery(r.Context(), name); errors.Is(err, readmodel.ErrNotFound) {
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "no named query "+name))
+		return
+	} else if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) epcisQueryEvents(w http.ResponseWriter, r *http.Request) {
+	nq, q, p := s.epcisQueryFor(r.Context(), r.PathValue("queryName"))
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v := r.URL.Query()
+	for _, k := range []string{"perPage", "nextPageToken"} {
+		if x := v.Get(k); x != "" {
+			extra, p := ParseEPCISQuery(url.Values{k: {x}})
+			if p != nil {
+				writeProblem(w, r, p)
+				return
+			}
+			if k == "perPage" {
+				q.Limit = extra.Limit
+			} else {
+				q.Cursor = extra.Cursor
+			}
+		}
+	}
+	s.answerQuery(w, r, nq.Name, q, false)
+}
+
+var queryNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}

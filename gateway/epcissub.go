@@ -1,0 +1,281 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// Webhook subscriptions on named queries. The deliverer walks the read model's EPCIS view in
+// commit order from each subscription's checkpoint, posts the matching events as an
+// EPCISQueryDocument signed with HMAC-SHA256 of the body under the subscription's secret, and moves
+// the checkpoint (stored with the subscription) only after the receiver answers 2xx. Failures back
+// off exponentially; a restarted gateway resumes from the stored checkpoint, so every matching
+// event is delivered at least once and in order.
+
+// SignatureHeader carries hex(HMAC-SHA256(signatureToken, body)) on every delivery.
+const SignatureHeader = "GS1-Signature"
+
+const (
+	deliveryBatch  = 100
+	maxBackoff     = time.Minute
+	deliveryPeriod = time.Second // look again even without a new block (retries, new subscriptions)
+)
+
+type deliverer struct {
+	client *http.Client
+	wake   chan struct{}
+	mu     sync.Mutex
+	retry  map[string]time.Time // subscription → earliest next attempt
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// startDeliverer runs the deliverer until Close.
+func (s *Server) startDeliverer() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.subs = &deliverer{client: &http.Client{Timeout: 10 * time.Second}, wake: make(chan struct{}, 1),
+		retry: map[string]time.Time{}, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.subs.done)
+		for {
+			advanced := s.store.Advanced()
+			s.deliverAll(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-advanced:
+			case <-s.subs.wake:
+			case <-time.After(deliveryPeriod):
+			}
+		}
+	}()
+}
+
+// Close stops background work (subscription delivery); the store stays open.
+func (s *Server) Close() {
+	if s.subs != nil {
+		s.subs.cancel()
+		<-s.subs.done
+	}
+}
+
+func (s *Server) deliverAll(ctx context.Context) {
+	subs, err := s.store.Subscriptions(ctx, "")
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("epcis subscriptions: cannot list", "err", err)
+		}
+		return
+	}
+	for _, sub := range subs {
+		s.subs.mu.Lock()
+		wait := time.Until(s.subs.retry[sub.ID])
+		s.subs.mu.Unlock()
+		if wait > 0 {
+			continue
+		}
+		if err := s.deliver(ctx, sub); err != nil && ctx.Err() == nil {
+			back := min(500*time.Millisecond<<min(sub.Failures, 10), maxBackoff)
+			s.subs.mu.Lock()
+			s.subs.retry[sub.ID] = time.Now().Add(back)
+			s.subs.mu.Unlock()
+			_ = s.store.DeliveryFailed(ctx, sub.ID, err.Error())
+			s.log.Warn("epcis subscription: delivery failed; retrying", "subscription", sub.ID, "dest", sub.Dest, "in", back, "err", err)
+		}
+	}
+}
+
+// deliver sends everything pending for one subscription, batch by batch.
+func (s *Server) deliver(ctx context.Context, sub readmodel.Subscription) error {
+	_, q, p := s.epcisQueryFor(ctx, sub.Query)
+	if p != nil {
+		return fmt.Errorf("query %s: %s", sub.Query, p.Detail)
+	}
+	q.AfterSeq, q.ByEventTime, q.Desc, q.Limit, q.Cursor = sub.LastSeq, false, false, deliveryBatch, ""
+	for ctx.Err() == nil {
+		page, err := s.store.QueryEPCIS(ctx, q)
+		if err != nil {
+			return err
+		}
+		if page.LastSeq <= q.AfterSeq {
+			return nil // nothing new
+		}
+		if len(page.Events) > 0 {
+			list := make([]json.RawMessage, len(page.Events))
+			for i, e := range page.Events {
+				list[i] = e.Event
+			}
+			body, err := epcis.QueryDocument(sub.Query, sub.ID, list, s.now())
+			if err != nil {
+				return err
+			}
+			if err := s.post(ctx, sub, body); err != nil {
+				return err
+			}
+			s.metrics.webhooks.Add(int64(len(list)))
+		}
+		if err := s.store.Delivered(ctx, sub.ID, page.LastSeq, page.LastBlock); err != nil {
+			return err
+		}
+		q.AfterSeq = page.LastSeq
+		if page.Next == "" {
+			return nil
+		}
+	}
+	return ctx.Err()
+}
+
+func (s *Server) post(ctx context.Context, sub readmodel.Subscription, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.Dest, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	mac := hmac.New(sha256.New, []byte(sub.Secret))
+	mac.Write(body)
+	req.Header.Set("Content-Type", "application/ld+json")
+	req.Header.Set(SignatureHeader, hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("GS1-EPCIS-Version", gs1Headers["GS1-EPCIS-Version"])
+	resp, err := s.subs.client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("receiver answered %s", resp.Status)
+	}
+	return nil
+}
+
+// SubscribeRequest is the body of POST /epcis/queries/{name}/subscriptions.
+type SubscribeRequest struct {
+	Dest              string          `json:"dest"`
+	SignatureToken    string          `json:"signatureToken"`
+	Stream            *bool           `json:"stream,omitempty"`
+	ReportIfEmpty     bool            `json:"reportIfEmpty,omitempty"`
+	InitialRecordTime string          `json:"initialRecordTime,omitempty"`
+	Schedule          json.RawMessage `json:"schedule,omitempty"`
+}
+
+func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("queryName")
+	if _, _, p := s.epcisQueryFor(r.Context(), name); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	body, p := s.readBody(w, r, "application/json", "application/ld+json")
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var req SubscribeRequest
+	if p := decodeStrict(body, &req, ""); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	u, err := url.Parse(req.Dest)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/dest", "dest must be an absolute http(s) URL (webhook); WebSocket subscriptions are not offered"))
+		return
+	case len(req.SignatureToken) < 16:
+		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/signatureToken", "signatureToken (the HMAC-SHA256 secret) must be at least 16 characters"))
+		return
+	case len(req.Schedule) > 0 || (req.Stream != nil && !*req.Stream):
+		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/schedule", "only streaming subscriptions (every committed event, as it commits) are offered"))
+		return
+	}
+	sub := readmodel.Subscription{ID: uuid.NewString(), Query: name, Dest: req.Dest, Secret: req.SignatureToken,
+		Owner: caller(r).Name, Created: readmodel.JobTime(s.now()), LastBlock: s.store.Block()}
+	if req.InitialRecordTime != "" {
+		t, err := time.Parse(time.RFC3339Nano, req.InitialRecordTime)
+		if err != nil {
+			writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/initialRecordTime", "initialRecordTime must be an RFC 3339 time"))
+			return
+		}
+		sub.LastSeq, err = s.store.EPCISSeqFrom(r.Context(), t)
+		if err != nil {
+			writeProblem(w, r, problemFrom(err))
+			return
+		}
+	} else if sub.LastSeq, err = s.store.EPCISSeq(r.Context(), sub.LastBlock); err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	if err := s.store.AddSubscription(r.Context(), sub); err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	select {
+	case s.subs.wake <- struct{}{}:
+	default:
+	}
+	w.Header().Set("Location", "/epcis/queries/"+url.PathEscape(name)+"/subscriptions/"+sub.ID)
+	writeJSON(w, http.StatusCreated, sub)
+}
+
+func (s *Server) epcisSubscriptions(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("queryName")
+	if _, _, p := s.epcisQueryFor(r.Context(), name); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	subs, err := s.store.Subscriptions(r.Context(), name)
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	own := []readmodel.Subscription{}
+	for _, x := range subs {
+		if x.Owner == caller(r).Name {
+			own = append(own, x)
+		}
+	}
+	writeJSON(w, http.StatusOK, own)
+}
+
+// ownSubscription finds a subscription of the calling key (another key's is reported missing).
+func (s *Server) ownSubscription(w http.ResponseWriter, r *http.Request) (readmodel.Subscription, bool) {
+	x, err := s.store.Subscription(r.Context(), r.PathValue("queryName"), r.PathValue("subscriptionID"))
+	if errors.Is(err, readmodel.ErrNotFound) || (err == nil && x.Owner != caller(r).Name) {
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "no subscription "+r.PathValue("subscriptionID")+" of this key"))
+		return x, false
+	}
+	if err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return x, false
+	}
+	return x, true
+}
+
+func (s *Server) epcisSubscription(w http.ResponseWriter, r *http.Request) {
+	if x, ok := s.ownSubscription(w, r); ok {
+		writeJSON(w, http.StatusOK, x)
+	}
+}
+
+func (s *Server) epcisUnsubscribe(w http.ResponseWriter, r *http.Request) {
+	x, ok := s.ownSubscription(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteSubscription(r.Context(), x.Query, x.ID); err != nil {
+		writeProblem(w, r, problemFrom(err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

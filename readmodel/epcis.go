@@ -1,0 +1,177 @@
+package readmodel
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/gs1"
+)
+
+// The EPCIS view of the ledger: every committed event as EPCIS 2.0 JSON (captured events exactly as
+// captured, native ones rendered), numbered in commit order (seq), with the columns and the EPC
+// index the standard queries filter on. Written by Apply in the same SQL transaction as the rest.
+const epcisSchema = `
+CREATE TABLE IF NOT EXISTS epcis_events (
+	seq INTEGER NOT NULL UNIQUE,
+	id TEXT PRIMARY KEY,
+	event_id TEXT NOT NULL,
+	event_type TEXT, action TEXT, biz_step TEXT, disposition TEXT, read_point TEXT, biz_location TEXT,
+	event_time TEXT, record_time TEXT, platform TEXT, block INTEGER,
+	doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS epcis_events_event_id ON epcis_events(event_id);
+CREATE INDEX IF NOT EXISTS epcis_events_time ON epcis_events(event_time, seq);
+CREATE INDEX IF NOT EXISTS epcis_events_biz_step ON epcis_events(biz_step, seq);
+CREATE INDEX IF NOT EXISTS epcis_events_biz_location ON epcis_events(biz_location, seq);
+CREATE INDEX IF NOT EXISTS epcis_events_read_point ON epcis_events(read_point, seq);
+`
+
+var epcisWriteSQL = map[string]string{
+	"epcisEvent": `INSERT INTO epcis_events (seq, id, event_id, event_type, action, biz_step, disposition, read_point,
+		biz_location, event_time, record_time, platform, block, doc)
+		VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM epcis_events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"epcisSeq": `SELECT seq FROM epcis_events WHERE id = ?`,
+}
+
+func init() {
+	for k, q := range epcisWriteSQL {
+		writeSQL[k] = q
+	}
+	schemas = append(schemas, epcisSchema, epcisStateSchema)
+}
+
+// EPC roles: the lists of an event an identifier can be in; the MATCH_ query parameters choose
+// among them. Candidates come from batch_events (every EPC of a captured event is a batch of its
+// projection), the role is checked on the event itself.
+const (
+	RoleEPC         = "epc"         // epcList
+	RoleChild       = "child"       // childEPCs
+	RoleParent      = "parent"      // parentID
+	RoleInput       = "input"       // inputEPCList
+	RoleOutput      = "output"      // outputEPCList
+	RoleClass       = "class"       // quantityList
+	RoleChildClass  = "childClass"  // childQuantityList
+	RoleInputClass  = "inputClass"  // inputQuantityList
+	RoleOutputClass = "outputClass" // outputQuantityList
+)
+
+// IndexKey is the form identifiers are compared in: the canonical Digital Link when the
+// identifier is a GS1 key (or a platform-local code), else the identifier as written.
+func IndexKey(s string) string {
+	if n, err := gs1.Normalize(s); err == nil {
+		return n
+	}
+	return s
+}
+
+type epcisQuantity struct {
+	EPCClass string `json:"epcClass"`
+}
+
+// epcisFields are the columns and EPC lists of one event.
+type epcisFields struct {
+	EPCList            []string        `json:"epcList"`
+	ChildEPCs          []string        `json:"childEPCs"`
+	InputEPCList       []string        `json:"inputEPCList"`
+	OutputEPCList      []string        `json:"outputEPCList"`
+	QuantityList       []epcisQuantity `json:"quantityList"`
+	ChildQuantityList  []epcisQuantity `json:"childQuantityList"`
+	InputQuantityList  []epcisQuantity `json:"inputQuantityList"`
+	OutputQuantityList []epcisQuantity `json:"outputQuantityList"`
+	Type               string          `json:"type"`
+	EventID            string          `json:"eventID"`
+	Action             string          `json:"action"`
+	BizStep            string          `json:"bizStep"`
+	Disposition        string          `json:"disposition"`
+	ReadPoint          struct {
+		ID string `json:"id"`
+	} `json:"readPoint"`
+	BizLocation struct {
+		ID string `json:"id"`
+	} `json:"bizLocation"`
+	ParentID string `json:"parentID"`
+}
+
+func (w txWriter) putEPCIS(ctx context.Context, e domain.Event, block uint64) error {
+	if container, contents, ok := e.Packing(); ok {
+		// packing is lineage: the impact of the container reaches its contents
+		for _, c := range contents {
+			if c == container {
+				continue
+			}
+			if _, err := w["edge"].ExecContext(ctx, container, c, e.ID, string(e.Type)); err != nil {
+				return err
+			}
+		}
+	}
+	e.Block = block
+	doc, err := epcis.EventJSON(e)
+	if err != nil {
+		return fmt.Errorf("render EPCIS: %w", err)
+	}
+	var f epcisFields
+	if err := json.Unmarshal(doc, &f); err != nil {
+		return err
+	}
+	t, _ := domain.ParseEventTime(e.EventTime)
+	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
+	if _, err := w["epcisEvent"].ExecContext(ctx, e.ID, epcis.EventID(e), f.Type, f.Action,
+		epcis.ShortName(f.BizStep, "bizstep"), epcis.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint.ID),
+		IndexKey(f.BizLocation.ID), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// roles lists the identifiers of an event by role, in IndexKey form.
+func (f epcisFields) roles() map[string][]string {
+	out := map[string][]string{}
+	add := func(role string, ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				out[role] = append(out[role], IndexKey(id))
+			}
+		}
+	}
+	add(RoleParent, f.ParentID)
+	add(RoleEPC, f.EPCList...)
+	add(RoleChild, f.ChildEPCs...)
+	add(RoleInput, f.InputEPCList...)
+	add(RoleOutput, f.OutputEPCList...)
+	for role, qs := range map[string][]epcisQuantity{RoleClass: f.QuantityList, RoleChildClass: f.ChildQuantityList,
+		RoleInputClass: f.InputQuantityList, RoleOutputClass: f.OutputQuantityList} {
+		for _, q := range qs {
+			add(role, q.EPCClass)
+		}
+	}
+	return out
+}
+
+// matchEPCs reports whether the event names, for every match, one of its values in one of its roles.
+func matchEPCs(doc json.RawMessage, ms []EPCMatch) bool {
+	var f epcisFields
+	if json.Unmarshal(doc, &f) != nil {
+		return false
+	}
+	byRole := f.roles()
+	for _, m := range ms {
+		want := map[string]bool{}
+		for _, v := range m.Values {
+			want[IndexKey(v)] = true
+		}
+		found := false
+		for _, r := range m.Roles {
+			for _, id := range byRole[r] {
+				found = found || want[id]
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
