@@ -22,13 +22,20 @@ build: ## build bin/agritrace
 fabric: build ## build the pinned Fabric v3.1.1 binaries (peer, orderer, configtxgen, configtxlator, cryptogen, osnadmin) into the cache
 	$(BIN) network fabric
 
-# Debian packages a fresh machine lacks: Chromium (browser tests) and a CJK font (so screenshots
-# show Chinese). Installed only when missing.
-tools: ## install missing system tools (chromium, CJK font)
+# What a fresh machine lacks, from the package registries, installed only when missing: Debian's
+# Chromium (browser tests), WenQuanYi (the CJK font screenshots and label PDFs embed), poppler-utils
+# (pdftoppm rasterises label PDFs in tests), iproute2 (network namespaces of the multi-host test),
+# Node.js/npm, and from npm GS1 France's epcis2.js (the EPCIS client of the EPCIS end-to-end test).
+EPCIS_JS := epcis/testdata/js
+tools: ## install missing system tools and test clients (chromium, CJK font, poppler, iproute2, node, epcis2.js)
 	@need=""; command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
-	 fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk' || need="$$need fonts-wqy-zenhei"; \
+	 fc-list 2>/dev/null | grep -qi 'wqy' || need="$$need fonts-wqy-zenhei"; \
+	 command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	 command -v ip >/dev/null 2>&1 || need="$$need iproute2"; \
+	 command -v npm >/dev/null 2>&1 || need="$$need nodejs npm"; \
 	 if [ -n "$$need" ]; then echo "installing:$$need"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; fi
+	@[ -d $(EPCIS_JS)/node_modules/epcis2.js ] || { echo "installing epcis2.js (npm ci in $(EPCIS_JS))"; cd $(EPCIS_JS) && npm ci --no-audit --no-fund --loglevel=error; }
 
 run: build fabric ## start network, chaincode, gateway and demo data; print the URLs; Ctrl-C stops all
 	$(BIN) run
