@@ -71,6 +71,18 @@ func init() {
 	schemas = append(schemas, reserveSchema, marketSchema)
 }
 
+// reserveAudit are the reserve and market tables the audit re-derives from the ledger and compares
+// (kept alerts are not among them: they come from the rules and the clock, not from the ledger).
+var reserveAudit = []struct{ kind, query string }{
+	{"granary", `SELECT id, doc, block FROM reserve_granaries`},
+	{"lot", `SELECT lot, CAST(tonnes AS TEXT) || '|' || COALESCE(first_in, ''), block FROM reserve_lots`},
+	{"movement", `SELECT id, doc, block FROM reserve_movements`},
+	{"check", `SELECT id, doc, block FROM reserve_checks`},
+	{"quality", `SELECT id, doc, block FROM reserve_quality`},
+	{"closure", `SELECT alert, doc, block FROM reserve_closures`},
+	{"market-cell", `SELECT platform || ' ' || region || ' ' || grain || ' ' || week, doc, block FROM market_cells`},
+}
+
 // putReserve applies one reserve transaction's records.
 func (w txWriter) putReserve(ctx context.Context, r *domain.ReserveRecorded, block uint64) error {
 	for _, g := range r.Granaries {
