@@ -178,3 +178,34 @@ func BenchmarkReserveReconciliation(b *testing.B) {
 		b.Fatalf("%d variance alerts, want %d", len(as), granaries)
 	}
 }
+
+// TestReserveRedeliveryKeepsTheLatestBook: a reserve transaction delivered again after a later one
+// (a reconnect) does not put the older book back.
+func TestReserveRedeliveryKeepsTheLatestBook(t *testing.T) {
+	ctx := context.Background()
+	f := &reserveFeed{t: t, state: ledger.NewMemState(), store: openStore(t), now: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)}
+	f.tx("HenanMSP", func(r *ledger.ReserveRecorder) error {
+		_, err := r.RegisterGranaries([]domain.Granary{{ID: "g1", Name: "库", Owner: domain.Party{Enterprise: "E1"}, Region: "410100",
+			Type: domain.CentralDepot, Bins: []domain.Bin{{ID: "P1", CapacityT: 5000}}}})
+		return err
+	})
+	for i, tonnes := range []float64{4000, 1000} {
+		kind := domain.StoreIn
+		if i == 1 {
+			kind = domain.SellOut
+		}
+		f.tx("HenanMSP", func(r *ledger.ReserveRecorder) error {
+			_, err := r.RecordMovements([]domain.StockMovement{{ID: fmt.Sprintf("m%d", i), Kind: kind, Time: "2026-07-01T08:00:00+08:00", Granary: "g1", Bin: "P1",
+				Grain: domain.Wheat, HarvestYear: 2026, Category: domain.CentralReserve, Tonnes: tonnes}})
+			return err
+		})
+	}
+	// the store-in transaction (block 2) arrives again
+	if _, err := f.store.ApplyBlock(ctx, f.at[1], []TxRecord{f.txs[1]}); err != nil {
+		t.Fatal(err)
+	}
+	lots, err := f.store.Lots(ctx, "g1", "")
+	if err != nil || len(lots) != 1 || lots[0].Tonnes != 3000 {
+		t.Fatalf("book after a redelivery = %+v %v, want 3000 t", lots, err)
+	}
+}
