@@ -26,6 +26,7 @@ var reserveFS embed.FS
 
 var reserveTmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"esc": url.PathEscape,
+	"nav": func() []navLink { return nav },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

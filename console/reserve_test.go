@@ -82,7 +82,7 @@ func TestReservePagesFit(t *testing.T) {
 			}
 			for _, page := range []string{"/console/reserves", "/console/reserves/HLJ-RES-230109-07", "/console/market"} {
 				var overflow int
-				if err := chromedp.Run(ctx, chromedp.Navigate(s.URL+page), chromedp.WaitVisible(`#nav-market`, chromedp.ByQuery),
+				if err := chromedp.Run(ctx, chromedp.Navigate(s.URL+page), chromedp.WaitVisible(`footer`, chromedp.ByQuery),
 					chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow)); err != nil {
 					t.Fatal(err)
 				}

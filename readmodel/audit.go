@@ -7,7 +7,7 @@ import (
 
 // Mismatch is one difference between the read model and what the ledger says.
 type Mismatch struct {
-	Kind   string `json:"kind"` // batch, event, edge, batch-event
+	Kind   string `json:"kind"` // batch, event, edge, batch-event, or a reserve table (granary, lot, movement, …)
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
 }
@@ -19,12 +19,12 @@ func (m Mismatch) String() string { return fmt.Sprintf("%s %s: %s", m.Kind, m.ID
 // after maxBlock are left out: the ledger moved on while the audit ran.
 func Compare(ctx context.Context, want, got *Store, maxBlock uint64) ([]Mismatch, error) {
 	var out []Mismatch
-	for _, t := range []struct{ kind, query string }{
+	for _, t := range append([]struct{ kind, query string }{
 		{"batch", `SELECT id, doc, block FROM batches`},
 		{"event", `SELECT id, doc || '|' || tx_id, block FROM events`},
 		{"edge", `SELECT g.parent || ' -> ' || g.child, g.event, e.block FROM edges g JOIN events e ON e.id = g.event`},
 		{"batch-event", `SELECT be.batch || ' @ ' || be.event, be.event_time, e.block FROM batch_events be JOIN events e ON e.id = be.event`},
-	} {
+	}, reserveAudit...) {
 		w, _, err := rowsMap(ctx, want, t.query)
 		if err != nil {
 			return nil, err

@@ -12,7 +12,8 @@ import (
 )
 
 // Reserve grain tables. Written only from reserve transactions' chaincode events (lots carry
-// absolute tonnes, so applying an event twice changes nothing), except reserve_alerts: alerts the
+// absolute tonnes and an older block never overwrites a newer one, so applying an event again
+// changes nothing), except reserve_alerts: alerts the
 // rules raised, kept so that an alert stays listed until a closure from the ledger ends it.
 // Portable SQL (TEXT/INTEGER/DOUBLE PRECISION, ON CONFLICT) so another backend can run it.
 const reserveSchema = `
@@ -52,10 +53,11 @@ CREATE INDEX IF NOT EXISTS reserve_alerts_granary ON reserve_alerts(granary);
 func init() {
 	writeSQL["rsvGranary"] = `INSERT INTO reserve_granaries (id, doc, name, platform, region, type, block) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, name = excluded.name, platform = excluded.platform,
-		region = excluded.region, type = excluded.type, block = excluded.block`
+		region = excluded.region, type = excluded.type, block = excluded.block WHERE reserve_granaries.block <= excluded.block`
 	writeSQL["rsvLot"] = `INSERT INTO reserve_lots (lot, granary, bin, grain, harvest_year, category, authority, tonnes, first_in, platform, block)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (lot) DO UPDATE SET tonnes = excluded.tonnes, first_in = excluded.first_in, platform = excluded.platform, block = excluded.block`
+		ON CONFLICT (lot) DO UPDATE SET tonnes = excluded.tonnes, first_in = excluded.first_in, platform = excluded.platform, block = excluded.block
+		WHERE reserve_lots.block <= excluded.block`
 	writeSQL["rsvMovement"] = `INSERT INTO reserve_movements (id, doc, granary, bin, kind, at, batch, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`
 	writeSQL["rsvCheck"] = `INSERT INTO reserve_checks (id, doc, granary, bin, at, method, counted, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -65,10 +67,23 @@ func init() {
 	writeSQL["rsvQuality"] = `INSERT INTO reserve_quality (id, doc, granary, bin, at, block) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	writeSQL["rsvClosure"] = `INSERT INTO reserve_closures (alert, doc, block) VALUES (?, ?, ?) ON CONFLICT (alert) DO NOTHING`
 	writeSQL["mktCell"] = `INSERT INTO market_cells (platform, region, grain, week, doc, publication, block) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (platform, region, grain, week) DO UPDATE SET doc = excluded.doc, publication = excluded.publication, block = excluded.block`
+		ON CONFLICT (platform, region, grain, week) DO UPDATE SET doc = excluded.doc, publication = excluded.publication, block = excluded.block
+		WHERE market_cells.block <= excluded.block`
 	writeSQL["mktSuppressed"] = `INSERT INTO market_suppressed (platform, region, grain, week, publication) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (platform, region, grain, week) DO UPDATE SET publication = excluded.publication`
 	schemas = append(schemas, reserveSchema, marketSchema)
+}
+
+// reserveAudit are the reserve and market tables the audit re-derives from the ledger and compares
+// (kept alerts are not among them: they come from the rules and the clock, not from the ledger).
+var reserveAudit = []struct{ kind, query string }{
+	{"granary", `SELECT id, doc, block FROM reserve_granaries`},
+	{"lot", `SELECT lot, CAST(tonnes AS TEXT) || '|' || COALESCE(first_in, ''), block FROM reserve_lots`},
+	{"movement", `SELECT id, doc, block FROM reserve_movements`},
+	{"check", `SELECT id, doc, block FROM reserve_checks`},
+	{"quality", `SELECT id, doc, block FROM reserve_quality`},
+	{"closure", `SELECT alert, doc, block FROM reserve_closures`},
+	{"market-cell", `SELECT platform || ' ' || region || ' ' || grain || ' ' || week, doc, block FROM market_cells`},
 }
 
 // putReserve applies one reserve transaction's records.
