@@ -311,8 +311,8 @@ func TestVerdict(t *testing.T) {
 		}
 	}
 	noodles := trail(seeds.HenanNoodles().Consumer)
-	if len(noodles.Origins) != 3 || noodles.Made == nil || noodles.Made.Date != "2026-09-05" {
-		t.Errorf("noodles origins %+v made %+v", noodles.Origins, noodles.Made)
+	if len(noodles.Origins) != 3 || noodles.Made == nil || noodles.Made.Date != "2026-09-05" || noodles.Package != "500 克" {
+		t.Errorf("noodles origins %+v made %+v package %q", noodles.Origins, noodles.Made, noodles.Package)
 	}
 	corn := trail(seeds.RecalledCorn().Consumer)
 	if corn.Recall == nil || corn.Recall.Hotline != "0454-8123456" || corn.Recall.Source == "" || corn.Status != "recalled" {
