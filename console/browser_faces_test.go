@@ -24,6 +24,8 @@ func TestBrowserConsolePages(t *testing.T) {
 		{"batch-graph", "/console/batch/" + noodles, "#lineage"},
 		{"recall-impact", "/console/batch/" + corn + "/recall", "#impact"},
 		{"stats", "/console/stats", "#activity-chart"},
+		{"impact-en", "/console/batch/" + corn + "/recall?lang=en", "#impact"},
+		{"search-en", "/console?region=41&lang=en", "#results"},
 	}
 	for _, sc := range []struct{ w, h int }{{390, 740}, {1280, 800}} {
 		ctx := browser.New(t, sc.w, sc.h)

@@ -70,7 +70,7 @@ var stageColors = map[string]string{"produce": "#5a8f29", "purchase": "#b7791f",
 
 // chartSVG draws events per day (China time) as bars stacked by stage, with a legend. It is as
 // wide as the days need and sits in a horizontally scrollable box on small screens.
-func chartSVG(s summary) string {
+func chartSVG(s summary, lang string) string {
 	if len(s.Days) == 0 {
 		return ""
 	}
@@ -82,8 +82,8 @@ func chartSVG(s summary) string {
 	width := left + len(s.Days)*(barW+gap) + 10
 	height := top + plotH + bottom
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" id="activity-chart" role="img" aria-label="按日、环节的事件数" width="%d" height="%d" viewBox="0 0 %d %d" font-size="11" font-family="sans-serif">`,
-		width, height, width, height)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" id="activity-chart" role="img" aria-label="%s" width="%d" height="%d" viewBox="0 0 %d %d" font-size="11" font-family="sans-serif">`,
+		html.EscapeString(tr(lang, "各环节事件数")), width, height, width, height)
 	// axis: 0 and the peak
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#99a"/>`, left, top+plotH, width-6, top+plotH)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#556">%d</text><text x="%d" y="%d" text-anchor="end" fill="#556">0</text>`,
@@ -100,7 +100,7 @@ func chartSVG(s summary) string {
 			h := n * plotH / peak
 			y -= h
 			fmt.Fprintf(&b, `<rect class="bar" data-day="%s" data-stage="%s" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s：%d</title></rect>`,
-				d.Day, st, x, y, barW, h, stageColors[st], d.Day, html.EscapeString(label(stageLabels, st)), n)
+				d.Day, st, x, y, barW, h, stageColors[st], d.Day, html.EscapeString(tr(lang, label(stageLabels, st))), n)
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="#334">%d</text>`, x+barW/2, y-3, d.Total)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#556" transform="rotate(-45 %d %d)">%s</text>`,

@@ -27,17 +27,18 @@ var tmplFS embed.FS
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"esc":      url.PathEscape,
-	"region":   regionName,
+	"region":   func(lang, code string) string { return regionIn(lang, code) },
 	"when":     when,
-	"status":   func(s any) string { return label(statusLabels, toString(s)) },
-	"stage":    func(s string) string { return label(stageLabels, s) },
-	"etype":    func(s any) string { return label(typeLabels, toString(s)) },
+	"status":   func(lang string, s any) string { return tr(lang, label(statusLabels, toString(s))) },
+	"stage":    func(lang, s string) string { return tr(lang, label(stageLabels, s)) },
+	"etype":    func(lang string, s any) string { return tr(lang, label(typeLabels, toString(s))) },
+	"t":        tr,
+	"withLang": withLang,
 	"platform": platformName,
 	"party":    partyName,
 	"lot":      lotOf,
-	"qty":      quantity,
+	"qty":      quantityIn,
 	"short":    func(s string) string { return s[:min(12, len(s))] },
-	"nav":      func() []navLink { return nav },
 	"stages":   func() []string { return stageOrder },
 	"statuses": func() []string { return []string{"active", "consumed", "sold", "recalled"} },
 	"dict": func(kv ...any) map[string]any {
@@ -56,6 +57,7 @@ type session struct {
 	key  *gateway.APIKey
 	csrf string
 	exp  time.Time
+	lang string // en or zh, switched with ?lang=
 }
 
 // Console serves /console.
@@ -110,7 +112,7 @@ func (c *Console) session(r *http.Request) *session {
 func (c *Console) page(w http.ResponseWriter, r *http.Request, status int) *session {
 	s := c.session(r)
 	if s == nil {
-		c.render(w, status, "login", nil)
+		c.render(w, status, "login", map[string]any{"L": c.lang(r, nil)})
 	}
 	return s
 }
@@ -119,6 +121,14 @@ func (c *Console) render(w http.ResponseWriter, status int, name string, data ma
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
+	if data == nil {
+		data = map[string]any{}
+	}
+	l, _ := data["L"].(string)
+	if l == "" {
+		l = "zh"
+	}
+	data["L"], data["Nav"] = l, navFor(l)
 	if err := tmpl.ExecuteTemplate(w, name, data); err != nil {
 		c.Log.Error("render console", "template", name, "err", err)
 	}
@@ -136,19 +146,20 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		// the API's limiter of failed keys locked this client out: say when to try again
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
-		c.render(w, http.StatusTooManyRequests, "login", map[string]any{"Error": fmt.Sprintf("尝试次数过多，请 %d 秒后再试（Too many attempts: retry in %d s）", secs, secs)})
+		c.render(w, http.StatusTooManyRequests, "login", map[string]any{"Error": fmt.Sprintf("尝试次数过多，请 %d 秒后再试（Too many attempts: retry in %d s）", secs, secs), "L": c.lang(r, nil)})
 		return
 	case err != nil:
-		c.render(w, http.StatusUnauthorized, "login", map[string]any{"Error": "该密钥不是监管机构的 API 密钥（The key is not the regulator's API key）"})
+		l := c.lang(r, nil)
+		c.render(w, http.StatusUnauthorized, "login", map[string]any{"Error": tr(l, "该密钥不是监管机构的 API 密钥（The key is not the regulator's API key）"), "L": l})
 		return
 	}
-	s := &session{key: key, csrf: randomToken(), exp: time.Now().Add(8 * time.Hour)}
+	s := &session{key: key, csrf: randomToken(), exp: time.Now().Add(8 * time.Hour), lang: c.lang(r, nil)}
 	id := randomToken()
 	c.mu.Lock()
 	c.sessions[id] = s
 	c.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/console", HttpOnly: true, SameSite: http.SameSiteStrictMode, Expires: s.exp})
-	http.Redirect(w, r, "/console", http.StatusSeeOther)
+	http.Redirect(w, r, withLang("/console", s.lang), http.StatusSeeOther)
 }
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {

@@ -135,6 +135,23 @@ func TestConsoleFlow(t *testing.T) {
 	if st, _ := fetch(t, c, "GET", s.URL+"/console/batch/NOPE", nil); st != 404 {
 		t.Fatalf("unknown batch: %d", st)
 	}
+	// English with ?lang=en, kept for the session; names of enterprises stay as recorded
+	_, body = fetch(t, c, "GET", s.URL+"/console/stats?lang=en&days=3650", nil)
+	for _, want := range []string{`<html lang="en">`, "Events per stage", "By province", "Heilongjiang", "Recalls ("} {
+		if !strings.Contains(body, want) {
+			t.Errorf("English statistics lack %q", want)
+		}
+	}
+	_, body = fetch(t, c, "GET", s.URL+"/console/batch/"+url.PathEscape(seeds.Lot("40002", "BL2610-CF1")), nil)
+	for _, want := range []string{`<html lang="en">`, "Ledger history", "Lineage graph", "Recalled"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("English batch page (language kept by the session) lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "账本历史") || strings.Contains(body, "溯源图谱") {
+		t.Error("English batch page keeps Chinese labels")
+	}
+	fetch(t, c, "GET", s.URL+"/console?lang=zh", nil)
 	fetch(t, c, "POST", s.URL+"/console/logout", nil)
 	if st, _ := fetch(t, c, "GET", s.URL+"/console/stats", nil); st != 401 {
 		t.Fatalf("after logout: %d", st)

@@ -18,7 +18,7 @@ var statusShort = map[string]string{"active": "在库", "consumed": "已加工",
 // graphSVG draws the lineage as columns of generations (ancestors left, descendants right), one
 // node per batch, an edge per process/split/merge; recalled batches are red. Each node links to its
 // own console page.
-func graphSVG(g *gateway.LineageResponse, batches []domain.Batch) string {
+func graphSVG(g *gateway.LineageResponse, batches []domain.Batch, lang string) string {
 	byID := map[string]domain.Batch{}
 	for _, b := range batches {
 		byID[b.ID] = b
@@ -80,7 +80,7 @@ func graphSVG(g *gateway.LineageResponse, batches []domain.Batch) string {
 			continue
 		}
 		fmt.Fprintf(&b, `<line class="edge" data-kind="%s" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#789" stroke-width="1.5" marker-end="url(#arr)"><title>%s</title></line>`,
-			html.EscapeString(e.Kind), p[0]+w, p[1]+h/2, c[0], c[1]+h/2, html.EscapeString(label(edgeLabels, e.Kind)))
+			html.EscapeString(e.Kind), p[0]+w, p[1]+h/2, c[0], c[1]+h/2, html.EscapeString(tr(lang, label(edgeLabels, e.Kind))))
 	}
 	ids := make([]string, 0, len(pos))
 	for id := range pos {
@@ -112,7 +112,7 @@ func graphSVG(g *gateway.LineageResponse, batches []domain.Batch) string {
 			url.PathEscape(id), html.EscapeString(id), bt.Status, p[0], p[1], w, h, fill, stroke)
 		fmt.Fprintf(&b, `<title>%s</title><text x="%d" y="%d" font-weight="600">%s</text><text x="%d" y="%d" fill="#555">%s · %s</text></g></a>`,
 			html.EscapeString(bt.Product.Name+"\n"+id), p[0]+8, p[1]+18, html.EscapeString(label), p[0]+8, p[1]+36, html.EscapeString(lot),
-			html.EscapeString(statusShort[string(bt.Status)]))
+			html.EscapeString(tr(lang, statusShort[string(bt.Status)])))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

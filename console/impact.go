@@ -37,7 +37,7 @@ type impactView struct {
 
 // impact lists every batch a recall of id reaches (it and all descendants) and totals those
 // still in circulation — not used up by processing — per holder, owner and region.
-func (c *Console) impact(r *http.Request, id string) (impactView, error) {
+func (c *Console) impact(r *http.Request, id, lang string) (impactView, error) {
 	ctx := r.Context()
 	aff, cut, err := c.Store.Impact(ctx, id, gateway.MaxLineageDepth, gateway.MaxLineageSize)
 	if err != nil {
@@ -82,9 +82,9 @@ func (c *Console) impact(r *http.Request, id string) (impactView, error) {
 		if len(city) > 4 {
 			city = city[:4]
 		}
-		add(regions, city, regionName(city), b.Quantity)
+		add(regions, city, regionIn(lang, city), b.Quantity)
 	}
-	v.ByHolder, v.ByOwner, v.ByRegion = totals(holders), totals(owners), totals(regions)
+	v.ByHolder, v.ByOwner, v.ByRegion = totals(holders, lang), totals(owners, lang), totals(regions, lang)
 	return v, nil
 }
 
@@ -106,15 +106,19 @@ func add(m map[string]*acc, key, name string, q domain.Quantity) {
 	}
 }
 
-func totals(m map[string]*acc) []total {
+func totals(m map[string]*acc, lang string) []total {
 	out := make([]total, 0, len(m))
 	for k, a := range m {
 		var qs []string
 		for u, n := range a.units {
-			qs = append(qs, quantity(domain.Quantity{Value: n, Unit: u}))
+			qs = append(qs, quantityIn(lang, domain.Quantity{Value: n, Unit: u}))
 		}
 		sort.Strings(qs)
-		out = append(out, total{Key: k, Name: a.name, Batches: a.batches, Quantities: strings.Join(qs, "、")})
+		sep := "、"
+		if lang == "en" {
+			sep = ", "
+		}
+		out = append(out, total{Key: k, Name: a.name, Batches: a.batches, Quantities: strings.Join(qs, sep)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Batches != out[j].Batches {

@@ -92,6 +92,29 @@ func quantity(q domain.Quantity) string {
 	return s
 }
 
+// regionIn names a region code in lang.
+func regionIn(lang, code string) string {
+	if lang != "en" {
+		return regionName(code)
+	}
+	if code == "" || code == "--" {
+		return "not stated"
+	}
+	return trace.RegionName(code, "en")
+}
+
+// quantityIn is a quantity with its unit in lang.
+func quantityIn(lang string, q domain.Quantity) string {
+	if lang != "en" || q.Unit == "" {
+		return quantity(q)
+	}
+	s := strconv.FormatFloat(q.Value, 'f', -1, 64) + " " + tr(lang, label(unitLabels, q.Unit))
+	if q.NetContent != nil {
+		s += " of " + quantityIn(lang, *q.NetContent)
+	}
+	return s
+}
+
 func regionName(code string) string {
 	if code == "" || code == "--" {
 		return "未注明"

@@ -52,16 +52,16 @@ func (c *Console) search(w http.ResponseWriter, r *http.Request) {
 	if q.Get("page_size") == "" {
 		q.Set("page_size", "20")
 	}
-	data := map[string]any{"Q": q, "CSRF": s.csrf}
+	data := map[string]any{"Q": q, "CSRF": s.csrf, "L": c.lang(r, s)}
 	f, p := gateway.ParseFilter(q)
 	if p != nil {
-		data["Error"] = p.Detail
+		data["Error"] = p.Detail // the API's own refusal, in English
 		c.render(w, http.StatusBadRequest, "search", data)
 		return
 	}
 	page, err := c.Store.SearchBatches(r.Context(), f)
 	if err != nil {
-		data["Error"] = "检索失败：" + err.Error()
+		data["Error"] = tr(c.lang(r, s), "检索失败：") + err.Error()
 		c.render(w, http.StatusBadRequest, "search", data)
 		return
 	}
@@ -73,7 +73,7 @@ func (c *Console) search(w http.ResponseWriter, r *http.Request) {
 			nq[k] = v
 		}
 		nq.Set("cursor", page.Next)
-		data["NextURL"] = "/console?" + nq.Encode()
+		data["NextURL"] = withLang("/console?"+nq.Encode(), c.lang(r, s))
 	}
 	c.render(w, http.StatusOK, "search", data)
 }
@@ -81,17 +81,17 @@ func (c *Console) search(w http.ResponseWriter, r *http.Request) {
 func (c *Console) batchOr404(w http.ResponseWriter, r *http.Request) (*domain.Batch, bool) {
 	id, err := domain.NormalizeID(r.PathValue("id"), "")
 	if err != nil {
-		c.failed(w, http.StatusBadRequest, "批次标识无法识别："+err.Error())
+		c.failedIn(w, r, http.StatusBadRequest, "批次标识无法识别："+err.Error())
 		return nil, false
 	}
 	b, err := c.Store.Batch(r.Context(), id)
 	if errors.Is(err, readmodel.ErrNotFound) {
-		c.failed(w, http.StatusNotFound, "账本上没有批次 "+id)
+		c.failedIn(w, r, http.StatusNotFound, "账本上没有批次 "+id)
 		return nil, false
 	}
 	if err != nil {
 		c.Log.Error("console batch", "batch", id, "err", err)
-		c.failed(w, http.StatusInternalServerError, "读取批次失败")
+		c.failedIn(w, r, http.StatusInternalServerError, "读取批次失败")
 		return nil, false
 	}
 	return b, true
@@ -107,9 +107,10 @@ func (c *Console) batch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	regs, _ := c.Store.Regions(r.Context(), b.ID)
-	data := map[string]any{"B": b, "Regions": regs, "Block": c.Store.Block(), "CSRF": s.csrf, "Flash": r.URL.Query().Get("flash")}
+	lang := c.lang(r, s)
+	data := map[string]any{"B": b, "Regions": regs, "Block": c.Store.Block(), "CSRF": s.csrf, "Flash": r.URL.Query().Get("flash"), "L": lang}
 	if g, err := c.API.LineageGraph(r, b.ID, "both", 20, 200); err == nil {
-		data["Graph"] = template.HTML(graphSVG(g, g.Batches)) //nolint:gosec // built from escaped values
+		data["Graph"] = template.HTML(graphSVG(g, g.Batches, lang)) //nolint:gosec // built from escaped values
 		data["Lineage"] = g
 	}
 	if vs, err := c.API.LedgerHistory(r.Context(), s.key, b.ID); err == nil {
@@ -117,7 +118,7 @@ func (c *Console) batch(w http.ResponseWriter, r *http.Request) {
 		data["History"] = vs
 	} else {
 		c.Log.Warn("console ledger history", "batch", b.ID, "err", err)
-		data["HistoryError"] = "账本历史暂不可读（节点未响应），请稍后重试"
+		data["HistoryError"] = tr(lang, "账本历史暂不可读（节点未响应），请稍后重试")
 	}
 	if evs, err := c.Store.EventsOf(r.Context(), []string{b.ID}); err == nil {
 		domain.SortEvents(evs)
@@ -138,13 +139,14 @@ func (c *Console) recallConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	imp, err := c.impact(r, b.ID)
+	lang := c.lang(r, s)
+	imp, err := c.impact(r, b.ID, lang)
 	if err != nil {
 		c.Log.Error("console impact", "batch", b.ID, "err", err)
-		c.failed(w, http.StatusInternalServerError, "影响评估失败")
+		c.failedIn(w, r, http.StatusInternalServerError, "影响评估失败")
 		return
 	}
-	c.render(w, http.StatusOK, "recall", map[string]any{"B": b, "Impact": imp, "CSRF": s.csrf})
+	c.render(w, http.StatusOK, "recall", map[string]any{"B": b, "Impact": imp, "CSRF": s.csrf, "L": lang})
 }
 
 func (c *Console) impactCSV(w http.ResponseWriter, r *http.Request) {
@@ -155,10 +157,10 @@ func (c *Console) impactCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	imp, err := c.impact(r, b.ID)
+	imp, err := c.impact(r, b.ID, "zh")
 	if err != nil {
 		c.Log.Error("console impact", "batch", b.ID, "err", err)
-		c.failed(w, http.StatusInternalServerError, "影响评估失败")
+		c.failedIn(w, r, http.StatusInternalServerError, "影响评估失败")
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -174,7 +176,7 @@ func (c *Console) recall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if subtle.ConstantTimeCompare([]byte(r.FormValue("csrf")), []byte(s.csrf)) != 1 {
-		c.failed(w, http.StatusForbidden, "表单已过期，请重新打开召回页面")
+		c.failedIn(w, r, http.StatusForbidden, "表单已过期，请重新打开召回页面")
 		return
 	}
 	b, ok := c.batchOr404(w, r)
@@ -183,7 +185,7 @@ func (c *Console) recall(w http.ResponseWriter, r *http.Request) {
 	}
 	reason := strings.TrimSpace(r.FormValue("reason"))
 	if reason == "" {
-		c.failed(w, http.StatusBadRequest, "请填写召回原因")
+		c.failedIn(w, r, http.StatusBadRequest, "请填写召回原因")
 		return
 	}
 	_, err := c.API.Recall(r.Context(), s.key, "console-recall-"+randomToken()[:12], b.ID, reason,
@@ -191,15 +193,15 @@ func (c *Console) recall(w http.ResponseWriter, r *http.Request) {
 	var p *gateway.Problem
 	switch {
 	case errors.As(err, &p):
-		c.failed(w, p.Status, "召回未完成："+p.Detail)
+		c.failedIn(w, r, p.Status, tr(c.lang(r, s), "召回未完成：")+p.Detail)
 		return
 	case err != nil:
 		c.Log.Error("console recall", "batch", b.ID, "err", err)
-		c.failed(w, http.StatusBadGateway, "召回未完成，请稍后重试")
+		c.failedIn(w, r, http.StatusBadGateway, "召回未完成，请稍后重试")
 		return
 	}
 	c.Log.Info("recall issued from the console", "batch", b.ID)
-	http.Redirect(w, r, "/console/batch/"+url.PathEscape(b.ID)+"?flash=recalled", http.StatusSeeOther)
+	http.Redirect(w, r, withLang("/console/batch/"+url.PathEscape(b.ID)+"?flash=recalled", c.lang(r, s)), http.StatusSeeOther)
 }
 
 func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
@@ -208,11 +210,11 @@ func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	days, ok := c.intParam(w, q.Get("stored_days"), 30, "在库天数阈值")
+	days, ok := c.intParam(w, r, q.Get("stored_days"), 30, "在库天数阈值")
 	if !ok {
 		return
 	}
-	window, ok := c.intParam(w, q.Get("days"), 365, "统计天数")
+	window, ok := c.intParam(w, r, q.Get("days"), 365, "统计天数")
 	if !ok {
 		return
 	}
@@ -221,22 +223,23 @@ func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
 	st, err := c.Store.Statistics(r.Context(), to.AddDate(0, 0, -window), to, days, now)
 	if err != nil {
 		c.Log.Error("console stats", "err", err)
-		c.failed(w, http.StatusInternalServerError, "统计失败")
+		c.failedIn(w, r, http.StatusInternalServerError, "统计失败")
 		return
 	}
 	sum := summarize(st.Activity)
-	c.render(w, http.StatusOK, "stats", map[string]any{"S": st, "Sum": sum, "Chart": template.HTML(chartSVG(sum)), //nolint:gosec // numbers and escaped labels
-		"StoredDays": days, "Days": window, "Block": c.Store.Block(), "CSRF": s.csrf})
+	lang := c.lang(r, s)
+	c.render(w, http.StatusOK, "stats", map[string]any{"S": st, "Sum": sum, "Chart": template.HTML(chartSVG(sum, lang)), //nolint:gosec // numbers and escaped labels
+		"StoredDays": days, "Days": window, "Block": c.Store.Block(), "CSRF": s.csrf, "L": lang})
 }
 
 // intParam reads a whole number of days in 1..3650 (def when empty); a bad one answers 400.
-func (c *Console) intParam(w http.ResponseWriter, v string, def int, what string) (int, bool) {
+func (c *Console) intParam(w http.ResponseWriter, r *http.Request, v string, def int, what string) (int, bool) {
 	if v == "" {
 		return def, true
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 3650 {
-		c.failed(w, http.StatusBadRequest, what+"须为 1–3650 的整数")
+		c.failedIn(w, r, http.StatusBadRequest, what+"须为 1–3650 的整数 (a whole number of days, 1–3650)")
 		return 0, false
 	}
 	return n, true

@@ -84,6 +84,8 @@ type Health struct {
 	Following   bool   `json:"following"` // read-model event stream connected
 	Batches     int    `json:"batches"`
 	Events      int    `json:"events"`
+	Org         string `json:"org,omitempty"`  // the org this gateway acts as
+	Role        string `json:"role,omitempty"` // platform or regulator (whose gateway serves the console)
 }
 
 func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +104,8 @@ func (s *Server) Health(ctx context.Context) (Health, error) {
 	if err != nil {
 		return Health{}, fmt.Errorf("read model counts: %w", err)
 	}
-	h := Health{Status: "ok", LedgerBlock: c.Block, Following: s.follower == nil || s.follower.Connected(), Batches: c.Batches, Events: c.Events}
+	h := Health{Status: "ok", LedgerBlock: c.Block, Following: s.follower == nil || s.follower.Connected(), Batches: c.Batches, Events: c.Events,
+		Org: s.opts.Org.Key, Role: s.opts.Org.Role}
 	if !h.Following {
 		h.Status = "degraded"
 	}

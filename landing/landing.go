@@ -9,8 +9,10 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/qr"
 	"github.com/agritrace/agritrace/seeds"
@@ -68,7 +70,21 @@ func (p *Page) home(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
-	p.render(w, "home", map[string]any{"Lots": lots, "Nodes": p.health(ctx), "Console": p.Console})
+	nodes := p.health(ctx)
+	p.render(w, "home", map[string]any{"Lots": lots, "Nodes": nodes, "Console": p.console(nodes)})
+}
+
+// console is this gateway's console, else the one of the node that says it is the regulator's.
+func (p *Page) console(nodes []NodeHealth) string {
+	if p.Console != "" {
+		return p.Console
+	}
+	for _, n := range nodes {
+		if n.Error == "" && n.Role == domain.RoleRegulator && strings.HasPrefix(n.URL, "http") {
+			return strings.TrimSuffix(n.URL, "/healthz") + "/console"
+		}
+	}
+	return ""
 }
 
 func (p *Page) render(w http.ResponseWriter, name string, data any) {

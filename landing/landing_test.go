@@ -60,6 +60,10 @@ func TestNodeHealth(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(gateway.Health{Status: "ok", LedgerBlock: 42, Following: true, Batches: 7, Events: 9})
 	}))
 	defer up.Close()
+	regulator := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(gateway.Health{Status: "ok", LedgerBlock: 42, Following: true, Org: "reg", Role: "regulator"})
+	}))
+	defer regulator.Close()
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "boom", http.StatusServiceUnavailable)
 	}))
@@ -68,8 +72,9 @@ func TestNodeHealth(t *testing.T) {
 	downURL := down.URL
 	down.Close()
 	mux := http.NewServeMux()
-	(&landing.Page{Public: "http://example.test", OpenAPI: gateway.OpenAPI(), Log: slog.New(slog.DiscardHandler),
-		Nodes: []landing.Node{{"黑龙江", up.URL + "/healthz"}, {"河南", broken.URL + "/healthz"}, {"监管", downURL + "/healthz"}}}).Mount(mux)
+	page := &landing.Page{Public: "http://example.test", OpenAPI: gateway.OpenAPI(), Log: slog.New(slog.DiscardHandler),
+		Nodes: []landing.Node{{"黑龙江", up.URL + "/healthz"}, {"河南", broken.URL + "/healthz"}, {"监管", downURL + "/healthz"}}}
+	page.Mount(mux)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	body := rec.Body.String()
@@ -78,11 +83,18 @@ func TestNodeHealth(t *testing.T) {
 			t.Errorf("healthy node: page lacks %q", want)
 		}
 	}
-	if strings.Contains(body, `href="/console"`) {
-		t.Error("a gateway without the console links to it")
+	if strings.Contains(body, `id="console-link"`) {
+		t.Error("a platform's page links a console although no node is the regulator's")
 	}
 	if n := strings.Count(body, `data-status="unreachable"`); n != 2 {
 		t.Errorf("%d nodes shown unreachable, want 2 (503 and closed port)", n)
+	}
+	// with the regulator's gateway among the nodes, a platform's page links its console
+	page.Nodes = append(page.Nodes, landing.Node{Name: "监管机构", HealthURL: regulator.URL + "/healthz"})
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if want := `href="` + regulator.URL + `/console" id="console-link"`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("no link to the regulator's console (%s)", want)
 	}
 }
 

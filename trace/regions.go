@@ -19,7 +19,7 @@ var places = map[string][2]string{
 	"410726": {"新乡市 延津县", "Yanjin, Xinxiang"}, "410103": {"郑州市 二七区", "Erqi, Zhengzhou"},
 	"410122": {"郑州市 中牟县", "Zhongmou, Zhengzhou"}, "410183": {"郑州市 新密市", "Xinmi, Zhengzhou"},
 	"370686": {"烟台市 栖霞市", "Qixia, Yantai"},
-	"2301":   {"哈尔滨市", "Harbin"}, "4101": {"郑州市", "Zhengzhou"}, "4107": {"新乡市", "Xinxiang"}, "3706": {"烟台市", "Yantai"},
+	"2301":   {"哈尔滨市", "Harbin"}, "2308": {"佳木斯市", "Jiamusi"}, "4101": {"郑州市", "Zhengzhou"}, "4107": {"新乡市", "Xinxiang"}, "3706": {"烟台市", "Yantai"},
 }
 
 // RegionName renders a GB/T 2260 code as "黑龙江省 哈尔滨市 五常市".

@@ -47,6 +47,13 @@ func decodePNG(t *testing.T, png []byte) string {
 	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
 	res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
 	if err != nil {
+		// gozxing's finder-pattern detector misses a few valid symbols (41 of 12,000 generated
+		// resolver URLs, all of which decode as pure barcodes); the URL carries the test server's
+		// random port, so retry as the pure symbol the PNG is rather than fail at random
+		t.Logf("detector missed the code (%v); decoding it as a pure barcode", err)
+		res, err = zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true})
+	}
+	if err != nil {
 		t.Fatalf("decode QR: %v", err)
 	}
 	return res.GetText()
@@ -311,8 +318,8 @@ func TestVerdict(t *testing.T) {
 		}
 	}
 	noodles := trail(seeds.HenanNoodles().Consumer)
-	if len(noodles.Origins) != 3 || noodles.Made == nil || noodles.Made.Date != "2026-09-05" {
-		t.Errorf("noodles origins %+v made %+v", noodles.Origins, noodles.Made)
+	if len(noodles.Origins) != 3 || noodles.Made == nil || noodles.Made.Date != "2026-09-05" || noodles.Package != "500 克" {
+		t.Errorf("noodles origins %+v made %+v package %q", noodles.Origins, noodles.Made, noodles.Package)
 	}
 	corn := trail(seeds.RecalledCorn().Consumer)
 	if corn.Recall == nil || corn.Recall.Hotline != "0454-8123456" || corn.Recall.Source == "" || corn.Status != "recalled" {

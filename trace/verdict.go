@@ -179,7 +179,12 @@ func packageOf(q domain.Quantity, lang string) (string, string) {
 	}
 	lot := quantity(q, lang)
 	if q.NetContent != nil {
-		return quantity(*q.NetContent, lang), lot
+		nc := *q.NetContent
+		// a 500 g bag reads as 500 g, not 0.5 kg
+		if nc.Unit == "kg" && nc.Value < 1 && nc.NetContent == nil {
+			nc = domain.Quantity{Value: nc.Value * 1000, Unit: "g"}
+		}
+		return quantity(nc, lang), lot
 	}
 	if one, ok := unitOne[q.Unit]; ok {
 		return "1 " + one[idx(lang)], lot
