@@ -170,6 +170,7 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
+		s.Close() // stops the EPCIS subscription deliverer before its store goes
 		stopFollow()
 		led.Close()
 		store.Close()
