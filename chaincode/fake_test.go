@@ -43,7 +43,7 @@ func (s *fakeStub) GetMultipleStates(keys ...string) ([][]byte, error) {
 	}
 	return out, nil
 }
-func (s *fakeStub) GetPrivateDataHash(c, k string) ([]byte, error) { return s.mem.PrivateHash(c, k) }
+func (s *fakeStub) GetPrivateDataHash(c, k string) ([]byte, error)  { return s.mem.PrivateHash(c, k) }
 func (s *fakeStub) GetPrivateData(c, k string) ([]byte, error)      { return s.mem.Privates[c][k], nil }
 func (s *fakeStub) GetTxID() string                                 { return s.txID }
 func (s *fakeStub) GetTxTimestamp() (*timestamppb.Timestamp, error) { return s.ts, nil }

@@ -19,7 +19,9 @@ func (s stubState) Delete(key string) error                  { return s.stub.Del
 func (s stubState) PutPrivate(c, key string, v []byte) error { return s.stub.PutPrivateData(c, key, v) }
 
 // PrivateHash reads the hash of a private-data value, which every peer holds.
-func (s stubState) PrivateHash(c, key string) ([]byte, error) { return s.stub.GetPrivateDataHash(c, key) }
+func (s stubState) PrivateHash(c, key string) ([]byte, error) {
+	return s.stub.GetPrivateDataHash(c, key)
+}
 
 // GetMany reads keys in one GetMultipleStates call; the shim splits it into messages of the peer's
 // maxSizeGetMultipleKeys, or falls back to single reads on a peer without the feature.
