@@ -230,19 +230,20 @@ func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now ti
 // awaitReadModel gives read-your-writes: it waits (briefly) until the read model has applied the
 // highest block this request committed, so a GET right after a POST sees the new events.
 func (s *Server) awaitReadModel(ctx context.Context, results []EventResult) {
-	var top uint64
-	for _, r := range results {
-		if r.Status == "committed" {
-			top = max(top, r.Block)
-		}
-	}
-	if top == 0 {
-		return
-	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if err := s.store.CatchUp(ctx, top); err != nil {
-		s.log.Warn("read model behind the ledger", "block", top, "err", err)
+	done := map[string]bool{}
+	for _, r := range results {
+		if r.Status != "committed" || done[r.TxID] {
+			continue
+		}
+		done[r.TxID] = true
+		// the transaction itself, not only its block: with other clients' transactions in the same
+		// block, the checkpoint reaches the block before this one is applied
+		if err := s.store.CatchUpTx(ctx, r.Block, r.TxID); err != nil {
+			s.log.Warn("read model behind the ledger", "block", r.Block, "tx", r.TxID, "err", err)
+			return
+		}
 	}
 }
 

@@ -45,6 +45,12 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "# TYPE agritrace_readmodel_block gauge\nagritrace_readmodel_block %d\n", s.store.Block())
 	if s.follower != nil {
 		fmt.Fprintf(w, "# TYPE agritrace_readmodel_applied_total counter\nagritrace_readmodel_applied_total %d\n", s.follower.Applied())
+		leader := 0
+		if s.follower.Role() == "leader" {
+			leader = 1
+		}
+		// 1 on the replica that writes the shared read model: alert when no replica of an org has it
+		fmt.Fprintf(w, "# TYPE agritrace_readmodel_leader gauge\nagritrace_readmodel_leader %d\n", leader)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -82,10 +88,12 @@ type Health struct {
 	Status      string `json:"status"` // ok or degraded
 	LedgerBlock uint64 `json:"ledgerBlock"`
 	Following   bool   `json:"following"` // read-model event stream connected
-	Batches     int    `json:"batches"`
-	Events      int    `json:"events"`
-	Org         string `json:"org,omitempty"`  // the org this gateway acts as
-	Role        string `json:"role,omitempty"` // platform or regulator (whose gateway serves the console)
+	// leader: this replica writes the read model; standby: another replica on the same PostgreSQL does
+	ReadModelRole string `json:"readModelRole,omitempty"`
+	Batches       int    `json:"batches"`
+	Events        int    `json:"events"`
+	Org           string `json:"org,omitempty"`  // the org this gateway acts as
+	Role          string `json:"role,omitempty"` // platform or regulator (whose gateway serves the console)
 }
 
 func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
@@ -106,6 +114,11 @@ func (s *Server) Health(ctx context.Context) (Health, error) {
 	}
 	h := Health{Status: "ok", LedgerBlock: c.Block, Following: s.follower == nil || s.follower.Connected(), Batches: c.Batches, Events: c.Events,
 		Org: s.opts.Org.Key, Role: s.opts.Org.Role}
+	if s.follower != nil {
+		// a standby replica follows through the leader writing the shared read model
+		h.ReadModelRole = s.follower.Role()
+		h.Following = h.Following || h.ReadModelRole == "standby"
+	}
 	if !h.Following {
 		h.Status = "degraded"
 	}

@@ -11,25 +11,10 @@ import (
 	"github.com/agritrace/agritrace/gs1"
 )
 
-// The EPCIS view of the ledger: every committed event as EPCIS 2.0 JSON (captured events exactly as
-// captured, native ones rendered), numbered in commit order (seq), with the columns and the EPC
-// index the standard queries filter on. Written by Apply in the same SQL transaction as the rest.
-const epcisSchema = `
-CREATE TABLE IF NOT EXISTS epcis_events (
-	seq INTEGER NOT NULL UNIQUE,
-	id TEXT PRIMARY KEY,
-	event_id TEXT NOT NULL,
-	event_type TEXT, action TEXT, biz_step TEXT, disposition TEXT, read_point TEXT, biz_location TEXT,
-	event_time TEXT, record_time TEXT, platform TEXT, block INTEGER,
-	doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS epcis_events_event_id ON epcis_events(event_id);
-CREATE INDEX IF NOT EXISTS epcis_events_time ON epcis_events(event_time, seq);
-CREATE INDEX IF NOT EXISTS epcis_events_biz_step ON epcis_events(biz_step, seq);
-CREATE INDEX IF NOT EXISTS epcis_events_biz_location ON epcis_events(biz_location, seq);
-CREATE INDEX IF NOT EXISTS epcis_events_read_point ON epcis_events(read_point, seq);
-`
-
+// The EPCIS view of the ledger (tables in migrations/*/00003_epcis.sql): every committed event as
+// EPCIS 2.0 JSON (captured events exactly as captured, native ones rendered), numbered in commit
+// order (seq), with the columns and the EPC index the standard queries filter on. Written by Apply
+// in the same SQL transaction as the rest.
 var epcisWriteSQL = map[string]string{
 	"epcisEvent": `INSERT INTO epcis_events (seq, id, event_id, event_type, action, biz_step, disposition, read_point,
 		biz_location, event_time, record_time, platform, block, doc)
@@ -41,7 +26,6 @@ func init() {
 	for k, q := range epcisWriteSQL {
 		writeSQL[k] = q
 	}
-	schemas = append(schemas, epcisSchema, epcisStateSchema)
 }
 
 // EPC roles: the lists of an event an identifier can be in; the MATCH_ query parameters choose

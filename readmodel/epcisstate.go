@@ -9,23 +9,10 @@ import (
 	"time"
 )
 
-// The gateway's own EPCIS state: named queries, their webhook subscriptions (with the commit
-// position delivered so far, so delivery resumes after a restart) and capture jobs. Unlike the
-// tables above it is not derived from blocks; an audit does not compare it.
-const epcisStateSchema = `
-CREATE TABLE IF NOT EXISTS epcis_queries (
-	name TEXT PRIMARY KEY, params TEXT NOT NULL, owner TEXT NOT NULL, created TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS epcis_subscriptions (
-	id TEXT PRIMARY KEY, query_name TEXT NOT NULL, dest TEXT NOT NULL, secret TEXT NOT NULL, owner TEXT NOT NULL,
-	created TEXT NOT NULL, last_seq INTEGER NOT NULL, last_block INTEGER NOT NULL,
-	failures INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS epcis_subscriptions_query ON epcis_subscriptions(query_name);
-CREATE TABLE IF NOT EXISTS epcis_capture_jobs (
-	id TEXT PRIMARY KEY, owner TEXT NOT NULL, created TEXT NOT NULL, doc TEXT NOT NULL
-);
-`
+// The gateway's own EPCIS state (tables in migrations/*/00003_epcis.sql): named queries, their
+// webhook subscriptions (with the commit position delivered so far, so delivery resumes after a
+// restart) and capture jobs. Unlike the tables above it is not derived from blocks; an audit does
+// not compare it.
 
 // ErrExists is returned when creating something whose name is taken.
 var ErrExists = errors.New("already exists")

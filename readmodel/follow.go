@@ -27,6 +27,7 @@ type Follower struct {
 	Log       *slog.Logger
 	applied   atomic.Int64
 	connected atomic.Bool
+	leader    atomic.Bool
 }
 
 // Applied is how many transactions this follower has applied since it started.
@@ -35,8 +36,42 @@ func (f *Follower) Applied() int64 { return f.applied.Load() }
 // Connected reports whether the event stream is currently open.
 func (f *Follower) Connected() bool { return f.connected.Load() }
 
-// Run follows the ledger until ctx ends, reconnecting with backoff from the stored checkpoint.
+// Role is "leader" while this replica holds the writer lock and follows the ledger, "standby"
+// while another replica does (PostgreSQL).
+func (f *Follower) Role() string {
+	if f.leader.Load() {
+		return "leader"
+	}
+	return "standby"
+}
+
+// takeoverPoll is how often a standby tries the writer lock: the bound on how long a read model
+// goes unwritten after its writer dies.
+const takeoverPoll = 500 * time.Millisecond
+
+// Run follows the ledger until ctx ends. With several replicas on one PostgreSQL only the one
+// holding the writer lock follows and writes; the others stand by and take over when it goes.
 func (f *Follower) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		lease, err := f.Store.AcquireWriter(ctx, takeoverPoll)
+		if err != nil {
+			return // ctx ended
+		}
+		f.leader.Store(true)
+		if f.Store.Dialect() == "postgres" {
+			f.Log.Info("read model: this replica holds the writer lock and follows the ledger")
+		}
+		f.followLedger(lease.Context())
+		f.leader.Store(false)
+		lease.Release()
+		if ctx.Err() == nil {
+			f.Log.Warn("read model: writer lock lost; standing by")
+		}
+	}
+}
+
+// followLedger follows until ctx ends, reconnecting with backoff from the stored checkpoint.
+func (f *Follower) followLedger(ctx context.Context) {
 	backoff := 200 * time.Millisecond
 	for ctx.Err() == nil {
 		err := f.follow(ctx)
@@ -59,6 +94,9 @@ func (f *Follower) follow(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// a replica taking over may not have heard of the last commits yet: ApplyBlock decides from
+	// the in-memory checkpoint whether a block can hold transactions applied already
+	f.Store.advance(cp.Block)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stream, err := f.Source(ctx, f.Chaincode, client.WithStartBlock(0), client.WithCheckpoint(cp))
@@ -148,6 +186,31 @@ func (s *Store) CatchUp(ctx context.Context, block uint64) error {
 			return err
 		}
 		if cp.Block >= block {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-advanced:
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// CatchUpTx blocks until transaction txID, committed in block, is in the read model (or ctx ends).
+// The checkpoint reaching block is not enough: a block's transactions are applied one at a time,
+// so the checkpoint names block as soon as its first one is in.
+func (s *Store) CatchUpTx(ctx context.Context, block uint64, txID string) error {
+	for {
+		advanced := s.waitAdvance()
+		if s.Block() > block {
+			return nil
+		}
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tx_id = ?`, txID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
 			return nil
 		}
 		select {

@@ -8,19 +8,9 @@ import (
 	"github.com/agritrace/agritrace/domain"
 )
 
-// Market monitoring tables: the latest published aggregate of each platform per region × grain ×
-// week, and the keys of suppressed cells (no figures exist for them anywhere).
-const marketSchema = `
-CREATE TABLE IF NOT EXISTS market_cells (
-	platform TEXT NOT NULL, region TEXT NOT NULL, grain TEXT NOT NULL, week TEXT NOT NULL,
-	doc TEXT NOT NULL, publication TEXT, block BIGINT,
-	PRIMARY KEY (platform, region, grain, week)
-);
-CREATE TABLE IF NOT EXISTS market_suppressed (
-	platform TEXT NOT NULL, region TEXT NOT NULL, grain TEXT NOT NULL, week TEXT NOT NULL, publication TEXT,
-	PRIMARY KEY (platform, region, grain, week)
-);
-`
+// Market monitoring tables (migrations/*/00002_regions_reserve_market.sql): the latest published
+// aggregate of each platform per region × grain × week, and the keys of suppressed cells (no
+// figures exist for them anywhere).
 
 func (w txWriter) putMarket(ctx context.Context, pubs []domain.MarketPublication, block uint64) error {
 	for _, p := range pubs {

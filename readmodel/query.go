@@ -92,10 +92,12 @@ func (s *Store) Lineage(ctx context.Context, id string, up bool, depth, limit in
 	if !up {
 		from, to = "parent", "child"
 	}
+	// the walk starts from the first generation (not from id itself) so that every column comes
+	// from edges: PostgreSQL requires both halves of a recursive union to agree on type and collation
 	q := fmt.Sprintf(`WITH RECURSIVE walk(id, d) AS (
-		SELECT ?, 0
+		SELECT e.%[1]s, 1 FROM edges e WHERE e.%[2]s = ?
 		UNION
-		SELECT e.%s, walk.d + 1 FROM edges e JOIN walk ON e.%s = walk.id WHERE walk.d < ?
+		SELECT e.%[1]s, walk.d + 1 FROM edges e JOIN walk ON e.%[2]s = walk.id WHERE walk.d < ?
 	) SELECT id, MIN(d) FROM walk WHERE id <> ? GROUP BY id ORDER BY MIN(d), id LIMIT ?`, to, from)
 	rows, err := s.query(ctx, q, id, depth+1, id, limit+1)
 	if err != nil {

@@ -84,8 +84,8 @@ type Stats struct {
 // active batches whose last event is a storage event older than storedDays.
 func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays int, now time.Time) (Stats, error) {
 	var st Stats
-	// event_time is stored in UTC; SQLite's date() shifts it to China's day
-	rows, err := s.db.QueryContext(ctx, `SELECT date(event_time, '+8 hours'), COALESCE(NULLIF(substr(region, 1, 2), ''), '--'), stage, COUNT(*)
+	// event_time is stored in UTC; the day is China's (UTC+8)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+s.d.chinaDay("event_time")+`, COALESCE(NULLIF(substr(region, 1, 2), ''), '--'), stage, COUNT(*)
 		FROM events WHERE event_time >= ? AND event_time < ? GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
 		from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano))
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays i
 		st.Activity = append(st.Activity, c)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT e.id, json_extract(e.doc, '$.batches[0]'), COALESCE(json_extract(e.doc, '$.reason'), ''), e.event_time,
+	rows, err = s.db.QueryContext(ctx, `SELECT e.id, `+s.d.jsonText("e.doc", "batches", "0")+`, COALESCE(`+s.d.jsonText("e.doc", "reason")+`, ''), e.event_time,
 		(SELECT COUNT(*) FROM batches b WHERE b.recalled_by = e.id) FROM events e WHERE e.type = 'recall' ORDER BY e.event_time DESC`)
 	if err != nil {
 		return st, err
@@ -115,8 +115,8 @@ func (s *Store) Statistics(ctx context.Context, from, to time.Time, storedDays i
 	}
 	rows.Close()
 	cutoff := now.Add(-time.Duration(storedDays) * 24 * time.Hour).UTC().Format(time.RFC3339Nano)
-	rows, err = s.db.QueryContext(ctx, `SELECT b.id, b.product_name, b.custodian, COALESCE(json_extract(b.doc, '$.custodian.name'), ''), e.event_time FROM batches b
-		JOIN events e ON e.id = json_extract(b.doc, '$.lastEvent')
+	rows, err = s.db.QueryContext(ctx, `SELECT b.id, b.product_name, b.custodian, COALESCE(`+s.d.jsonText("b.doc", "custodian", "name")+`, ''), e.event_time FROM batches b
+		JOIN events e ON e.id = `+s.d.jsonText("b.doc", "lastEvent")+`
 		WHERE b.status = 'active' AND e.type = 'store' AND e.event_time < ? ORDER BY e.event_time LIMIT 500`, cutoff)
 	if err != nil {
 		return st, err

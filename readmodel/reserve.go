@@ -11,44 +11,10 @@ import (
 	"github.com/agritrace/agritrace/reserve"
 )
 
-// Reserve grain tables. Written only from reserve transactions' chaincode events (lots carry
-// absolute tonnes and an older block never overwrites a newer one, so applying an event again
-// changes nothing), except reserve_alerts: alerts the
-// rules raised, kept so that an alert stays listed until a closure from the ledger ends it.
-// Portable SQL (TEXT/INTEGER/DOUBLE PRECISION, ON CONFLICT) so another backend can run it.
-const reserveSchema = `
-CREATE TABLE IF NOT EXISTS reserve_granaries (
-	id TEXT PRIMARY KEY, doc TEXT NOT NULL, name TEXT, platform TEXT, region TEXT, type TEXT, block BIGINT
-);
-CREATE INDEX IF NOT EXISTS reserve_granaries_platform ON reserve_granaries(platform);
-CREATE TABLE IF NOT EXISTS reserve_lots (
-	lot TEXT PRIMARY KEY, granary TEXT NOT NULL, bin TEXT NOT NULL, grain TEXT, harvest_year INTEGER,
-	category TEXT, authority TEXT, tonnes DOUBLE PRECISION, first_in TEXT, platform TEXT, block BIGINT
-);
-CREATE INDEX IF NOT EXISTS reserve_lots_granary ON reserve_lots(granary, bin);
-CREATE TABLE IF NOT EXISTS reserve_movements (
-	id TEXT PRIMARY KEY, doc TEXT NOT NULL, granary TEXT, bin TEXT, kind TEXT, at TEXT, batch TEXT, block BIGINT
-);
-CREATE INDEX IF NOT EXISTS reserve_movements_granary ON reserve_movements(granary, at);
-CREATE TABLE IF NOT EXISTS reserve_checks (
-	id TEXT PRIMARY KEY, doc TEXT NOT NULL, granary TEXT, bin TEXT, at TEXT, method TEXT, counted DOUBLE PRECISION, block BIGINT
-);
-CREATE TABLE IF NOT EXISTS reserve_check_lots (
-	check_id TEXT NOT NULL, lot TEXT NOT NULL, grain TEXT, harvest_year INTEGER, category TEXT, tonnes DOUBLE PRECISION, first_in TEXT,
-	PRIMARY KEY (check_id, lot)
-);
-CREATE INDEX IF NOT EXISTS reserve_checks_granary ON reserve_checks(granary, bin, at);
-CREATE TABLE IF NOT EXISTS reserve_quality (
-	id TEXT PRIMARY KEY, doc TEXT NOT NULL, granary TEXT, bin TEXT, at TEXT, block BIGINT
-);
-CREATE TABLE IF NOT EXISTS reserve_closures (
-	alert TEXT PRIMARY KEY, doc TEXT NOT NULL, block BIGINT
-);
-CREATE TABLE IF NOT EXISTS reserve_alerts (
-	id TEXT PRIMARY KEY, kind TEXT NOT NULL, doc TEXT NOT NULL, granary TEXT, platform TEXT, region TEXT, since TEXT, raised_at TEXT
-);
-CREATE INDEX IF NOT EXISTS reserve_alerts_granary ON reserve_alerts(granary);
-`
+// Reserve grain tables (migrations/*/00002_regions_reserve_market.sql). Written only from reserve
+// transactions' chaincode events (lots carry absolute tonnes and an older block never overwrites a
+// newer one, so applying an event again changes nothing), except reserve_alerts: alerts the rules
+// raised, kept so that an alert stays listed until a closure from the ledger ends it.
 
 func init() {
 	writeSQL["rsvGranary"] = `INSERT INTO reserve_granaries (id, doc, name, platform, region, type, block) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -71,7 +37,6 @@ func init() {
 		WHERE market_cells.block <= excluded.block`
 	writeSQL["mktSuppressed"] = `INSERT INTO market_suppressed (platform, region, grain, week, publication) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (platform, region, grain, week) DO UPDATE SET publication = excluded.publication`
-	schemas = append(schemas, reserveSchema, marketSchema)
 }
 
 // reserveAudit are the reserve and market tables the audit re-derives from the ledger and compares

@@ -37,6 +37,18 @@ func likePrefix(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
+// prefixOf matches col starting with p. An ASCII prefix (region codes) becomes a range, which
+// both stores serve from the column's index; SQLite's LIKE, case-insensitive, cannot use it.
+func prefixOf(col, p string) (string, []any) {
+	last := p[len(p)-1]
+	for i := 0; i < len(p); i++ {
+		if p[i] >= 0x7f {
+			return col + ` LIKE ? ESCAPE '\'`, []any{likePrefix(p)}
+		}
+	}
+	return col + ` >= ? AND ` + col + ` < ?`, []any{p, p[:len(p)-1] + string(last+1)}
+}
+
 // SearchBatches pages through batches matching f, ordered by ID.
 func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) {
 	if err := f.check(); err != nil {
@@ -45,12 +57,14 @@ func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) 
 	var where []string
 	var args []any
 	if f.Product != "" {
-		where = append(where, `(b.product_key = ? OR b.product_name LIKE ? ESCAPE '\')`)
+		where = append(where, `(b.product_key = ? OR b.product_name `+s.d.ilike+` ? ESCAPE '\')`)
 		args = append(args, f.Product, "%"+strings.TrimSuffix(likePrefix(f.Product), "%")+"%")
 	}
 	if f.Region != "" {
-		where = append(where, `(b.region LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM batch_regions br WHERE br.batch = b.id AND br.region LIKE ? ESCAPE '\'))`)
-		args = append(args, likePrefix(f.Region), likePrefix(f.Region))
+		own, a1 := prefixOf("b.region", f.Region)
+		grew, a2 := prefixOf("br.region", f.Region)
+		where = append(where, `(`+own+` OR EXISTS (SELECT 1 FROM batch_regions br WHERE br.batch = b.id AND `+grew+`))`)
+		args = append(append(args, a1...), a2...)
 	}
 	if f.Status != "" {
 		where = append(where, `b.status = ?`)
@@ -58,8 +72,8 @@ func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) 
 	}
 	if f.Enterprise != "" {
 		name := "%" + strings.TrimSuffix(likePrefix(f.Enterprise), "%") + "%"
-		where = append(where, `(b.custodian = ? OR b.owner = ? OR json_extract(b.doc, '$.custodian.name') LIKE ? ESCAPE '\'
-			OR json_extract(b.doc, '$.owner.name') LIKE ? ESCAPE '\')`)
+		where = append(where, `(b.custodian = ? OR b.owner = ? OR `+s.d.jsonText("b.doc", "custodian", "name")+` `+s.d.ilike+` ? ESCAPE '\'
+			OR `+s.d.jsonText("b.doc", "owner", "name")+` `+s.d.ilike+` ? ESCAPE '\')`)
 		args = append(args, f.Enterprise, f.Enterprise, name, name)
 	}
 	if f.Stage != "" || !f.From.IsZero() || !f.To.IsZero() {
@@ -127,18 +141,20 @@ func (s *Store) SearchEvents(ctx context.Context, f Filter) (EventPage, error) {
 		args = append(args, f.Type)
 	}
 	if f.Enterprise != "" {
-		where = append(where, `(e.actor = ? OR json_extract(e.doc, '$.actor.name') LIKE ? ESCAPE '\')`)
+		where = append(where, `(e.actor = ? OR `+s.d.jsonText("e.doc", "actor", "name")+` `+s.d.ilike+` ? ESCAPE '\')`)
 		args = append(args, f.Enterprise, "%"+strings.TrimSuffix(likePrefix(f.Enterprise), "%")+"%")
 	}
 	if f.Region != "" {
 		// where it happened, or where the goods come from
-		where = append(where, `(e.region LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM batch_events be JOIN batch_regions br ON br.batch = be.batch
-			WHERE be.event = e.id AND br.region LIKE ? ESCAPE '\'))`)
-		args = append(args, likePrefix(f.Region), likePrefix(f.Region))
+		here, a1 := prefixOf("e.region", f.Region)
+		from, a2 := prefixOf("br.region", f.Region)
+		where = append(where, `(`+here+` OR EXISTS (SELECT 1 FROM batch_events be JOIN batch_regions br ON br.batch = be.batch
+			WHERE be.event = e.id AND `+from+`))`)
+		args = append(append(args, a1...), a2...)
 	}
 	if f.Product != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM batch_events be JOIN batches b ON b.id = be.batch
-			WHERE be.event = e.id AND (b.product_key = ? OR b.product_name LIKE ? ESCAPE '\'))`)
+			WHERE be.event = e.id AND (b.product_key = ? OR b.product_name `+s.d.ilike+` ? ESCAPE '\'))`)
 		args = append(args, f.Product, "%"+strings.TrimSuffix(likePrefix(f.Product), "%")+"%")
 	}
 	if !f.From.IsZero() {

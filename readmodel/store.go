@@ -1,5 +1,5 @@
-// Package readmodel is the gateway's query store: an embedded SQLite database of batches, events
-// and lineage edges. It is written only by Apply, from the chaincode events of committed blocks,
+// Package readmodel is the gateway's query store: batches, events and lineage edges in an
+// embedded SQLite database or in PostgreSQL (several gateway replicas of one org). It is written only by Apply, from the chaincode events of committed blocks,
 // together with the checkpoint of the last applied transaction — so after a crash it resumes with
 // no gap and applies nothing twice, and it can always be rebuilt from block 0 and audited.
 package readmodel
@@ -7,28 +7,36 @@ package readmodel
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
-	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo toolchain needed on the host
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite: no cgo toolchain needed on the host
 
 	"github.com/agritrace/agritrace/domain"
 )
 
 // Store is the read model.
 type Store struct {
-	db    *sql.DB
+	db    db
+	d     *dialect
 	block atomic.Uint64 // checkpoint block, kept in memory for cheap cache validation
 	// statements of Apply, prepared once: parsing SQL was a visible share of the gateway's CPU
 	stmts map[string]*sql.Stmt
 	// advanced is closed (and replaced) whenever the checkpoint moves, waking CatchUp waiters
 	mu       sync.Mutex
 	advanced chan struct{}
-	cache    stmtCache // prepared read statements
+	// wconn, while set, is the connection holding the writer lock (PostgreSQL replicas): writes go
+	// through it, so a replica whose lock session ended cannot write. wmu serialises its users.
+	wmu   sync.Mutex
+	wconn *sql.Conn
+	stop  context.CancelFunc // ends the checkpoint watcher
+	cache stmtCache          // prepared read statements
 }
 
 func (s *Store) signal() {
@@ -44,127 +52,104 @@ func (s *Store) waitAdvance() <-chan struct{} {
 	return s.advanced
 }
 
-var writeSQL = map[string]string{
-	"seen": `SELECT COUNT(*) FROM events WHERE tx_id = ?`,
-	"checkpoint": `INSERT INTO checkpoint (id, block, tx) VALUES (1, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx`,
-	"event": `INSERT INTO events (id, doc, type, stage, event_time, platform, actor, region, content_hash, tx_id, block)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	"batchEvent": `INSERT OR IGNORE INTO batch_events (batch, event, event_time) VALUES (?, ?, ?)`,
-	"edge":       `INSERT OR IGNORE INTO edges (parent, child, event, kind) VALUES (?, ?, ?, ?)`,
-	"region":     `INSERT OR IGNORE INTO batch_regions (batch, region) VALUES (?, ?)`,
-	"inherit":    `INSERT OR IGNORE INTO batch_regions (batch, region) SELECT ?, region FROM batch_regions WHERE batch = ?`,
-	"batch": `INSERT INTO batches (id, doc, product_key, product_name, category, region, status, external,
-		custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
-		category = excluded.category, region = excluded.region, status = excluded.status, external = excluded.external,
-		custodian = excluded.custodian, custodian_platform = excluded.custodian_platform, owner = excluded.owner,
-		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`,
+// advance moves the in-memory checkpoint forward (never back) and wakes waiters: on every
+// commit, not only when the block changes, since a block's transactions are applied one by one.
+func (s *Store) advance(block uint64) {
+	for {
+		cur := s.block.Load()
+		if block <= cur || s.block.CompareAndSwap(cur, block) {
+			break
+		}
+	}
+	s.signal()
 }
 
-// schemas are the tables of other parts of the read model (reserve.go, market.go), created after schema.
-var schemas []string
+// writeSQL are Apply's statements, in SQL both dialects accept.
+var writeSQL = map[string]string{
+	"seen": `SELECT COUNT(*) FROM events WHERE tx_id = ?`,
+	// never backwards: a late writer (a replica that lost the lock mid-transaction) cannot undo
+	"checkpoint": `INSERT INTO checkpoint (id, block, tx) VALUES (1, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET block = excluded.block, tx = excluded.tx WHERE excluded.block >= checkpoint.block`,
+	// packing edges of EPCIS aggregation events (epcis.go); the block's other edges go in multi-row INSERTs
+	"edge":    `INSERT INTO edges (parent, child, event, kind) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	"region":  `INSERT INTO batch_regions (batch, region) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+	"inherit": `INSERT INTO batch_regions (batch, region) SELECT ?, region FROM batch_regions WHERE batch = ? ON CONFLICT DO NOTHING`,
+}
 
 // txWriter is Apply's prepared statements bound to one SQL transaction.
 type txWriter map[string]*sql.Stmt
 
-func (s *Store) writer(ctx context.Context, tx *sql.Tx) txWriter {
+func (s *Store) writer(ctx context.Context, t *tx) txWriter {
 	w := txWriter{}
 	for k, st := range s.stmts {
-		w[k] = tx.StmtContext(ctx, st)
+		w[k] = t.StmtContext(ctx, st)
 	}
 	return w
 }
 
-const schema = `
-CREATE TABLE IF NOT EXISTS checkpoint (
-	id INTEGER PRIMARY KEY CHECK (id = 1),
-	block INTEGER NOT NULL,
-	tx TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS batches (
-	id TEXT PRIMARY KEY,
-	doc TEXT NOT NULL,
-	product_key TEXT, product_name TEXT, category TEXT,
-	region TEXT, status TEXT, external INTEGER,
-	custodian TEXT, custodian_platform TEXT, owner TEXT,
-	recalled_by TEXT, created_at TEXT, updated_at TEXT,
-	block INTEGER -- block of the last change
-);
-CREATE INDEX IF NOT EXISTS batches_product ON batches(product_key);
-CREATE INDEX IF NOT EXISTS batches_region ON batches(region);
-CREATE INDEX IF NOT EXISTS batches_status ON batches(status);
-CREATE INDEX IF NOT EXISTS batches_custodian ON batches(custodian);
-CREATE TABLE IF NOT EXISTS events (
-	id TEXT PRIMARY KEY,
-	doc TEXT NOT NULL,
-	type TEXT, stage TEXT, event_time TEXT, platform TEXT, actor TEXT, region TEXT,
-	content_hash TEXT, tx_id TEXT, block INTEGER
-);
-CREATE INDEX IF NOT EXISTS events_stage_time ON events(stage, event_time);
-CREATE INDEX IF NOT EXISTS events_time ON events(event_time);
-CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
-CREATE INDEX IF NOT EXISTS events_tx ON events(tx_id);
-CREATE TABLE IF NOT EXISTS batch_events (
-	batch TEXT NOT NULL, event TEXT NOT NULL, event_time TEXT,
-	PRIMARY KEY (batch, event)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS edges (
-	parent TEXT NOT NULL, child TEXT NOT NULL, event TEXT, kind TEXT,
-	PRIMARY KEY (parent, child)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edges_child ON edges(child);
--- where a batch's raw material grew: its own origin, or every origin of its parents, so flour and
--- noodles are found by the region of the wheat they were made from
-CREATE TABLE IF NOT EXISTS batch_regions (
-	batch TEXT NOT NULL, region TEXT NOT NULL,
-	PRIMARY KEY (batch, region)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS batch_regions_region ON batch_regions(region);
-`
-
-// Open opens (creating if needed) the read model at path; ":memory:" gives a private in-memory store.
-func Open(path string) (*Store, error) {
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)"
-	if path == ":memory:" {
+// Open opens (creating and migrating if needed) the read model at target: a PostgreSQL URL
+// (postgres://…), a SQLite file path, or ":memory:" for a private in-memory SQLite store.
+func Open(target string) (*Store, error) {
+	d, driver, dsn := sqliteDialect, "sqlite", "file:"+target+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)"
+	switch {
+	case IsPostgres(target):
+		d, driver, dsn = postgresDialect, "pgx", target
+	case target == ":memory:":
 		dsn = "file::memory:?_pragma=busy_timeout(5000)"
 	}
-	db, err := sql.Open("sqlite", dsn)
+	raw, err := sql.Open(driver, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open read model %s: %w", path, err)
+		return nil, fmt.Errorf("open read model %s: %w", redact(target), err)
 	}
-	if path == ":memory:" {
-		db.SetMaxOpenConns(1) // each connection would be a different in-memory database
+	switch {
+	case target == ":memory:":
+		raw.SetMaxOpenConns(1) // each connection would be a different in-memory database
+	case d.dollar:
+		raw.SetMaxOpenConns(32)
+		raw.SetMaxIdleConns(32)
 	}
-	for _, sc := range append([]string{schema}, schemas...) {
-		if _, err := db.Exec(sc); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("create read model schema: %w", err)
-		}
+	s := &Store{db: db{raw, d}, d: d, stmts: map[string]*sql.Stmt{}, advanced: make(chan struct{}), stop: func() {}}
+	ctx := context.Background()
+	if err := migrate(ctx, s.db); err != nil {
+		raw.Close()
+		return nil, err
 	}
-	s := &Store{db: db, stmts: map[string]*sql.Stmt{}, advanced: make(chan struct{})}
-	for k, q := range writeSQL {
-		st, err := db.Prepare(q)
+	stmts := writeSQL
+	if d.notify != "" {
+		stmts = maps.Clone(writeSQL)
+		stmts["notify"] = d.notify
+	}
+	for k, q := range stmts {
+		st, err := s.db.Prepare(q)
 		if err != nil {
-			db.Close()
+			raw.Close()
 			return nil, fmt.Errorf("prepare %s: %w", k, err)
 		}
 		s.stmts[k] = st
 	}
-	cp, err := s.Checkpoint(context.Background())
+	cp, err := s.Checkpoint(ctx)
 	if err != nil {
-		db.Close()
+		raw.Close()
 		return nil, err
 	}
 	s.block.Store(cp.Block)
+	if d.dollar {
+		wctx, stop := context.WithCancel(context.Background())
+		s.stop = stop
+		go s.watchCheckpoint(wctx, target)
+	}
 	return s, nil
 }
+
+// Dialect is "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
 
 // Block is the block the read model reflects (the checkpoint), without a query.
 func (s *Store) Block() uint64 { return s.block.Load() }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stop()
 	s.cache.mu.Lock()
 	for _, st := range s.cache.stmts {
 		st.Close()
@@ -174,8 +159,9 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// DB exposes the database for tests and tools that tamper with or inspect it.
-func (s *Store) DB() *sql.DB { return s.db }
+// DB exposes the database for tests and tools that tamper with or inspect it (queries given to it
+// directly are not rebound: use the dialect's placeholders or none).
+func (s *Store) DB() *sql.DB { return s.db.DB }
 
 // Checkpoint is the position of the last applied transaction.
 type Checkpoint struct {
@@ -216,12 +202,14 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 	if len(txs) == 0 {
 		return 0, nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	release, tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return 0, err
 	}
+	defer release()
 	defer tx.Rollback() //nolint:errcheck
 	w := s.writer(ctx, tx)
+	rows := newBlockRows()
 	n := 0
 	last := ""
 	// blocks are applied in order, so only a block at or before the checkpoint can hold
@@ -247,100 +235,83 @@ func (s *Store) ApplyBlock(ctx context.Context, block uint64, txs []TxRecord) (i
 			}
 		}
 		for _, e := range t.Recorded.Events {
-			if err := w.putEvent(ctx, e, block); err != nil {
+			if err := rows.event(e, block); err != nil {
 				return 0, fmt.Errorf("apply event %s of tx %s: %w", e.ID, t.TxID, err)
 			}
 		}
 		for _, b := range t.Recorded.Batches {
-			if err := w.putBatch(ctx, b, block); err != nil {
+			if err := rows.batch(b, block); err != nil {
 				return 0, fmt.Errorf("apply batch %s of tx %s: %w", b.ID, t.TxID, err)
 			}
 		}
 		n++
 	}
+	if err := rows.write(ctx, tx); err != nil {
+		return 0, fmt.Errorf("apply block %d: %w", block, err)
+	}
+	if err := rows.writeRegions(ctx, w); err != nil {
+		return 0, fmt.Errorf("apply block %d: %w", block, err)
+	}
+	// the EPCIS view numbers events in commit order: one at a time, in order
+	for _, e := range rows.applied {
+		if err := w.putEPCIS(ctx, e, block); err != nil {
+			return 0, fmt.Errorf("apply EPCIS view of event %s: %w", e.ID, err)
+		}
+	}
 	if _, err := w["checkpoint"].ExecContext(ctx, block, last); err != nil {
 		return 0, err
+	}
+	if st, ok := w["notify"]; ok {
+		if _, err := st.ExecContext(ctx, strconv.FormatUint(block, 10)); err != nil {
+			return 0, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
-	for {
-		cur := s.block.Load()
-		if block <= cur || s.block.CompareAndSwap(cur, block) {
-			break
-		}
-	}
-	s.signal()
+	s.advance(block)
 	return n, nil
 }
 
-func (w txWriter) putEvent(ctx context.Context, e domain.Event, block uint64) error {
-	doc, err := json.Marshal(e)
+// beginWrite starts a write transaction: on the writer-lock connection while this replica holds
+// the lock, on the pool otherwise (SQLite, tools, tests). release must be called after Commit or
+// Rollback.
+func (s *Store) beginWrite(ctx context.Context) (func(), *tx, error) {
+	s.wmu.Lock()
+	if s.wconn == nil {
+		s.wmu.Unlock()
+		t, err := s.db.BeginTx(ctx, nil)
+		return func() {}, t, err
+	}
+	t, err := s.wconn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		s.wmu.Unlock()
+		return nil, nil, fmt.Errorf("begin on the writer-lock connection: %w", err)
 	}
-	t, _ := domain.ParseEventTime(e.EventTime)
-	when := t.UTC().Format(time.RFC3339Nano)
-	region := ""
-	if e.Location != nil {
-		region = e.Location.Region
-	}
-	if _, err := w["event"].ExecContext(ctx, e.ID, string(doc), string(e.Type), e.Type.Stage(), when, e.Platform, e.Actor.Enterprise, region, e.ContentHash, e.TxID, block); err != nil {
-		return err
-	}
-	ids := map[string]bool{}
-	for _, b := range e.Batches {
-		ids[b] = true
-	}
-	for _, in := range e.Inputs {
-		ids[in.Batch] = true
-	}
-	for _, o := range e.Outputs {
-		ids[o.Batch] = true
-	}
-	for id := range ids {
-		if _, err := w["batchEvent"].ExecContext(ctx, id, e.ID, when); err != nil {
-			return err
-		}
-	}
-	for _, in := range e.Inputs {
-		for _, o := range e.Outputs {
-			if _, err := w["edge"].ExecContext(ctx, in.Batch, o.Batch, e.ID, string(e.Type)); err != nil {
-				return err
-			}
-		}
-	}
-	return w.putEPCIS(ctx, e, block)
+	return s.wmu.Unlock, &tx{t, s.d}, nil
 }
 
-func (w txWriter) putBatch(ctx context.Context, b domain.Batch, block uint64) error {
-	doc, err := json.Marshal(b)
-	if err != nil {
-		return err
+// redact drops a password from a database URL before it is logged or wrapped in an error.
+func redact(target string) string {
+	if u, err := url.Parse(target); err == nil && u.User != nil {
+		return u.Redacted()
 	}
-	region := ""
-	if b.Origin != nil {
-		region = b.Origin.Region
+	return target
+}
+
+// DiskBytes is the space the read model takes on disk, indexes included (the SQLite file after a
+// WAL checkpoint; the PostgreSQL database).
+func (s *Store) DiskBytes(ctx context.Context) (int64, error) {
+	var n int64
+	if s.d.dollar {
+		err := s.db.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+		return n, err
 	}
-	pk := b.Product.GTIN
-	if pk == "" {
-		pk = b.Product.Code
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return 0, err
 	}
-	_, err = w["batch"].ExecContext(ctx, b.ID, string(doc), pk, b.Product.Name, b.Product.Category, region, string(b.Status), b.External,
-		b.Custodian.Enterprise, b.Custodian.Platform, b.Owner.Enterprise, b.RecalledBy, b.UpdatedAt, b.UpdatedAt, block)
-	if err != nil {
-		return err
-	}
-	if region != "" {
-		_, err = w["region"].ExecContext(ctx, b.ID, region)
-		return err
-	}
-	for _, p := range b.Parents {
-		if _, err := w["inherit"].ExecContext(ctx, b.ID, p); err != nil {
-			return fmt.Errorf("inherit regions of %s from %s: %w", b.ID, p, err)
-		}
-	}
-	return nil
+	err := s.db.QueryRowContext(ctx, `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&n)
+	return n, err
 }
 
 // Regions are the GB/T 2260 codes of where a batch's raw material grew (inherited through

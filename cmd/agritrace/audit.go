@@ -24,7 +24,7 @@ events and lineage from the chaincode events in them, and compares the result wi
 gateway read model. Prints counts and every mismatch; exits 1 when there is any.`)
 	state := fs.String("state", defaultState(), "state directory of the network")
 	org := fs.String("org", "reg", "org whose peer and read model to audit")
-	db := fs.String("db", "", "read model to audit (default: the org's gateway read model)")
+	db := fs.String("db", "", "read model to audit: a SQLite file or a postgres:// URL (default: the org's gateway read model)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,7 +40,7 @@ gateway read model. Prints counts and every mismatch; exits 1 when there is any.
 		}
 		*db = filepath.Join(c.OrgHome(o), "gateway", "readmodel.db")
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if _, err := os.Stat(*db); err != nil && !readmodel.IsPostgres(*db) {
 		return fmt.Errorf("read model %s: %w", *db, err)
 	}
 	store, err := readmodel.Open(*db)

@@ -147,7 +147,12 @@ func runBench(ctx context.Context, args []string) error {
 		}
 	}
 	rep.Took = time.Since(start)
-	if err := os.WriteFile(o.out, []byte(rep.Markdown()), 0o644); err != nil {
+	md := rep.Markdown()
+	// the bench-scale section is another command's output (tens of minutes): carry it over
+	if keep := bench.KeepSection(o.out); keep != "" {
+		md += "\n" + keep
+	}
+	if err := os.WriteFile(o.out, []byte(md), 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("\nwrote %s (run %s, %s)\n", o.out, rep.ID, time.Since(start).Round(time.Second))

@@ -32,6 +32,9 @@ the QR resolver and the consumer trace page, and — on the regulator's gateway 
 console. It loads only its own org's identity (the connection profile in the org's home), so it can
 sign as no one else. Reads come from an embedded SQLite read model kept in step with the ledger by a
 block-event listener on the org's own peer (resumes from its checkpoint after a restart).
+With --db postgres://… several replicas of the org's gateway (same --home) share one read model:
+the replica holding a PostgreSQL advisory lock follows the ledger and writes, the others serve
+reads and ingest and stand by to take over.
 
 Everything it keeps lives in --home (default: the org's home in the network state, e.g.
 run/network/orgs/hlj): API keys (hashes only), the read model, and key.env — written once, with the
@@ -51,7 +54,7 @@ func addGatewayFlags(fs interface {
 		profile: fs.String("profile", "", "connection profile (default <org home>/connection.json)"),
 		home:    fs.String("home", "", "where keys, read model and key.env live (default: the org's home)"),
 		addr:    fs.String("addr", "127.0.0.1:8080", "listen address"),
-		db:      fs.String("db", "", "read model (default <home>/gateway/readmodel.db)"),
+		db:      fs.String("db", "", "read model: a SQLite file (default <home>/gateway/readmodel.db) or postgres://… shared by replicas"),
 		public:  fs.String("public-url", "", "base URL printed in QR codes (default http://<addr>)"),
 		nodes:   fs.String("nodes", "", "gateways whose health the landing page shows: name=URL,… (default this one)"),
 	}
@@ -124,10 +127,7 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 	if dbPath == "" {
 		dbPath = filepath.Join(gwDir, "readmodel.db")
 	}
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
-		return nil, nil, err
-	}
-	store, err := readmodel.Open(dbPath)
+	store, err := openReadModel(dbPath)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -82,7 +82,7 @@ func StartGateway(t *testing.T, c network.Config, port int) *Gateways {
 }
 
 // StartOrgGateway starts the gateway of one org (e.g. one that joined after StartGateway).
-func StartOrgGateway(t *testing.T, c network.Config, orgKey string, port int) *Gateway {
+func StartOrgGateway(t *testing.T, c network.Config, orgKey string, port int, opts ...GatewayOption) *Gateway {
 	t.Helper()
 	o, ok := c.Org(orgKey)
 	if !ok {
@@ -90,13 +90,29 @@ func StartOrgGateway(t *testing.T, c network.Config, orgKey string, port int) *G
 	}
 	home := filepath.Join(t.TempDir(), o.Key)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	g := &Gateway{Org: o, URL: "http://" + addr, Home: home, DB: filepath.Join(home, "gateway", "readmodel.db"), t: t,
-		args: []string{"gateway", "--state", c.StateDir, "--org", o.Key, "--home", home, "--addr", addr}}
+	g := &Gateway{Org: o, URL: "http://" + addr, Home: home, DB: filepath.Join(home, "gateway", "readmodel.db"), t: t}
+	for _, f := range opts {
+		f(g)
+	}
+	g.args = []string{"gateway", "--state", c.StateDir, "--org", o.Key, "--home", g.Home, "--addr", addr}
+	if g.DB != filepath.Join(home, "gateway", "readmodel.db") {
+		g.args = append(g.args, "--db", g.DB)
+	}
 	g.Start()
 	t.Cleanup(func() { g.Stop(false) })
-	g.Key = readEnv(t, filepath.Join(home, "gateway", "key.env"))["KEY"]
+	g.Key = readEnv(t, filepath.Join(g.Home, "gateway", "key.env"))["KEY"]
 	return g
 }
+
+// GatewayOption changes how StartOrgGateway runs a gateway.
+type GatewayOption func(g *Gateway)
+
+// WithDB gives the gateway this read model (e.g. a postgres:// URL) instead of its SQLite file.
+func WithDB(target string) GatewayOption { return func(g *Gateway) { g.DB = target } }
+
+// ReplicaOf makes the gateway a replica of first: the same org home, so the same API keys. Give
+// both the same WithDB PostgreSQL URL to share one read model.
+func ReplicaOf(first *Gateway) GatewayOption { return func(g *Gateway) { g.Home = first.Home } }
 
 // Start (re)starts the process and waits for /healthz.
 func (g *Gateway) Start() {

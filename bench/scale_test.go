@@ -1,0 +1,80 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+// The bench-scale section lives inside docs/BENCHMARKS.md, which `make bench` rewrites: writing it
+// replaces only the section, and KeepSection hands it back for the rewrite.
+func TestScaleSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	if err := os.WriteFile(path, []byte("# Benchmarks\n\n| main table |\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSection(path, "## Read models at scale\n\nfirst run\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSection(path, "## Read models at scale\n\nsecond run\n"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	got := string(b)
+	if !strings.HasPrefix(got, "# Benchmarks\n\n| main table |\n") || strings.Contains(got, "first run") || strings.Count(got, ScaleBegin) != 1 || !strings.Contains(got, "second run") {
+		t.Fatalf("after two runs:\n%s", got)
+	}
+	keep := KeepSection(path)
+	if !strings.HasPrefix(keep, ScaleBegin) || !strings.HasSuffix(keep, ScaleEnd+"\n") || !strings.Contains(keep, "second run") {
+		t.Fatalf("kept section:\n%s", keep)
+	}
+	if KeepSection(filepath.Join(t.TempDir(), "none.md")) != "" {
+		t.Fatal("a missing file has a section")
+	}
+}
+
+// The synthetic ledger has the shape bench-scale claims: merges of FarmsMin..FarmsMax farm lots,
+// splits into RetailMin..RetailMax retail lots, lineages through silo, depot and flour.
+func TestScaleShape(t *testing.T) {
+	ctx := t.Context()
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	shape := ScaleShape{FarmsMin: 20, FarmsMax: 40, RetailMin: 100, RetailMax: 300}
+	ids, err := Scale(ctx, store, 8000, shape, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := store.Counts(ctx)
+	if ids.Events < 8000 || c.Events != ids.Events || uint64(ids.Blocks) != c.Block {
+		t.Fatalf("wrote %d events in %d blocks; store has %+v", ids.Events, ids.Blocks, c)
+	}
+	for _, retail := range ids.Retail[:5] {
+		up, _, err := store.Lineage(ctx, retail, true, 20, 5000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		farms := 0
+		for _, id := range up {
+			if strings.HasPrefix(id, "SC-F-") {
+				farms++
+			}
+		}
+		// flour, depot, silo (a blend adds a second depot line, shared storage one farm lot)
+		if farms < shape.FarmsMin || farms > 2*shape.FarmsMax+2 || len(up) < farms+3 {
+			t.Errorf("retail lot %s: %d farm lots among %d ancestors", retail, farms, len(up))
+		}
+	}
+	down, _, err := store.Lineage(ctx, ids.Farms[0], false, 20, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(down) < shape.RetailMin+3 {
+		t.Errorf("farm lot %s reaches %d descendants, want at least %d", ids.Farms[0], len(down), shape.RetailMin+3)
+	}
+}

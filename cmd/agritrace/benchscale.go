@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/agritrace/agritrace/bench"
+	"github.com/agritrace/agritrace/internal/pgcluster"
+	"github.com/agritrace/agritrace/readmodel"
+)
+
+func init() {
+	register("bench-scale", "read models of millions of synthetic events in SQLite and PostgreSQL; a section of docs/BENCHMARKS.md", runBenchScale)
+}
+
+func runBenchScale(ctx context.Context, args []string) error {
+	fs := newFlags("bench-scale", "bench-scale [flags]", `Writes a synthetic ledger shaped like a national harvest (hundreds of farm lots merged into a silo
+lot, a reserve move, milling, splits into thousands of retail lots, each stored and sold; shared
+storage and blends link the groups) into each read-model store through the catch-up path, then
+measures catch-up events/s, full trail of a retail lot, recall impact of a farm lot, searches, and
+disk bytes per event. PostgreSQL is a throw-away cluster of its own unless --pg names a database.
+Replaces the bench-scale section of --out (make bench keeps it).`)
+	events := fs.Int("events", 10_000_000, "events in the synthetic ledger")
+	stores := fs.String("stores", "sqlite,postgres", "stores to measure")
+	pgURL := fs.String("pg", "", "PostgreSQL database to use (default: a throw-away cluster)")
+	pgPort := fs.Int("pg-port", 25439, "loopback port of the throw-away cluster")
+	dir := fs.String("dir", "", "where the SQLite file and the cluster live (default: the system temp dir)")
+	samples := fs.Int("samples", 200, "queries of each kind")
+	out := fs.String("out", "docs/BENCHMARKS.md", "Markdown report (its bench-scale section is replaced); empty: print only")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(*dir, "agritrace-bench-scale-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	start := time.Now()
+	rep := &bench.Report{ID: start.UTC().Format("20060102T150405Z"), Started: start, Commit: sourceCommit(),
+		Command: fmt.Sprintf("agritrace bench-scale --events %d --samples %d", *events, *samples)}
+	for _, kind := range strings.Split(*stores, ",") {
+		var target string
+		switch kind {
+		case "sqlite":
+			target = filepath.Join(tmp, "readmodel.db")
+		case "postgres":
+			target = *pgURL
+			if target == "" {
+				srv, err := pgcluster.Start(ctx, *dir, *pgPort)
+				if err != nil {
+					return err
+				}
+				defer srv.Stop()
+				if target, err = srv.CreateDatabase(ctx, "benchscale"); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("--stores: unknown store %q (sqlite, postgres)", kind)
+		}
+		if err := benchScaleStore(ctx, rep, kind, target, *events, *samples); err != nil {
+			return fmt.Errorf("bench-scale %s: %w", kind, err)
+		}
+	}
+	rep.Machine = fmt.Sprintf("%d CPUs, %s, %s", runtime.NumCPU(), runtime.Version(), pgVersion())
+	rep.Took = time.Since(start)
+	section := scaleSection(rep.Markdown())
+	if *out == "" {
+		fmt.Print(section)
+		return nil
+	}
+	return bench.WriteSection(*out, section)
+}
+
+// scaleSection turns a report into a section of docs/BENCHMARKS.md: its title one level down,
+// its sections two.
+func scaleSection(md string) string {
+	md = strings.ReplaceAll(md, "\n## ", "\n### ")
+	md = strings.Replace(md, "# Benchmarks\n", "## Read models at scale (`make bench-scale`)\n", 1)
+	return strings.Replace(md, "This file is written by `agritrace bench`", "This section is written by `agritrace bench-scale`", 1)
+}
+
+func pgVersion() string {
+	bin, err := pgcluster.Binaries()
+	if err != nil {
+		return "PostgreSQL not installed"
+	}
+	out, err := exec.Command(filepath.Join(bin, "postgres"), "--version").Output()
+	if err != nil {
+		return "PostgreSQL ?"
+	}
+	return strings.TrimSpace(string(out)) + " (a throw-away cluster, fsync off)"
+}
+
+func benchScaleStore(ctx context.Context, rep *bench.Report, kind, target string, events, samples int) error {
+	store, err := readmodel.Open(target)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Printf("== %s: writing %d synthetic events\n", kind, events)
+	step, next := max(1, events/20), 0
+	t0 := time.Now()
+	ids, err := bench.Scale(ctx, store, events, bench.DefaultScaleShape, 42, func(n int) {
+		if n >= next {
+			fmt.Printf("  %d events, %.0f events/s\n", n, float64(n)/time.Since(t0).Seconds())
+			next = n + step
+		}
+	})
+	if err != nil {
+		return err
+	}
+	took := time.Since(t0)
+	// planner statistics, as autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) keep them on a
+	// live read model; a freshly bulk-loaded one has none
+	if _, err := store.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+		return err
+	}
+	rate := float64(ids.Events) / took.Seconds()
+	n := ids.Events
+	rep.Add(bench.Row{Section: kind, Name: fmt.Sprintf("%s: catch-up, %d events in %d blocks", kind, n, ids.Blocks), Value: rate, Unit: "events/s",
+		Target: "≥ 10,000 events/s", Met: bench.Met(rate >= 10000), Note: fmt.Sprintf("built in %s", took.Round(time.Second))})
+
+	pick := func(from []string) []string {
+		rng := rand.New(rand.NewPCG(9, 9))
+		out := make([]string, 0, samples)
+		for i := 0; i < samples && len(from) > 0; i++ {
+			out = append(out, from[rng.IntN(len(from))])
+		}
+		return out
+	}
+	// the machine is shared: the CPU this process used per query and the load average say how
+	// much of a wall-clock figure is waiting for a core (PostgreSQL's own CPU is not included)
+	cpu0, load0 := processCPU(), loadAvg()
+	trails := pick(ids.Retail)
+	trail50, trail99, err := bench.QueryTimes(trails, func(id string) error { _, err := store.Trail(ctx, id, 20, 500); return err })
+	if err != nil {
+		return err
+	}
+	cpu1 := processCPU()
+	rep.Add(bench.Row{Section: kind, Name: fmt.Sprintf("%s: full trail of a retail lot (≈ 200–800 farm lots upstream), %d events", kind, n), Value: trail99, Unit: "ms p99",
+		Target: "≤ 50 ms", Met: bench.Met(trail99 <= 50), Note: fmt.Sprintf("p50 %.2f ms; this process's CPU %.1f ms a query", trail50, perQuery(cpu1-cpu0, len(trails)))})
+	farms := pick(ids.Farms)
+	imp50, imp99, err := bench.QueryTimes(farms, func(id string) error { _, _, err := store.Impact(ctx, id, 50, 5000); return err })
+	if err != nil {
+		return err
+	}
+	cpu2 := processCPU()
+	rep.Add(bench.Row{Section: kind, Name: fmt.Sprintf("%s: recall impact of a farm lot (1,000–5,000 descendants), %d events", kind, n), Value: imp99, Unit: "ms p99",
+		Target: "≤ 50 ms", Met: bench.Met(imp99 <= 50), Note: fmt.Sprintf("p50 %.2f ms; this process's CPU %.1f ms a query", imp50, perQuery(cpu2-cpu1, len(farms)))})
+	s50, s99, err := bench.SearchMix(ctx, store, samples*3)
+	if err != nil {
+		return err
+	}
+	cpu3 := processCPU()
+	rep.Add(bench.Row{Section: kind, Name: fmt.Sprintf("%s: searches (region prefix, stage + week, product; pages of 50), %d events", kind, n), Value: s99, Unit: "ms p99",
+		Target: "≤ 50 ms", Met: bench.Met(s99 <= 50), Note: fmt.Sprintf("p50 %.2f ms; this process's CPU %.1f ms a query", s50, perQuery(cpu3-cpu2, samples*3))})
+	rep.Notes = append(rep.Notes, fmt.Sprintf("%s queries ran with the machine's load average at %s → %s (2 cores shared with other work)", kind, load0, loadAvg()))
+	size, err := store.DiskBytes(ctx)
+	if err != nil {
+		return err
+	}
+	rep.Add(bench.Row{Section: kind, Name: fmt.Sprintf("%s: disk per event, %d events", kind, n), Value: float64(size) / float64(n), Unit: "bytes",
+		Note: fmt.Sprintf("%.2f GB in all, indexes included", float64(size)/1e9)})
+	return nil
+}
+
+// processCPU is the user+system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perQuery(d time.Duration, n int) float64 {
+	return float64(d.Microseconds()) / 1000 / float64(max(1, n))
+}
+
+// loadAvg is the 1-minute load average, as /proc/loadavg gives it.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
