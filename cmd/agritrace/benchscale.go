@@ -85,7 +85,11 @@ Replaces the bench-scale section of --out (make bench keeps it).`)
 func scaleSection(md string) string {
 	md = strings.ReplaceAll(md, "\n## ", "\n### ")
 	md = strings.Replace(md, "# Benchmarks\n", "## Read models at scale (`make bench-scale`)\n", 1)
-	return strings.Replace(md, "This file is written by `agritrace bench`", "This section is written by `agritrace bench-scale`", 1)
+	md = strings.Replace(md, "Every figure below was measured by this run, each next to its baseline from the same run, on the same\n"+
+		"machine and network. This file is written by `agritrace bench`;",
+		"Every figure below was measured by this run (synthetic ledgers written through the catch-up path, no network).\n"+
+			"This section is written by `agritrace bench-scale`;", 1)
+	return strings.Replace(md, "`make bench` runs it at full size", "`make bench-scale` runs it at 10⁷ events", 1)
 }
 
 func pgVersion() string {
