@@ -78,6 +78,7 @@ func TestE2ERegistry(t *testing.T) {
 	c := testnet.Start(t, registryNetPort)
 	g := testnet.StartGateway(t, c, registryGWPort)
 	hlj, ha, _ := orgsOf(g)
+	var br gateway.BatchResponse
 	mill, shop := uscc("91230184MA1BXR5N8"), uscc("91410100MA45T8L2J")
 	const gtin = "06901234100037"
 	lot := "https://id.gs1.org/01/" + gtin + "/10/E2E-WC-1"
@@ -128,7 +129,6 @@ func TestE2ERegistry(t *testing.T) {
 		"actor": map[string]string{"enterprise": shop}, "batches": []string{lot}})
 	want(t, "河南's shop sells", st, b, 201, "")
 	st, b = hlj.get(t, "/v1/batches/"+url.PathEscape(lot))
-	var br gateway.BatchResponse
 	if json.Unmarshal(b, &br); st != 200 || br.Batch.Custodian.Enterprise != shop || br.Batch.Custodian.Platform != "HenanMSP" || br.Batch.Status != domain.Sold {
 		t.Fatalf("lot after the hand-over: %d %s", st, b)
 	}
@@ -146,6 +146,30 @@ func TestE2ERegistry(t *testing.T) {
 	want(t, "黑龙江 stores the rejected lot", st, b, 201, "")
 	if st, b = ha.get(t, "/v1/offers?direction=in"); st != 200 || strings.Contains(string(b), "E2E-WC") {
 		t.Fatalf("offers awaiting 河南 after accept and reject: %d %s", st, b)
+	}
+	// 河南 does not read 黑龙江's own business (a lot it never held or traded), only its public trail
+	lot3 := "https://id.gs1.org/01/" + gtin + "/10/E2E-WC-3"
+	st, b = hlj.post(t, "/v1/events", produceReq("hlj-wc-0003", mill, lot3, gtin))
+	want(t, "黑龙江 commissions a third lot", st, b, 201, "")
+	if st, b = ha.get(t, "/v1/events/hlj-wc-0003"); st != 404 {
+		t.Fatalf("河南 reading 黑龙江's own event: %d %s", st, b)
+	}
+	if st, b = ha.get(t, "/v1/batches/"+url.PathEscape(lot3)); st != 404 {
+		t.Fatalf("河南 reading 黑龙江's own lot: %d %s", st, b)
+	}
+	// a mistaken sale is declared erroneous by its platform: the lot is usable again
+	st, b = hlj.post(t, "/v1/events", map[string]any{"id": "e2e-sell-2", "type": "sell", "eventTime": "2026-10-07T09:00:00+08:00",
+		"actor": map[string]string{"enterprise": mill}, "batches": []string{lot2}})
+	want(t, "黑龙江 records a sale by mistake", st, b, 201, "")
+	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-declare-ha", "type": "declare-error", "eventTime": "2026-10-07T10:00:00+08:00",
+		"actor": map[string]string{"enterprise": shop}, "errorDeclaration": map[string]any{"declaredEvent": "e2e-sell-2", "reason": "incorrect_data"}})
+	want(t, "河南 declares 黑龙江's sale erroneous", st, b, 403, "correction-owner")
+	st, b = hlj.post(t, "/v1/events", map[string]any{"id": "e2e-declare-1", "type": "declare-error", "eventTime": "2026-10-07T10:00:00+08:00",
+		"actor": map[string]string{"enterprise": mill}, "errorDeclaration": map[string]any{"declaredEvent": "e2e-sell-2", "reason": "incorrect_data"}})
+	want(t, "黑龙江 declares its sale erroneous", st, b, 201, "")
+	st, b = hlj.get(t, "/v1/batches/"+url.PathEscape(lot2))
+	if json.Unmarshal(b, &br); st != 200 || br.Batch.Status != domain.Active {
+		t.Fatalf("lot after the declared sale: %d %s", st, b)
 	}
 
 	st, b = hlj.get(t, "/v1/registry/enterprises/"+mill)
