@@ -53,6 +53,22 @@ func want(t *testing.T, what string, status int, body []byte, wantStatus int, ru
 	t.Logf("%s: refused %d by rule %q: %s", what, status, p.Rule, p.Detail)
 }
 
+// awaitBlock waits until this org's read model has applied block n.
+func (o org) awaitBlock(t *testing.T, n uint64) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var h gateway.Health
+		if st, b := o.get(t, "/healthz"); st == 200 && json.Unmarshal(b, &h) == nil && h.LedgerBlock >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("read model of %s did not reach block %d", o.url, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func uscc(body string) string { return body + string(domain.USCCCheck(body)) }
 
 func enterpriseReq(id, name, region string, roles []string, prefixes ...string) map[string]any {
@@ -128,7 +144,7 @@ func TestE2ERegistry(t *testing.T) {
 	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-sell-1", "type": "sell", "eventTime": "2026-10-05T09:00:00+08:00",
 		"actor": map[string]string{"enterprise": shop}, "batches": []string{lot}})
 	want(t, "河南's shop sells", st, b, 201, "")
-	st, b = hlj.get(t, "/v1/batches/"+url.PathEscape(lot))
+	st, b = ha.get(t, "/v1/batches/"+url.PathEscape(lot)) // the gateway that recorded the sale reads its own writes
 	if json.Unmarshal(b, &br); st != 200 || br.Batch.Custodian.Enterprise != shop || br.Batch.Custodian.Platform != "HenanMSP" || br.Batch.Status != domain.Sold {
 		t.Fatalf("lot after the hand-over: %d %s", st, b)
 	}
@@ -151,6 +167,9 @@ func TestE2ERegistry(t *testing.T) {
 	lot3 := "https://id.gs1.org/01/" + gtin + "/10/E2E-WC-3"
 	st, b = hlj.post(t, "/v1/events", produceReq("hlj-wc-0003", mill, lot3, gtin))
 	want(t, "黑龙江 commissions a third lot", st, b, 201, "")
+	var third gateway.EventResult
+	json.Unmarshal(b, &third)
+	ha.awaitBlock(t, third.Block) // else a 404 would only mean 河南's read model is behind
 	if st, b = ha.get(t, "/v1/events/hlj-wc-0003"); st != 404 {
 		t.Fatalf("河南 reading 黑龙江's own event: %d %s", st, b)
 	}
@@ -189,7 +208,8 @@ func TestE2ECertificateLifecycle(t *testing.T) {
 	mill := uscc("91230184MA1BXR5N8")
 	const gtin = "06901234100037"
 	lot := "https://id.gs1.org/01/" + gtin + "/10/E2E-ORG-1"
-	page := g.URL + "/01/" + gtin + "/10/E2E-ORG-1"
+	// the regulator's gateway recorded the issue and the revocation: its page reads its own writes
+	page := reg.url + "/01/" + gtin + "/10/E2E-ORG-1"
 
 	st, b := hlj.post(t, "/v1/registry/enterprises", enterpriseReq(mill, "五常市金禾米业有限公司", "230184", []string{"加工"}, "6901234"))
 	want(t, "register the mill", st, b, 201, "")

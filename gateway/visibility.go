@@ -18,7 +18,7 @@ type viewer struct {
 }
 
 func (s *Server) viewer(key *APIKey) *viewer {
-	return &viewer{s: s, msp: key.MSPID, regulator: key.Role == "regulator", batches: map[string]bool{}}
+	return &viewer{s: s, msp: key.MSPID, regulator: key.Role == domain.RoleRegulator, batches: map[string]bool{}}
 }
 
 func (v *viewer) involved(p *domain.Party) bool { return p != nil && p.Platform == v.msp }
