@@ -121,6 +121,17 @@ func TestE2ERegistry(t *testing.T) {
 	st, b = ha.post(t, "/v1/events", produceReq("hlj-wc-0001", shop, "HA-LOCAL-LOT-1", ""))
 	want(t, "河南 uses 黑龙江's next event ID", st, b, 201, "")
 
+	// and stores a lot under the local code 黑龙江 will use: harmless too
+	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-squat-local", "type": "store", "eventTime": "2026-10-01T09:00:00+08:00",
+		"actor": map[string]string{"enterprise": shop}, "batches": []string{"WC-LOCAL-9"}})
+	want(t, "河南 takes 黑龙江's next local lot code", st, b, 201, "")
+	st, b = hlj.post(t, "/v1/events", produceReq("hlj-local-9", mill, "WC-LOCAL-9", ""))
+	want(t, "黑龙江 creates its lot under the code", st, b, 201, "")
+	var local gateway.EventResult
+	if json.Unmarshal(b, &local); local.Renamed["WC-LOCAL-9"] != "HeilongjiangMSP:WC-LOCAL-9" {
+		t.Fatalf("黑龙江's local lot: %s", b)
+	}
+
 	st, b = hlj.post(t, "/v1/events", produceReq("hlj-wc-0001", mill, lot, gtin))
 	want(t, "黑龙江 commissions its own lot under its own event ID", st, b, 201, "")
 	var res gateway.EventResult
