@@ -150,6 +150,9 @@ func validRegistration(e *Event) error {
 
 func validEnterprise(en *Enterprise, p string) error {
 	if err := validParty(Party{Enterprise: en.ID, Name: en.Name}, p); err != nil {
+		if de, ok := AsError(err); ok && de.Pointer == p+"/enterprise" {
+			de.Pointer = p + "/id" // the party's field is the enterprise record's id
+		}
 		return err
 	}
 	if strings.TrimSpace(en.Name) == "" || !utf8.ValidString(en.Name) || len(en.Name) > 200 {

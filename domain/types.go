@@ -272,6 +272,9 @@ type RecordResult struct {
 	EventID   string `json:"eventId"`
 	TxID      string `json:"txId"`
 	Duplicate bool   `json:"duplicate,omitempty"` // the same event had already been recorded
+	// Renamed maps platform-local batch codes as sent to the platform-namespaced codes they were
+	// kept under (another platform had used the code first).
+	Renamed map[string]string `json:"renamed,omitempty"`
 }
 
 // CollectionName is the private data collection shared by the given platform orgs: purchase prices

@@ -86,7 +86,7 @@ func (k *Keys) lookup(key string) (*APIKey, bool) {
 // Caller is the key as the ledger's rules see the transaction's signer: its org, its role and
 // the event types it is limited to.
 func (a *APIKey) Caller() ledger.Caller {
-	c := ledger.Caller{MSPID: a.MSPID, Regulator: a.Role == "regulator"}
+	c := ledger.Caller{MSPID: a.MSPID, Regulator: a.Role == domain.RoleRegulator}
 	if len(a.Stages) > 0 {
 		c.Stages = a.Stages
 	}

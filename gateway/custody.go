@@ -46,7 +46,7 @@ func (s *Server) getOffers(w http.ResponseWriter, r *http.Request) {
 	}
 	platform := key.MSPID
 	if p := q.Get("platform"); p != "" && p != platform {
-		if key.Role != "regulator" {
+		if key.Role != domain.RoleRegulator {
 			writeProblem(w, r, newProblemAt(http.StatusForbidden, "regulator-only", "?platform", "only the regulator lists another platform's offers"))
 			return
 		}
@@ -91,10 +91,14 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, t domain.EventTy
 	case req.Actor != nil:
 		e.Actor = *req.Actor
 	case t == domain.Accept || t == domain.Reject:
-		// the enterprise the offer names accepts: it becomes the actor of what follows
+		// the enterprise the offer names answers it: read from the ledger, since the offer was
+		// recorded through the sender's gateway and this one's read model may not have it yet
 		e.Actor = domain.Party{Enterprise: key.Name}
-		if b, err := s.store.Batch(r.Context(), id); err == nil && b.Pending != nil {
-			e.Actor = domain.Party{Enterprise: b.Pending.To.Enterprise, Name: b.Pending.To.Name}
+		if raw, err := s.ledger.Evaluate(r.Context(), key.Org, wire.GetBatch, id); err == nil {
+			var b domain.Batch
+			if json.Unmarshal(raw, &b) == nil && b.Pending != nil {
+				e.Actor = domain.Party{Enterprise: b.Pending.To.Enterprise, Name: b.Pending.To.Name}
+			}
 		}
 	default:
 		e.Actor = domain.Party{Enterprise: key.Name}

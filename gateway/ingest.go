@@ -31,6 +31,9 @@ type EventResult struct {
 	TxID    string   `json:"txId,omitempty"`
 	Block   uint64   `json:"block,omitempty"`
 	Problem *Problem `json:"problem,omitempty"`
+	// Renamed: platform-local batch codes kept under this platform's namespace (another platform
+	// had used the code first), as sent → as kept.
+	Renamed map[string]string `json:"renamed,omitempty"`
 }
 
 // BulkResponse answers a bulk request.
@@ -327,6 +330,7 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 				res := &results[i]
 				res.TxID, res.Block, res.Status = recs[j].TxID, committed.Block, "committed"
 				res.EventID = recs[j].EventID // qualified when another platform used the ID first
+				res.Renamed = recs[j].Renamed
 				if recs[j].Duplicate {
 					res.Status, res.Block = "duplicate", 0
 					if old, err := s.store.Event(ctx, res.EventID); err == nil {

@@ -77,6 +77,12 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.store.Batch(r.Context(), id)
+	if err == nil {
+		var ok bool
+		if ok, err = s.viewer(caller(r)).batch(r.Context(), b); err == nil && !ok {
+			err = readmodel.ErrNotFound
+		}
+	}
 	if err != nil {
 		writeProblem(w, r, readProblem(err, "batch "+id))
 		return
@@ -105,6 +111,9 @@ func (s *Server) getTrail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := s.store.Trail(r.Context(), id, depth, limit)
+	if err == nil {
+		err = s.viewer(caller(r)).trail(r.Context(), t)
+	}
 	if err != nil {
 		writeProblem(w, r, readProblem(err, "batch "+id))
 		return
@@ -118,6 +127,12 @@ func (s *Server) getHistory(w http.ResponseWriter, r *http.Request) {
 	if p != nil {
 		writeProblem(w, r, p)
 		return
+	}
+	if b, err := s.store.Batch(r.Context(), id); err == nil {
+		if ok, err := s.viewer(caller(r)).batch(r.Context(), b); err == nil && !ok {
+			writeProblem(w, r, notFound("batch "+id))
+			return
+		}
 	}
 	raw, err := s.ledger.Evaluate(r.Context(), caller(r).Org, wire.GetHistory, id)
 	if err != nil {
@@ -139,6 +154,12 @@ type EventResponse struct {
 
 func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
 	e, err := s.store.Event(r.Context(), r.PathValue("id"))
+	if err == nil {
+		var ok bool
+		if ok, err = s.viewer(caller(r)).event(r.Context(), e); err == nil && !ok {
+			err = readmodel.ErrNotFound
+		}
+	}
 	if err != nil {
 		writeProblem(w, r, readProblem(err, "event "+r.PathValue("id")))
 		return
@@ -235,6 +256,21 @@ func (s *Server) searchBatches(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, cursorOr(err))
 		return
 	}
+	// a platform sees the batches it holds, held or traded: a page may come back shorter than asked,
+	// the cursor still goes on
+	v := s.viewer(caller(r))
+	kept := page.Batches[:0]
+	for i := range page.Batches {
+		ok, err := v.batch(r.Context(), &page.Batches[i])
+		if err != nil {
+			writeProblem(w, r, problemFrom(err))
+			return
+		}
+		if ok {
+			kept = append(kept, page.Batches[i])
+		}
+	}
+	page.Batches = kept
 	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.store.Block(), Next: page.Next, Batches: page.Batches})
 }
 
@@ -249,6 +285,19 @@ func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, cursorOr(err))
 		return
 	}
+	v := s.viewer(caller(r))
+	kept := page.Events[:0]
+	for i := range page.Events {
+		ok, err := v.event(r.Context(), &page.Events[i])
+		if err != nil {
+			writeProblem(w, r, problemFrom(err))
+			return
+		}
+		if ok {
+			kept = append(kept, page.Events[i])
+		}
+	}
+	page.Events = kept
 	writeJSON(w, http.StatusOK, SearchResponse{LedgerBlock: s.store.Block(), Next: page.Next, Events: page.Events})
 }
 

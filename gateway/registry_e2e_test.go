@@ -53,6 +53,22 @@ func want(t *testing.T, what string, status int, body []byte, wantStatus int, ru
 	t.Logf("%s: refused %d by rule %q: %s", what, status, p.Rule, p.Detail)
 }
 
+// awaitBlock waits until this org's read model has applied block n.
+func (o org) awaitBlock(t *testing.T, n uint64) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var h gateway.Health
+		if st, b := o.get(t, "/healthz"); st == 200 && json.Unmarshal(b, &h) == nil && h.LedgerBlock >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("read model of %s did not reach block %d", o.url, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func uscc(body string) string { return body + string(domain.USCCCheck(body)) }
 
 func enterpriseReq(id, name, region string, roles []string, prefixes ...string) map[string]any {
@@ -78,6 +94,7 @@ func TestE2ERegistry(t *testing.T) {
 	c := testnet.Start(t, registryNetPort)
 	g := testnet.StartGateway(t, c, registryGWPort)
 	hlj, ha, _ := orgsOf(g)
+	var br gateway.BatchResponse
 	mill, shop := uscc("91230184MA1BXR5N8"), uscc("91410100MA45T8L2J")
 	const gtin = "06901234100037"
 	lot := "https://id.gs1.org/01/" + gtin + "/10/E2E-WC-1"
@@ -104,6 +121,17 @@ func TestE2ERegistry(t *testing.T) {
 	st, b = ha.post(t, "/v1/events", produceReq("hlj-wc-0001", shop, "HA-LOCAL-LOT-1", ""))
 	want(t, "河南 uses 黑龙江's next event ID", st, b, 201, "")
 
+	// and stores a lot under the local code 黑龙江 will use: harmless too
+	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-squat-local", "type": "store", "eventTime": "2026-10-01T09:00:00+08:00",
+		"actor": map[string]string{"enterprise": shop}, "batches": []string{"WC-LOCAL-9"}})
+	want(t, "河南 takes 黑龙江's next local lot code", st, b, 201, "")
+	st, b = hlj.post(t, "/v1/events", produceReq("hlj-local-9", mill, "WC-LOCAL-9", ""))
+	want(t, "黑龙江 creates its lot under the code", st, b, 201, "")
+	var local gateway.EventResult
+	if json.Unmarshal(b, &local); local.Renamed["WC-LOCAL-9"] != "HeilongjiangMSP:WC-LOCAL-9" {
+		t.Fatalf("黑龙江's local lot: %s", b)
+	}
+
 	st, b = hlj.post(t, "/v1/events", produceReq("hlj-wc-0001", mill, lot, gtin))
 	want(t, "黑龙江 commissions its own lot under its own event ID", st, b, 201, "")
 	var res gateway.EventResult
@@ -127,8 +155,7 @@ func TestE2ERegistry(t *testing.T) {
 	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-sell-1", "type": "sell", "eventTime": "2026-10-05T09:00:00+08:00",
 		"actor": map[string]string{"enterprise": shop}, "batches": []string{lot}})
 	want(t, "河南's shop sells", st, b, 201, "")
-	st, b = hlj.get(t, "/v1/batches/"+url.PathEscape(lot))
-	var br gateway.BatchResponse
+	st, b = ha.get(t, "/v1/batches/"+url.PathEscape(lot)) // the gateway that recorded the sale reads its own writes
 	if json.Unmarshal(b, &br); st != 200 || br.Batch.Custodian.Enterprise != shop || br.Batch.Custodian.Platform != "HenanMSP" || br.Batch.Status != domain.Sold {
 		t.Fatalf("lot after the hand-over: %d %s", st, b)
 	}
@@ -146,6 +173,33 @@ func TestE2ERegistry(t *testing.T) {
 	want(t, "黑龙江 stores the rejected lot", st, b, 201, "")
 	if st, b = ha.get(t, "/v1/offers?direction=in"); st != 200 || strings.Contains(string(b), "E2E-WC") {
 		t.Fatalf("offers awaiting 河南 after accept and reject: %d %s", st, b)
+	}
+	// 河南 does not read 黑龙江's own business (a lot it never held or traded), only its public trail
+	lot3 := "https://id.gs1.org/01/" + gtin + "/10/E2E-WC-3"
+	st, b = hlj.post(t, "/v1/events", produceReq("hlj-wc-0003", mill, lot3, gtin))
+	want(t, "黑龙江 commissions a third lot", st, b, 201, "")
+	var third gateway.EventResult
+	json.Unmarshal(b, &third)
+	ha.awaitBlock(t, third.Block) // else a 404 would only mean 河南's read model is behind
+	if st, b = ha.get(t, "/v1/events/hlj-wc-0003"); st != 404 {
+		t.Fatalf("河南 reading 黑龙江's own event: %d %s", st, b)
+	}
+	if st, b = ha.get(t, "/v1/batches/"+url.PathEscape(lot3)); st != 404 {
+		t.Fatalf("河南 reading 黑龙江's own lot: %d %s", st, b)
+	}
+	// a mistaken sale is declared erroneous by its platform: the lot is usable again
+	st, b = hlj.post(t, "/v1/events", map[string]any{"id": "e2e-sell-2", "type": "sell", "eventTime": "2026-10-07T09:00:00+08:00",
+		"actor": map[string]string{"enterprise": mill}, "batches": []string{lot2}})
+	want(t, "黑龙江 records a sale by mistake", st, b, 201, "")
+	st, b = ha.post(t, "/v1/events", map[string]any{"id": "e2e-declare-ha", "type": "declare-error", "eventTime": "2026-10-07T10:00:00+08:00",
+		"actor": map[string]string{"enterprise": shop}, "errorDeclaration": map[string]any{"declaredEvent": "e2e-sell-2", "reason": "incorrect_data"}})
+	want(t, "河南 declares 黑龙江's sale erroneous", st, b, 403, "correction-owner")
+	st, b = hlj.post(t, "/v1/events", map[string]any{"id": "e2e-declare-1", "type": "declare-error", "eventTime": "2026-10-07T10:00:00+08:00",
+		"actor": map[string]string{"enterprise": mill}, "errorDeclaration": map[string]any{"declaredEvent": "e2e-sell-2", "reason": "incorrect_data"}})
+	want(t, "黑龙江 declares its sale erroneous", st, b, 201, "")
+	st, b = hlj.get(t, "/v1/batches/"+url.PathEscape(lot2))
+	if json.Unmarshal(b, &br); st != 200 || br.Batch.Status != domain.Active {
+		t.Fatalf("lot after the declared sale: %d %s", st, b)
 	}
 
 	st, b = hlj.get(t, "/v1/registry/enterprises/"+mill)
@@ -165,7 +219,8 @@ func TestE2ECertificateLifecycle(t *testing.T) {
 	mill := uscc("91230184MA1BXR5N8")
 	const gtin = "06901234100037"
 	lot := "https://id.gs1.org/01/" + gtin + "/10/E2E-ORG-1"
-	page := g.URL + "/01/" + gtin + "/10/E2E-ORG-1"
+	// the regulator's gateway recorded the issue and the revocation: its page reads its own writes
+	page := reg.url + "/01/" + gtin + "/10/E2E-ORG-1"
 
 	st, b := hlj.post(t, "/v1/registry/enterprises", enterpriseReq(mill, "五常市金禾米业有限公司", "230184", []string{"加工"}, "6901234"))
 	want(t, "register the mill", st, b, 201, "")

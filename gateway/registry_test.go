@@ -202,3 +202,57 @@ func TestOfferRoutes(t *testing.T) {
 		t.Fatalf("regulator: %d %s", r.status, r.body)
 	}
 }
+
+// TestPlatformVisibility: a platform key reads its own events and those of batches it holds, held
+// or traded; another platform's business is a 404 (as if unknown), and its trail is the public one.
+func TestPlatformVisibility(t *testing.T) {
+	e := newEnv(t)
+	mk := func(id, batch string, attrs map[string]any) map[string]any {
+		return map[string]any{"id": id, "type": "produce", "eventTime": "2026-10-01T08:00:00+08:00", "actor": map[string]string{"enterprise": "COOP"},
+			"attributes": attrs, "outputs": []any{map[string]any{"batch": batch, "product": map[string]string{"name": "稻谷"}, "quantity": map[string]any{"value": 1, "unit": "kg"}}}}
+	}
+	for _, st := range []struct{ org, id, batch string }{{"hlj", "v-hlj-1", "V-HLJ-1"}, {"hlj", "v-hlj-2", "V-HLJ-2"}, {"ha", "v-ha-1", "V-HA-1"}} {
+		if r := e.post("/v1/events", st.org, mk(st.id, st.batch, map[string]any{"contract": "HT-2026-001"})); r.status != 201 {
+			t.Fatalf("%s: %d %s", st.id, r.status, r.body)
+		}
+	}
+	if r := e.post("/v1/batches/V-HLJ-2/offer", "hlj", map[string]any{"id": "v-offer", "to": map[string]string{"enterprise": "M", "platform": "HenanMSP"}}); r.status != 201 {
+		t.Fatalf("offer: %d %s", r.status, r.body)
+	}
+	reads := []struct {
+		name, path, org string
+		status          int
+	}{
+		{"own event", "/v1/events/v-ha-1", "ha", 200},
+		{"another platform's event", "/v1/events/v-hlj-1", "ha", 404},
+		{"another platform's batch", "/v1/batches/V-HLJ-1", "ha", 404},
+		{"its history", "/v1/batches/V-HLJ-1/history", "ha", 404},
+		{"a batch offered to it", "/v1/batches/V-HLJ-2", "ha", 200},
+		{"the events of a batch offered to it", "/v1/events/v-hlj-2", "ha", 200},
+		{"the regulator reads everything", "/v1/events/v-hlj-1", "reg", 200},
+	}
+	for _, rd := range reads {
+		if r := e.get(rd.path, rd.org); r.status != rd.status {
+			t.Fatalf("%s: %d %s, want %d", rd.name, r.status, r.body, rd.status)
+		}
+	}
+	var page struct{ Events []domain.Event }
+	e.get("/v1/events?stage=produce", "ha").json(t, &page)
+	for _, ev := range page.Events {
+		if ev.ID == "v-hlj-1" {
+			t.Fatal("河南's search lists 黑龙江's own business")
+		}
+	}
+	if len(page.Events) != 2 {
+		t.Fatalf("河南 sees %d produce events, want its own and the offered batch's", len(page.Events))
+	}
+	var tr domain.Trail
+	e.get("/v1/batches/V-HLJ-1/trail", "ha").json(t, &tr)
+	if len(tr.Events) != 1 || tr.Events[0].Attributes != nil {
+		t.Fatalf("another platform's trail is not the public one: %+v", tr.Events)
+	}
+	e.get("/v1/batches/V-HLJ-1/trail", "hlj").json(t, &tr)
+	if tr.Events[0].Attributes["contract"] != "HT-2026-001" {
+		t.Fatalf("the owner's own trail is redacted: %+v", tr.Events)
+	}
+}

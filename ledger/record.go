@@ -104,6 +104,10 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 	if err := r.checkActor(&e); err != nil {
 		return domain.RecordResult{}, err
 	}
+	renamed := map[string]string{}
+	if err := r.namespaceBatches(&e, renamed); err != nil {
+		return domain.RecordResult{}, err
+	}
 	e.ContentHash = fp
 	e.Platform = r.caller.MSPID
 	e.TxID = r.tx.ID
@@ -124,7 +128,11 @@ func (r *Recorder) recordOne(e domain.Event) (domain.RecordResult, error) {
 		return domain.RecordResult{}, err
 	}
 	r.out.Events = append(r.out.Events, e)
-	return domain.RecordResult{EventID: e.ID, TxID: e.TxID}, nil
+	res := domain.RecordResult{EventID: e.ID, TxID: e.TxID}
+	if len(renamed) > 0 {
+		res.Renamed = renamed
+	}
+	return res, nil
 }
 
 // claimID gives each platform its own event-ID namespace without renaming anyone's events: the
@@ -207,6 +215,9 @@ func (r *Recorder) prefetch(events []domain.Event) error {
 		for _, id := range touchedBatches(e) {
 			if n, err := domain.NormalizeID(id, ""); err == nil {
 				add(CompositeKey(objBatch, n))
+				if isLocal(n) && namespaceOf(n) == "" {
+					add(CompositeKey(objBatch, r.ownCode(n)))
+				}
 			}
 		}
 	}

@@ -377,3 +377,35 @@ func TestOfferTTLPolicy(t *testing.T) {
 		t.Fatalf("offer of %s expires %s after it was made, want 2h", res[0].TxID, got)
 	}
 }
+
+// TestLocalCodesPerPlatform: a platform-local lot code another platform used first does not block
+// the platform that creates its own lot under it; its later references resolve to its own lot.
+func TestLocalCodesPerPlatform(t *testing.T) {
+	w := newWorld(t)
+	w.ok(ha, on(ev("squat", domain.Store, "WH-9"), "LOT-9")) // 河南 claims 黑龙江's next lot code
+	w.ok(ha, produce("ha-p", "LOT-7", 5))
+	res := w.ok(hlj, produce("hlj-p9", "LOT-9", 100), produce("hlj-p7", "LOT-7", 100))
+	if res[0].Renamed["LOT-9"] != "HeilongjiangMSP:LOT-9" || res[1].Renamed["LOT-7"] != "HeilongjiangMSP:LOT-7" {
+		t.Fatalf("renamed = %v / %v", res[0].Renamed, res[1].Renamed)
+	}
+	w.ok(hlj, on(ev("hlj-s", domain.Store, "WH"), "LOT-9"))
+	if b := w.batch("HeilongjiangMSP:LOT-9"); b.LastEvent != "hlj-s" || b.Custodian.Platform != "HeilongjiangMSP" || b.Quantity.Value != 100 {
+		t.Fatalf("黑龙江's own LOT-9 = %+v", b)
+	}
+	if b := w.batch("LOT-9"); b.Custodian.Platform != "HenanMSP" || b.LastEvent != "squat" {
+		t.Fatalf("河南's LOT-9 changed: %+v", b)
+	}
+	// a platform's own code twice is still one batch
+	_, err := w.record(hlj, produce("hlj-p9b", "LOT-9", 1))
+	wantRule(t, err, 409, "unique-batch")
+	// nobody creates in another platform's namespace
+	_, err = w.record(ha, produce("ha-p2", "HeilongjiangMSP:LOT-5", 1))
+	wantRule(t, err, 403, "batch-namespace")
+	// the first user keeps the bare code for everyone else
+	e := on(ev("o", domain.Offer, "COOP-1"), "LOT-7")
+	e.To = &domain.Party{Enterprise: "M", Platform: "HeilongjiangMSP"}
+	w.ok(ha, e)
+	if b := w.batch("LOT-7"); b.Pending == nil {
+		t.Fatalf("河南's LOT-7 offer went elsewhere: %+v", b)
+	}
+}
