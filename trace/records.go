@@ -150,3 +150,6 @@ func summary(e domain.Event, byID map[string]domain.Batch, lang string) string {
 	}
 	return ""
 }
+
+// QuantityText words a quantity in the page's language (e.g. "1000 袋（每袋 5 千克）").
+func QuantityText(q domain.Quantity, lang string) string { return quantity(q, lang) }

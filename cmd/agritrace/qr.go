@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
 	"github.com/agritrace/agritrace/qr"
+	"github.com/agritrace/agritrace/trace"
 )
 
 func init() {
@@ -27,6 +29,9 @@ var qrHelp = fmt.Sprintf(`label  writes <dir>/<lot>.png and .svg (the bare code)
 sheet  writes an A4 sheet of --count serialised labels for one lot, as PDF (--out x.pdf, the
        default) or HTML (--out x.html); every bag its own code /01/{gtin}/10/{lot}/21/{serial}, all
        resolving to the lot
+compliance  writes a 承诺达标合格证 (the producer's compliance certificate, 100 × 70 mm PDF) for one lot:
+       the producer's written promise, the lot's product, quantity, origin and producer from the
+       ledger, --contact and --basis, and the code of its trace page
 Labels are 48 × 36 mm, 4 × 8 to a page, with a 26 mm code; a code whose modules would print
 smaller than %.2f mm (the minimum X-dimension) is refused. Codes pointing at a loopback resolver
 (127.0.0.1, localhost) and labels of recalled lots are refused unless --force is given.`, qr.MinXDimensionMM)
@@ -36,11 +41,12 @@ type batchInfo struct {
 	name   string
 	status domain.Status
 	known  bool
+	batch  *domain.Batch
 }
 
 func runQR(ctx context.Context, args []string) error {
-	if len(args) == 0 || (args[0] != "label" && args[0] != "sheet") {
-		fmt.Fprintf(os.Stderr, "Usage: agritrace qr label|sheet [flags]\n\n%s\n", qrHelp)
+	if len(args) == 0 || (args[0] != "label" && args[0] != "sheet" && args[0] != "compliance") {
+		fmt.Fprintf(os.Stderr, "Usage: agritrace qr label|sheet|compliance [flags]\n\n%s\n", qrHelp)
 		return fmt.Errorf("missing subcommand")
 	}
 	sub := args[0]
@@ -53,6 +59,8 @@ func runQR(ctx context.Context, args []string) error {
 	first := fs.Int("first", 1, "sheet: first serial number")
 	name := fs.String("name", "", "product name printed on the label (default: looked up through the API)")
 	force := fs.Bool("force", false, "print even for a loopback resolver or a recalled lot")
+	contact := fs.String("contact", "", "compliance: the producer's telephone or address")
+	basis := fs.String("basis", "自我承诺", "compliance: grounds of the promise, comma-separated: "+strings.Join(qr.ComplianceBases, ","))
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -99,6 +107,7 @@ func runQR(ctx context.Context, args []string) error {
 			info.name = br.Batch.Product.Name
 		}
 		info.status, info.known = br.Batch.Status, true
+		info.batch = br.Batch
 		return info
 	}
 	checkRecall := func(id string, info batchInfo) error {
@@ -113,6 +122,12 @@ func runQR(ctx context.Context, args []string) error {
 			fmt.Fprintln(os.Stderr, "warning: "+msg)
 		}
 		return nil
+	}
+	if sub == "compliance" {
+		if fs.NArg() != 1 {
+			return fmt.Errorf("compliance: give exactly one lot")
+		}
+		return writeCompliance(fs.Arg(0), base, *out, *contact, *basis, font, lookup, checkRecall)
 	}
 	if sub == "label" {
 		dir := *out
@@ -264,4 +279,57 @@ func fileStem(id string) string {
 		}
 	}
 	return strings.NewReplacer("/", "_", ":", "_").Replace(id)
+}
+
+// writeCompliance prints one lot's 承诺达标合格证 with the particulars the ledger holds for it.
+func writeCompliance(id, base, out, contact, basis string, font []byte, lookup func(string) batchInfo, checkRecall func(string, batchInfo) error) error {
+	info := lookup(id)
+	if !info.known {
+		return fmt.Errorf("compliance: %s could not be looked up through the API (--env): a certificate needs the lot's particulars", id)
+	}
+	if err := checkRecall(id, info); err != nil {
+		return err
+	}
+	for _, b := range strings.Split(basis, ",") {
+		if !slices.Contains(qr.ComplianceBases, b) {
+			return fmt.Errorf("compliance: --basis %q is not one of %s", b, strings.Join(qr.ComplianceBases, ", "))
+		}
+	}
+	u, err := qr.URL(base, id)
+	if err != nil {
+		return err
+	}
+	b := info.batch
+	c := qr.ComplianceCert{URL: u, Product: info.name, Quantity: trace.QuantityText(b.Quantity, "zh"),
+		Producer: b.Owner.Name, Contact: contact, Date: time.Now().In(shanghai()).Format("2006-01-02"), Basis: strings.Split(basis, ",")}
+	if c.Producer == "" {
+		c.Producer = b.Owner.Enterprise
+	}
+	if b.Origin != nil {
+		c.Origin = trace.RegionName(b.Origin.Region, "zh")
+		if b.Origin.Plot != "" {
+			c.Origin += " " + b.Origin.Plot
+		}
+	}
+	if out == "" {
+		out = "compliance.pdf"
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := qr.WriteCompliancePDF(f, c, font); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: 承诺达标合格证 of %s (%s), print at 100%% scale on a 100 × 70 mm label\n", out, c.Product, id)
+	return nil
+}
+
+// shanghai is China's time zone for the certificate's date (fixed +08:00 when tzdata is missing).
+func shanghai() *time.Location {
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
 }

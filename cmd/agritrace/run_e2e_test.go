@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -104,6 +105,22 @@ func TestE2EMakeRun(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("%s answered %d", u, resp.StatusCode)
 		}
+	}
+	// the producer's 承诺达标合格证 of the harvested paddy, with its particulars from the ledger
+	cert := filepath.Join(dir, "compliance.pdf")
+	if out, err := testnet.Run(t, "qr", "compliance", "--env", filepath.Join(dir, "demo.env"), "--force", "--out", cert,
+		"--contact", "0451-5555 0231", "--basis", "委托检测,内部质量控制", seeds.Lot("10001", "WC2609-HG07")); err != nil {
+		t.Fatalf("qr compliance: %v\n%s", err, out)
+	}
+	if txt, err := exec.Command("pdftotext", cert, "-").Output(); err == nil {
+		flat := strings.ReplaceAll(string(txt), "\n", "")
+		for _, want := range []string{"承诺达标合格证", "五常稻谷", "15000 千克", "五常", "0451-5555 0231"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("compliance certificate lacks %q:\n%s", want, txt)
+			}
+		}
+	} else if b, _ := os.ReadFile(cert); !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("compliance certificate is not a PDF")
 	}
 	for _, ch := range seeds.Chains() {
 		req, _ := http.NewRequest("GET", "http://"+addr+"/v1/batches/"+url.PathEscape(ch.Consumer)+"/qr.png", nil)
