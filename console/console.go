@@ -34,7 +34,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"etype":    func(lang string, s any) string { return tr(lang, label(typeLabels, toString(s))) },
 	"t":        tr,
 	"withLang": withLang,
-	"platform": platformName,
+	"platform": func(msp string) string { return msp }, // per console: see Mount
 	"party":    partyName,
 	"lot":      lotOf,
 	"qty":      quantityIn,
@@ -66,6 +66,9 @@ type Console struct {
 	Store  *readmodel.Store
 	Public string
 	Log    *slog.Logger
+	// Platforms names the network's orgs by MSP ID (shown instead of MSP IDs).
+	Platforms map[string]string
+	tmpl      *template.Template
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -76,6 +79,7 @@ const cookieName = "agritrace_console"
 // Mount registers the console routes.
 func (c *Console) Mount(mux *http.ServeMux) {
 	c.sessions = map[string]*session{}
+	c.tmpl = template.Must(tmpl.Clone()).Funcs(template.FuncMap{"platform": c.platformName})
 	mux.HandleFunc("GET /console", c.search)
 	mux.HandleFunc("POST /console/login", c.login)
 	mux.HandleFunc("POST /console/logout", c.logout)
@@ -129,7 +133,7 @@ func (c *Console) render(w http.ResponseWriter, status int, name string, data ma
 		l = "zh"
 	}
 	data["L"], data["Nav"] = l, navFor(l)
-	if err := tmpl.ExecuteTemplate(w, name, data); err != nil {
+	if err := c.tmpl.ExecuteTemplate(w, name, data); err != nil {
 		c.Log.Error("render console", "template", name, "err", err)
 	}
 }

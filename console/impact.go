@@ -130,7 +130,7 @@ func totals(m map[string]*acc, lang string) []total {
 }
 
 // writeCSV exports the impact for the field teams: one row per batch, names and codes both.
-func (v impactView) writeCSV(w io.Writer) error {
+func (v impactView) writeCSV(w io.Writer, platformName func(string) string) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"批次标识", "批次号", "产品", "状态", "数量", "单位", "持有方", "持有方代码", "持有方平台", "所有方", "所有方代码",
 		"所在地点", "所在地区代码", "所在地区", "原料产地代码"})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
-	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/trace"
 )
 
@@ -25,15 +24,6 @@ var (
 	edgeLabels = map[string]string{"process": "加工", "split": "分装", "merge": "并仓", "aggregate": "装箱"}
 )
 
-// platformNames names the platform orgs by MSP ID.
-var platformNames = func() map[string]string {
-	m := map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		m[o.MSPID] = o.Label
-	}
-	return m
-}()
-
 func label(m map[string]string, code string) string {
 	if l, ok := m[code]; ok {
 		return l
@@ -41,7 +31,9 @@ func label(m map[string]string, code string) string {
 	return code
 }
 
-func platformName(msp string) string { return label(platformNames, msp) }
+// platformName names a platform org by MSP ID, from the names the console was given (the orgs
+// of the network, which the console itself does not know: it runs on one org's gateway).
+func (c *Console) platformName(msp string) string { return label(c.Platforms, msp) }
 
 // partyName is the enterprise's name, or its code when it has none.
 func partyName(p domain.Party) string {

@@ -165,7 +165,7 @@ func (c *Console) impactCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="recall-impact-`+csvName(lotOf(b.ID))+`.csv"`)
-	if err := imp.writeCSV(w); err != nil {
+	if err := imp.writeCSV(w, c.platformName); err != nil {
 		c.Log.Warn("write impact CSV", "batch", b.ID, "err", err)
 	}
 }

@@ -61,6 +61,20 @@ func addGatewayFlags(fs interface {
 }
 
 // resolve fills the defaults that depend on other flags.
+// platforms names the network's orgs by MSP ID when the network's description is at hand (the
+// console shows names, not MSP IDs).
+func (gf gatewayFlags) platforms() map[string]string {
+	c, err := existingNetwork(*gf.state)
+	if err != nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, o := range c.Orgs {
+		m[o.MSPID] = o.Label
+	}
+	return m
+}
+
 func (gf gatewayFlags) resolve() (profilePath, home string, err error) {
 	profilePath, home = *gf.profile, *gf.home
 	if profilePath == "" || home == "" {
@@ -152,7 +166,7 @@ func startGateway(ctx context.Context, gf gatewayFlags, log *slog.Logger) (*http
 		store.Close()
 		return nil, nil, err
 	}
-	mountPages(s, org, public, log, nodes...)
+	mountPages(s, org, public, gf.platforms(), log, nodes...)
 	ln, err := net.Listen("tcp", *gf.addr)
 	if err != nil {
 		stopFollow()

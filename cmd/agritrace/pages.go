@@ -15,7 +15,7 @@ import (
 // regulator console (on the regulator's gateway) and their stylesheets (/static/) to the
 // gateway. nodes are the gateways whose health the landing page shows (every org's); without
 // them it shows this one's.
-func mountPages(s *gateway.Server, org domain.Org, publicURL string, log *slog.Logger, nodes ...landing.Node) {
+func mountPages(s *gateway.Server, org domain.Org, publicURL string, platforms map[string]string, log *slog.Logger, nodes ...landing.Node) {
 	assets.Mount(s.Mux())
 	home := &landing.Page{Public: publicURL, Nodes: nodes, Self: s.Health, OpenAPI: gateway.OpenAPI(), Log: log}
 	if org.Role == domain.RoleRegulator {
@@ -25,6 +25,6 @@ func mountPages(s *gateway.Server, org domain.Org, publicURL string, log *slog.L
 	// every gateway resolves QR codes (public data only); the console is the regulator's
 	(&trace.Handler{Store: s.Store(), Public: publicURL, Log: log}).Mount(s.Mux())
 	if org.Role == domain.RoleRegulator {
-		(&console.Console{API: s, Store: s.Store(), Public: publicURL, Log: log}).Mount(s.Mux())
+		(&console.Console{API: s, Store: s.Store(), Public: publicURL, Log: log, Platforms: platforms}).Mount(s.Mux())
 	}
 }

@@ -48,7 +48,11 @@ func New(t testing.TB) *Site {
 	assets.Mount(srv.Mux())
 	(&landing.Page{Public: ts.URL, Console: "/console", Self: srv.Health, OpenAPI: gateway.OpenAPI(), Log: log}).Mount(srv.Mux())
 	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
-	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
+	names := map[string]string{}
+	for _, o := range network.DefaultOrgs() {
+		names[o.MSPID] = o.Label
+	}
+	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log, Platforms: names}).Mount(srv.Mux())
 	if _, err := seeds.Load(context.Background(), seeds.SameURL(ts.URL, clear), seeds.Chains(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
