@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
@@ -122,7 +124,7 @@ func (c *Client) Submit(ctx context.Context, fn string, args []string, transient
 	// An endorsing peer that has not yet committed the block the gateway peer just committed
 	// simulates against older state, and the endorsements differ. It catches up within
 	// milliseconds; nothing was submitted, so endorsing the same proposal again is safe.
-	for attempt := 1; err != nil && attempt <= 5 && strings.Contains(err.Error(), "ProposalResponsePayloads do not match"); attempt++ {
+	for attempt := 1; err != nil && attempt <= 5 && endorsementsDiffer(err); attempt++ {
 		select {
 		case <-ctx.Done():
 			return Committed{TxID: txID}, &TxError{TxID: txID, Stage: "endorse", Err: ctx.Err()}
@@ -172,4 +174,13 @@ func (e *TxError) Unwrap() error { return e.Err }
 func IsMVCCConflict(err error) bool {
 	var te *TxError
 	return errors.As(err, &te) && (te.Code == "MVCC_READ_CONFLICT" || te.Code == "PHANTOM_READ_CONFLICT")
+}
+
+// endorsementsDiffer reports the gateway failing to assemble a transaction from endorsements that
+// do not match — peers simulated against different heights: an EndorseError with status Aborted
+// and no per-endorser details (a chaincode refusal is Aborted too, but names the endorsers that
+// refused, and is not retried). Nothing was submitted, so endorsing again is safe.
+func endorsementsDiffer(err error) bool {
+	var ee *client.EndorseError
+	return errors.As(err, &ee) && status.Code(ee) == codes.Aborted && len(ee.Details()) == 0
 }
