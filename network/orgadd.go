@@ -17,11 +17,6 @@ import (
 // existing org admins sign it (each with its own key); one submits it; the new org's peer joins;
 // every org approves the chaincode definition that adds the new org's private-data collections.
 
-// JoinRequest is what AddOrg needs to know about the joining org.
-type JoinRequest struct {
-	Org Org
-}
-
 // ValidateNewOrg checks that o can join c: a fresh key, MSP ID and domain.
 func (c Config) ValidateNewOrg(o Org) error {
 	if o.Key == "" || o.MSPID == "" || o.Domain == "" || o.Label == "" {
