@@ -59,12 +59,18 @@ test-unit: pg-tools ## unit, handler and browser tests (no Fabric network)
 	@mkdir -p $(ARTIFACTS)
 	AGRITRACE_REQUIRE_BROWSER=1 $(GO) test -short -count=1 -cover -artifacts -outputdir=$(ARTIFACTS) ./...
 
+# A failing input is saved under testdata/fuzz and replayed by every later run, so a second run
+# fails again on a real crash; it passes only when the first failure was the fuzzer's own (a worker
+# the machine starved, which go test reports as a failure too). Both outputs are shown.
 fuzz: ## run every fuzz target for FUZZTIME each (default 5s; e.g. make fuzz FUZZTIME=10m nightly)
-	@set -e; for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \
+	@set -e; log=$$(mktemp); for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \
 	  pkg=$$(grep -rl --include='*_test.go' "^func $$t(" . | head -1 | xargs dirname); \
 	  echo "fuzz $$t ($$pkg, $(FUZZTIME))"; \
-	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/ >/dev/null || { $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/; exit 1; }; \
-	done
+	  if ! $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/ >$$log 2>&1; then \
+	    tail -40 $$log; echo "fuzz $$t failed; running it again (a saved crashing input fails again)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/ || { rm -f $$log; exit 1; }; \
+	  fi; \
+	done; rm -f $$log
 
 test-e2e: ## end-to-end tests, each on its own real Fabric network (one package at a time: 2 cores)
 	@mkdir -p $(ARTIFACTS)
