@@ -1,3 +1,5 @@
+// Package epcis writes agritrace events as GS1 EPCIS 2.0 documents (export, query results); the
+// capture side, which the ledger rules also use, is domain/epcisevent.
 package epcis
 
 import (

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 )
 
 // postEPCIS captures an EPCIS 2.0 document: every event is mapped, then recorded like a bulk of
@@ -17,9 +17,9 @@ func (s *Server) postEPCIS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := caller(r)
-	events, err := epcis.Decode(body, domain.Party{Enterprise: key.Name})
+	events, err := epcisevent.Decode(body, domain.Party{Enterprise: key.Name})
 	if err != nil {
-		var ee *epcis.Error
+		var ee *epcisevent.Error
 		p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
 		if errors.As(err, &ee) {
 			p.Pointer, p.Detail = ee.Pointer, ee.Detail

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 	"github.com/agritrace/agritrace/readmodel"
 )
 
@@ -114,7 +114,7 @@ func ParseEPCISQuery(v url.Values) (readmodel.EPCISQuery, *Problem) {
 				var d struct {
 					Reason string `json:"reason"`
 				}
-				return json.Unmarshal(m["errorDeclaration"], &d) == nil && contains(want, epcis.ShortName(d.Reason, "er"))
+				return json.Unmarshal(m["errorDeclaration"], &d) == nil && contains(want, epcisevent.ShortName(d.Reason, "er"))
 			})
 		case strings.HasPrefix(name, "EQ_"):
 			field := strings.TrimPrefix(name, "EQ_")
@@ -166,7 +166,7 @@ func typedListCheck(name string, want []string) func(map[string]json.RawMessage)
 			return false
 		}
 		for _, it := range items {
-			if epcis.ShortName(it["type"], vocab) == typ && contains(want, it[valueKey]) {
+			if epcisevent.ShortName(it["type"], vocab) == typ && contains(want, it[valueKey]) {
 				return true
 			}
 		}
@@ -196,7 +196,7 @@ func splitList(s string) []string {
 func shortNames(list []string, kind string) []string {
 	out := make([]string, len(list))
 	for i, s := range list {
-		out[i] = epcis.ShortName(s, kind)
+		out[i] = epcisevent.ShortName(s, kind)
 	}
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 	"github.com/agritrace/agritrace/epcis"
 	"github.com/agritrace/agritrace/ledger"
 	"github.com/agritrace/agritrace/readmodel"
@@ -32,7 +33,7 @@ var gs1Headers = map[string]string{
 	"GS1-CBV-Min":                        "2.0.0",
 	"GS1-CBV-Max":                        "2.0.0",
 	"GS1-Extensions":                     "",
-	"GS1-EPCIS-Capture-Limit":            fmt.Sprint(epcis.MaxEvents),
+	"GS1-EPCIS-Capture-Limit":            fmt.Sprint(epcisevent.MaxEvents),
 	"GS1-EPCIS-Max-Result-Count":         fmt.Sprint(epcisMaxPerPage),
 	"GS1-Vendor-Version":                 "agritrace",
 	"GS1-EPCIS-Capture-File-Size-Limit":  "10485760",
@@ -119,18 +120,18 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := caller(r)
-	events, err := epcis.Decode(body, domain.Party{Enterprise: key.Name})
+	events, err := epcisevent.Decode(body, domain.Party{Enterprise: key.Name})
 	if err == nil && behaviour == "rollback" && len(events) > ledger.MaxEventsPerTx {
 		// all or nothing is one Fabric transaction, which the contract bounds
 		p := newProblem(http.StatusRequestEntityTooLarge, "capture-limit", fmt.Sprintf(
 			"an atomic capture is one ledger transaction of at most %d events, this document has %d: split it, or send GS1-Capture-Error-Behaviour: proceed (up to %d events)",
-			ledger.MaxEventsPerTx, len(events), epcis.MaxEvents))
+			ledger.MaxEventsPerTx, len(events), epcisevent.MaxEvents))
 		p.Rule, p.Pointer = "CaptureLimitExceededException", "/epcisBody/eventList"
 		writeProblem(w, r, p)
 		return
 	}
 	if err != nil {
-		var ee *epcis.Error
+		var ee *epcisevent.Error
 		p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
 		if errors.As(err, &ee) {
 			p.Pointer, p.Detail = ee.Pointer, ee.Detail

@@ -4,7 +4,7 @@ import (
 	"reflect"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 )
 
 // checkProjection refuses an event whose native fields are not the projection of its captured
@@ -14,7 +14,7 @@ func checkProjection(e *domain.Event) error {
 	if len(e.EPCIS) == 0 {
 		return nil
 	}
-	want, err := epcis.DecodeEvent(e.EPCIS, e.Actor)
+	want, err := epcisevent.DecodeEvent(e.EPCIS, e.Actor)
 	if err != nil {
 		return domain.Invalid("/epcis", "the captured EPCIS event does not decode: %v", err)
 	}

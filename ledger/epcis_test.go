@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 )
 
 // captured is an EPCIS event as the gateway records it: the event of record and its projection.
@@ -13,7 +13,7 @@ func captured(t *testing.T, enterprise string, event map[string]any) domain.Even
 	t.Helper()
 	event["eventTime"], event["eventTimeZoneOffset"] = "2026-10-08T08:30:00+08:00", "+08:00"
 	raw, _ := json.Marshal(event)
-	e, err := epcis.DecodeEvent(raw, domain.Party{Enterprise: enterprise})
+	e, err := epcisevent.DecodeEvent(raw, domain.Party{Enterprise: enterprise})
 	if err != nil {
 		t.Fatal(err)
 	}

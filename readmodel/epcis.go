@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 	"github.com/agritrace/agritrace/epcis"
 	"github.com/agritrace/agritrace/gs1"
 )
@@ -104,7 +105,7 @@ func (w txWriter) putEPCIS(ctx context.Context, e domain.Event, block uint64) er
 	t, _ := domain.ParseEventTime(e.EventTime)
 	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
 	if _, err := w["epcisEvent"].ExecContext(ctx, e.ID, epcis.EventID(e), f.Type, f.Action,
-		epcis.ShortName(f.BizStep, "bizstep"), epcis.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint.ID),
+		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint.ID),
 		IndexKey(f.BizLocation.ID), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package epcis
+package epcisevent
 
 import (
 	"errors"
@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/epcis"
 )
 
 func TestDecodeMapping(t *testing.T) {
-	b, err := os.ReadFile("../gateway/testdata/epcis/object-events.jsonld")
+	b, err := os.ReadFile("../../gateway/testdata/epcis/object-events.jsonld")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestDecodeMapping(t *testing.T) {
 		t.Error("derived ids are not stable")
 	}
 	// round trip through the exporter
-	out, err := Encode(evs, time.Now())
+	out, err := epcis.Encode(evs, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestDecodeMapping(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"object-events", "aggregation", "transformation"} {
-		b, _ := os.ReadFile("../gateway/testdata/epcis/" + name + ".jsonld")
+		b, _ := os.ReadFile("../../gateway/testdata/epcis/" + name + ".jsonld")
 		f.Add(b)
 	}
 	f.Add([]byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent"}]}}`))

@@ -1,4 +1,4 @@
-package epcis
+package epcisevent
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // TestProjection checks the native projection of each shape in the all-types document and that
 // the captured event is kept whole.
 func TestProjection(t *testing.T) {
-	doc, err := os.ReadFile("testdata/docs/all-types.jsonld")
+	doc, err := os.ReadFile("../../epcis/testdata/docs/all-types.jsonld")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
-// Package epcis reads GS1 EPCIS 2.0 JSON / JSON-LD capture documents into agritrace events, keeping
+// Package epcisevent reads GS1 EPCIS 2.0 JSON / JSON-LD capture documents into agritrace events —
+// each event's 产购储加销 projection, the rules' input — keeping
 // every field it does not map as a vendor extension of the event.
-package epcis
+package epcisevent
 
 import (
 	"bytes"
