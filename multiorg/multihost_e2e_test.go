@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -49,7 +48,7 @@ func TestE2EMultiHost(t *testing.T) {
 
 	eps := map[string]seeds.Endpoint{}
 	for _, g := range c.Gateways() {
-		env := readKeyEnv(t, filepath.Join(c.OrgHome(g.Org), "gateway", "key.env"))
+		env := testnet.ReadEnv(t, filepath.Join(c.OrgHome(g.Org), "gateway", "key.env"))
 		if !strings.HasPrefix(env["URL"], "http://"+g.IP+":") || g.IP == "127.0.0.1" {
 			t.Fatalf("gateway of %s at %s, want its host's address %s", g.Org.Key, env["URL"], g.IP)
 		}
@@ -82,19 +81,4 @@ func TestE2EMultiHost(t *testing.T) {
 			})
 		}
 	}
-}
-
-func readKeyEnv(t *testing.T, path string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(k, "#") {
-			env[k] = v
-		}
-	}
-	return env
 }

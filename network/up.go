@@ -149,7 +149,7 @@ func (c Config) startGateways(ctx context.Context, b Binaries, pkgID string, ste
 		}
 	}
 	for _, g := range c.Gateways() {
-		if err := waitHTTP(ctx, g.URL()+"/healthz", 60*time.Second); err != nil {
+		if err := WaitHTTP(ctx, g.URL()+"/healthz", 60*time.Second); err != nil {
 			return c.withLog("gateway."+g.Org.Key, err)
 		}
 	}
@@ -335,8 +335,8 @@ func (c Config) waitDiscovery(ctx context.Context, timeout time.Duration) error 
 	}
 }
 
-// waitHTTP waits until url answers 200.
-func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
+// WaitHTTP waits until url answers 200.
+func WaitHTTP(ctx context.Context, url string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := http.Client{Timeout: 2 * time.Second}
 	for {

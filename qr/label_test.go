@@ -57,35 +57,15 @@ func TestLayoutFits(t *testing.T) {
 // resolution) and reads every code back with an independent decoder; the text layer carries the
 // call to action, the product and the GS1 line.
 func TestPDFSheet(t *testing.T) {
-	font, _, err := CJKFont()
-	if err != nil {
-		t.Skip(err)
-	}
-	ppm, err := exec.LookPath("pdftoppm")
-	if err != nil {
-		t.Skip("pdftoppm (poppler-utils) not installed")
-	}
+	font, ppm := pdfTools(t)
 	labels := []Label{{URL: "https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/000042", Product: "五常大米 稻花香 5kg",
 		Lot: "WC2610-B5A", Serial: "000042", HRI: "(01)06901234100037(10)WC2610-B5A(21)000042"}}
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, "test", labels, A4, font, nil); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	pdf := filepath.Join(dir, "sheet.pdf")
-	if err := os.WriteFile(pdf, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// crop the first label: 300 dpi, 48 × 36 mm cell at (9, 4.5) mm
-	mm := func(v float64) string { return strconv.Itoa(int(v * 300 / 25.4)) }
-	out := filepath.Join(dir, "label")
-	if b, err := exec.Command(ppm, "-png", "-r", "300", "-singlefile", "-x", mm(9), "-y", mm(4.5), "-W", mm(48), "-H", mm(36), pdf, out).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v %s", err, b)
-	}
-	png, err := os.ReadFile(out + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// the first label: 48 × 36 mm cell at (9, 4.5) mm
+	pdf, png := rasterise(t, ppm, buf.Bytes(), 9, 4.5, 48, 36)
 	if got := decode(t, png); got != labels[0].URL {
 		t.Errorf("printed code reads %q", got)
 	}
@@ -97,4 +77,40 @@ func TestPDFSheet(t *testing.T) {
 			}
 		}
 	}
+}
+
+// pdfTools returns the CJK font PDFs embed and the rasteriser that prints them for a decoder; the
+// test is skipped on a machine without them (make tools installs both).
+func pdfTools(t *testing.T) (font []byte, pdftoppm string) {
+	t.Helper()
+	font, _, err := CJKFont()
+	if err != nil {
+		t.Skip(err)
+	}
+	ppm, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Skip("pdftoppm (poppler-utils) not installed")
+	}
+	return font, ppm
+}
+
+// rasterise writes pdf to a file and prints the w × h mm area at (x, y) mm of its first page at
+// 300 dpi, as a printer would; it returns the PDF's path and the PNG.
+func rasterise(t *testing.T, ppm string, pdf []byte, x, y, w, h float64) (string, []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mm := func(v float64) string { return strconv.Itoa(int(v * 300 / 25.4)) }
+	out := filepath.Join(dir, "print")
+	if b, err := exec.Command(ppm, "-png", "-r", "300", "-singlefile", "-x", mm(x), "-y", mm(y), "-W", mm(w), "-H", mm(h), path, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, b)
+	}
+	png, err := os.ReadFile(out + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, png
 }

@@ -31,6 +31,19 @@ func SameURL(url string, keys map[string]string) map[string]Endpoint {
 	return out
 }
 
+// EnvVars names an org's URL and key variables in the demo environment: the regulator's, then the
+// platforms' in org order (the first is AGRITRACE_URL / AGRITRACE_PLATFORM_KEY, the next
+// AGRITRACE_PLATFORM2_…). platform is the org's position among the platforms, from 1.
+func EnvVars(role string, platform int) (urlVar, keyVar string) {
+	switch {
+	case role == "regulator":
+		return "AGRITRACE_REGULATOR_URL", "AGRITRACE_REGULATOR_KEY"
+	case platform <= 1:
+		return "AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY"
+	}
+	return fmt.Sprintf("AGRITRACE_PLATFORM%d_URL", platform), fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY", platform)
+}
+
 // FromEnv maps the demo environment (run/demo.env) to the demo orgs' endpoints.
 func FromEnv(env map[string]string) map[string]Endpoint {
 	return map[string]Endpoint{

@@ -88,7 +88,7 @@ func (r *benchRun) startGateway() error {
 	if err := r.gw.Start(); err != nil {
 		return err
 	}
-	if err := waitHTTP(r.ctx, "http://"+r.gwAddr+"/healthz", 60*time.Second); err != nil {
+	if err := network.WaitHTTP(r.ctx, "http://"+r.gwAddr+"/healthz", 60*time.Second); err != nil {
 		return fmt.Errorf("gateway: %w\n%s", err, tail(r.gwLog.Bytes(), 3000))
 	}
 	env, err := readEnvFile(filepath.Join(home, "gateway", "key.env"))

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,17 +109,10 @@ func writeDemoEnv(c network.Config, path string) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("key of %s: %w", g.Org.Key, err)
 		}
-		var urlVar, keyVar string
-		switch {
-		case g.Org.Role == "regulator":
-			urlVar, keyVar = "AGRITRACE_REGULATOR_URL", "AGRITRACE_REGULATOR_KEY"
-		case platforms == 0:
+		if g.Org.Role != "regulator" {
 			platforms++
-			urlVar, keyVar = "AGRITRACE_URL", "AGRITRACE_PLATFORM_KEY"
-		default:
-			platforms++
-			urlVar, keyVar = fmt.Sprintf("AGRITRACE_PLATFORM%d_URL", platforms), fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY", platforms)
 		}
+		urlVar, keyVar := seeds.EnvVars(g.Org.Role, platforms)
 		env[urlVar], env[keyVar] = org["URL"], org["KEY"]
 		lines = append(lines, fmt.Sprintf("# %s = %s (%s)", strings.ToUpper(g.Org.Key), g.Org.MSPID, g.Org.Label),
 			urlVar+"="+org["URL"], keyVar+"="+org["KEY"])
@@ -212,25 +204,4 @@ func readEnvFile(path string) (map[string]string, error) {
 		}
 	}
 	return env, sc.Err()
-}
-
-func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s did not answer 200 within %s", url, timeout)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/seeds"
 )
 
 // Gateway is one org's `agritrace gateway` process under test. It holds only that org's identity.
@@ -57,25 +58,15 @@ func StartGateway(t *testing.T, c network.Config, port int) *Gateways {
 	gs := &Gateways{ByOrg: map[string]*Gateway{}, Env: map[string]string{}}
 	platforms := 0
 	for k, o := range c.Orgs {
-		home := filepath.Join(t.TempDir(), o.Key)
-		addr := fmt.Sprintf("127.0.0.1:%d", port+k)
-		g := &Gateway{Org: o, URL: "http://" + addr, Home: home, DB: filepath.Join(home, "gateway", "readmodel.db"), t: t,
-			args: []string{"gateway", "--state", c.StateDir, "--org", o.Key, "--home", home, "--addr", addr}}
-		g.Start()
-		t.Cleanup(func() { g.Stop(false) })
-		g.Key = readEnv(t, filepath.Join(home, "gateway", "key.env"))["KEY"]
+		g := StartOrgGateway(t, c, o.Key, port+k)
 		gs.ByOrg[o.Key] = g
-		switch {
-		case o.Role == "regulator":
-			gs.Env["AGRITRACE_REGULATOR_URL"], gs.Env["AGRITRACE_REGULATOR_KEY"] = g.URL, g.Key
-		case platforms == 0:
+		if o.Role != "regulator" {
 			platforms++
-			gs.Env["AGRITRACE_URL"], gs.Env["AGRITRACE_PLATFORM_KEY"] = g.URL, g.Key
+		}
+		urlVar, keyVar := seeds.EnvVars(o.Role, platforms)
+		gs.Env[urlVar], gs.Env[keyVar] = g.URL, g.Key
+		if gs.first == nil && o.Role != "regulator" {
 			gs.first, gs.URL, gs.DB = g, g.URL, g.DB
-		default:
-			platforms++
-			gs.Env[fmt.Sprintf("AGRITRACE_PLATFORM%d_URL", platforms)] = g.URL
-			gs.Env[fmt.Sprintf("AGRITRACE_PLATFORM%d_KEY", platforms)] = g.Key
 		}
 	}
 	return gs
@@ -100,7 +91,7 @@ func StartOrgGateway(t *testing.T, c network.Config, orgKey string, port int, op
 	}
 	g.Start()
 	t.Cleanup(func() { g.Stop(false) })
-	g.Key = readEnv(t, filepath.Join(g.Home, "gateway", "key.env"))["KEY"]
+	g.Key = ReadEnv(t, filepath.Join(g.Home, "gateway", "key.env"))["KEY"]
 	return g
 }
 
@@ -187,7 +178,8 @@ func Connect(t testing.TB, c network.Config, orgKey string) *fabric.Client {
 	return cl
 }
 
-func readEnv(t *testing.T, path string) map[string]string {
+// ReadEnv reads a KEY=value file (key.env, demo.env), skipping comments.
+func ReadEnv(t *testing.T, path string) map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
