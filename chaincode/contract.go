@@ -66,34 +66,51 @@ func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eve
 	if err := mergePrivate(ctx, events); err != nil {
 		return "", err
 	}
-	caller, err := c.caller(ctx)
+	state, caller, tx, err := c.begin(ctx)
 	if err != nil {
 		return "", err
 	}
-	stub := ctx.GetStub()
-	// Writes go to the peer in one batch when the peer allows it (Fabric ≥ 3.1); the shim flushes the
-	// batch when the transaction ends. On older peers this is a no-op.
-	stub.StartWriteBatch()
-	ts, err := stub.GetTxTimestamp()
-	if err != nil {
-		return "", fmt.Errorf("read tx timestamp: %w", err)
-	}
-	rec := ledger.NewRecorder(stubState{stub}, caller, ledger.Tx{ID: stub.GetTxID(), Time: ts.AsTime()})
+	rec := ledger.NewRecorder(state, caller, tx)
 	results, err := rec.Record(events)
 	if err != nil {
 		return "", err
 	}
 	if out := rec.Emitted(); len(out.Events) > 0 {
-		payload, err := json.Marshal(out)
-		if err != nil {
+		if err := emit(ctx, out); err != nil {
 			return "", err
-		}
-		if err := stub.SetEvent(EventName, payload); err != nil {
-			return "", fmt.Errorf("emit %s: %w", EventName, err)
 		}
 	}
 	b, err := json.Marshal(results)
 	return string(b), err
+}
+
+// begin opens a recording transaction: the state, who calls, and the transaction's ID and time.
+// Writes go to the peer in one batch when the peer allows it (Fabric ≥ 3.1); the shim flushes the
+// batch when the transaction ends. On older peers this is a no-op.
+func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (stubState, ledger.Caller, ledger.Tx, error) {
+	caller, err := c.caller(ctx)
+	if err != nil {
+		return stubState{}, caller, ledger.Tx{}, err
+	}
+	stub := ctx.GetStub()
+	stub.StartWriteBatch()
+	ts, err := stub.GetTxTimestamp()
+	if err != nil {
+		return stubState{}, caller, ledger.Tx{}, fmt.Errorf("read tx timestamp: %w", err)
+	}
+	return stubState{stub}, caller, ledger.Tx{ID: stub.GetTxID(), Time: ts.AsTime()}, nil
+}
+
+// emit sends what a transaction recorded as its chaincode event, which the read models follow.
+func emit(ctx contractapi.TransactionContextInterface, out domain.Recorded) error {
+	payload, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	if err := ctx.GetStub().SetEvent(EventName, payload); err != nil {
+		return fmt.Errorf("emit %s: %w", EventName, err)
+	}
+	return nil
 }
 
 // PutPrivateTerms commits the private terms of one event (transient map, as for RecordEvents) to

@@ -2,7 +2,6 @@ package chaincode
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -18,28 +17,18 @@ func reserveTx[T any](c *Contract, ctx contractapi.TransactionContextInterface, 
 	if err := json.Unmarshal([]byte(arg), &in); err != nil {
 		return "", domain.Invalid("", "%s argument is not valid JSON: %v", what, err)
 	}
-	caller, err := c.caller(ctx)
+	state, caller, tx, err := c.begin(ctx)
 	if err != nil {
 		return "", err
 	}
-	stub := ctx.GetStub()
-	stub.StartWriteBatch()
-	ts, err := stub.GetTxTimestamp()
-	if err != nil {
-		return "", fmt.Errorf("read tx timestamp: %w", err)
-	}
-	rec := ledger.NewReserveRecorder(stubState{stub}, caller, ledger.Tx{ID: stub.GetTxID(), Time: ts.AsTime()})
+	rec := ledger.NewReserveRecorder(state, caller, tx)
 	res, err := rule(rec, in)
 	if err != nil {
 		return "", err
 	}
 	if out := rec.Emitted(); !out.Reserve.Empty() {
-		payload, err := json.Marshal(out)
-		if err != nil {
+		if err := emit(ctx, out); err != nil {
 			return "", err
-		}
-		if err := stub.SetEvent(EventName, payload); err != nil {
-			return "", fmt.Errorf("emit %s: %w", EventName, err)
 		}
 	}
 	b, err := json.Marshal(res)
