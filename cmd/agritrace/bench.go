@@ -54,15 +54,16 @@ type benchOpts struct {
 type benchPhase struct {
 	name string
 	run  func(r *benchRun) error
+	net  bool // needs the Fabric network and the gateway
 }
 
 var benchPhases = []benchPhase{
-	{"ingest", phaseIngest},
-	{"scans", phaseScans},
-	{"catch-up", phaseCatchUp},
-	{"lineage", phaseLineage},
-	{"reserve", phaseReserve},
-	{"epcis", phaseEPCIS},
+	{"ingest", phaseIngest, true},
+	{"scans", phaseScans, true},
+	{"catch-up", phaseCatchUp, true},
+	{"lineage", phaseLineage, false},
+	{"reserve", phaseReserve, false},
+	{"epcis", phaseEPCIS, true},
 }
 
 func runBench(ctx context.Context, args []string) error {
@@ -80,6 +81,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.IntVar(&o.lots, "lots", 10000, "distinct lots scanned during ingest")
 	fs.IntVar(&o.labels, "labels", 10000, "label PNGs rendered")
 	profiles := fs.String("profiles", filepath.Join("docs", "profiles"), "where CPU profiles are written")
+	only := fs.String("phases", "", "run only these phases, comma-separated (labels, ingest, scans, catch-up, lineage, reserve, epcis); default all")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,6 +107,10 @@ func runBench(ctx context.Context, args []string) error {
 		}
 		o.scales = append(o.scales, n)
 	}
+	run, err := selectPhases(*only)
+	if err != nil {
+		return err
+	}
 	o.cmdString = strings.Join(append([]string{"agritrace bench"}, args...), " ")
 	abs, err := filepath.Abs(*profiles)
 	if err != nil {
@@ -117,15 +123,24 @@ func runBench(ctx context.Context, args []string) error {
 
 	start := time.Now()
 	rep := &bench.Report{ID: start.UTC().Format("20060102T150405Z"), Command: o.cmdString, Started: start, Commit: sourceCommit()}
-	if err := phaseLabels(rep, o); err != nil {
-		return err
+	if run["labels"] {
+		if err := phaseLabels(rep, o); err != nil {
+			return err
+		}
 	}
-	r, err := startBenchRun(ctx, o, rep)
-	if err != nil {
+	r := &benchRun{ctx: ctx, o: o, rep: rep}
+	if needsNetwork(run) {
+		if r, err = startBenchRun(ctx, o, rep); err != nil {
+			return err
+		}
+	} else if r.tmp, err = os.MkdirTemp("", "agritrace-bench-"); err != nil {
 		return err
 	}
 	defer r.close()
 	for _, p := range benchPhases {
+		if !run[p.name] {
+			continue
+		}
 		fmt.Printf("== %s\n", p.name)
 		if err := p.run(r); err != nil {
 			var s skip
@@ -136,8 +151,11 @@ func runBench(ctx context.Context, args []string) error {
 			return fmt.Errorf("bench %s: %w", p.name, err)
 		}
 	}
-	rep.Machine = fmt.Sprintf("%d CPUs, %s, Fabric %s, BatchTimeout %s, %d txs/block, %d orgs (endorsement %s), %d Raft orderer(s)",
-		runtime.NumCPU(), runtime.Version(), network.FabricVersion, r.net.BatchTimeout, r.net.BatchMaxTx, len(r.net.Orgs), r.net.Endorsement, r.net.Orderers)
+	rep.Machine = fmt.Sprintf("%d CPUs, %s", runtime.NumCPU(), runtime.Version())
+	if needsNetwork(run) {
+		rep.Machine += fmt.Sprintf(", Fabric %s, BatchTimeout %s, %d txs/block, %d orgs (endorsement %s), %d Raft orderer(s)",
+			network.FabricVersion, r.net.BatchTimeout, r.net.BatchMaxTx, len(r.net.Orgs), r.net.Endorsement, r.net.Orderers)
+	}
 	// the chaincode servers write their CPU profiles as they exit
 	r.close()
 	for _, org := range r.net.Orgs {
@@ -157,6 +175,34 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("\nwrote %s (run %s, %s)\n", o.out, rep.ID, time.Since(start).Round(time.Second))
 	return nil
+}
+
+// selectPhases turns --phases into the set to run; empty means every phase.
+func selectPhases(list string) (map[string]bool, error) {
+	run := map[string]bool{"labels": list == ""}
+	for _, p := range benchPhases {
+		run[p.name] = list == ""
+	}
+	if list == "" {
+		return run, nil
+	}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if _, ok := run[name]; !ok {
+			return nil, fmt.Errorf("--phases: no phase %q", name)
+		}
+		run[name] = true
+	}
+	return run, nil
+}
+
+func needsNetwork(run map[string]bool) bool {
+	for _, p := range benchPhases {
+		if p.net && run[p.name] {
+			return true
+		}
+	}
+	return false
 }
 
 // skip is a phase's reason for not running (a feature missing from this build).
