@@ -7,9 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/agritrace/agritrace/readmodel"
 )
 
 // EPCISCaptureOp posts an EPCIS document of perDoc commissioning ObjectEvents to /epcis/capture
@@ -107,4 +110,33 @@ func EPCISPaging(ctx context.Context, base, key string, perPage int) (int, time.
 			return total, time.Since(start), nil
 		}
 	}
+}
+
+// EPCISStorePaging reads every event straight from the read model, perPage at a time in commit
+// order through the same query and cursor the handler uses, without HTTP or the query document:
+// the baseline of EPCISPaging on the same rows.
+func EPCISStorePaging(ctx context.Context, store *readmodel.Store, perPage int) (int, time.Duration, error) {
+	start := time.Now()
+	total, token := 0, ""
+	for {
+		page, err := store.QueryEPCIS(ctx, readmodel.EPCISQuery{Limit: perPage, Cursor: token})
+		if err != nil {
+			return total, time.Since(start), fmt.Errorf("page after %d events: %w", total, err)
+		}
+		total += len(page.Events)
+		if token = page.Next; token == "" {
+			return total, time.Since(start), nil
+		}
+	}
+}
+
+// Serve serves h on a loopback port until stop is called.
+func Serve(h http.Handler) (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }

@@ -24,7 +24,7 @@ func TestE2EBench(t *testing.T) {
 	out := filepath.Join(dir, "BENCH.md")
 	const basePort, gwPort = 29850, 19850
 	cmd := exec.Command(testnet.Binary(t), "bench", "--quick", "--window", "2s", "--scales", "3000", "--fanout", "50", "--lots", "300",
-		"--labels", "100", "--base-port", strconv.Itoa(basePort), "--gateway-port", strconv.Itoa(gwPort), "--out", out, "--profiles", filepath.Join(dir, "profiles"))
+		"--labels", "100", "--epcis-events", "3000", "--base-port", strconv.Itoa(basePort), "--gateway-port", strconv.Itoa(gwPort), "--out", out, "--profiles", filepath.Join(dir, "profiles"))
 	cmd.Env = append(os.Environ(), "AGRITRACE_FABRIC_CACHE="+testnet.CacheDir(t))
 	log, err := cmd.CombinedOutput()
 	if err != nil {
@@ -36,7 +36,8 @@ func TestE2EBench(t *testing.T) {
 	}
 	md := string(b)
 	for _, want := range []string{"## Labels", "## Ingest", "## QR scans during ingest", "## Read-model catch-up", "## Lineage on a wide synthetic read model",
-		"## CPU per committed item", "## Reproduce", "bulk ingest: CPU per committed event"} {
+		"## CPU per committed item", "## Reproduce", "bulk ingest: CPU per committed event",
+		"## EPCIS 2.0", "GET /epcis/events paging through 3000 captured events"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
