@@ -71,7 +71,9 @@ func SyntheticEPCIS(ctx context.Context, store *readmodel.Store, events int) err
 func syntheticLot(k int, t0 time.Time) []map[string]any {
 	lot := fmt.Sprintf("urn:epc:class:lgtin:6901234.050002.SYN%d", k)
 	pallet := fmt.Sprintf("urn:epc:id:sscc:6901234.%010d", k)
-	at := func(h int) string { return t0.Add(time.Duration(k)*time.Minute + time.Duration(h)*time.Hour).Format(time.RFC3339) }
+	at := func(h int) string {
+		return t0.Add(time.Duration(k)*time.Minute + time.Duration(h)*time.Hour).Format(time.RFC3339)
+	}
 	farm := map[string]string{"id": fmt.Sprintf("urn:epc:id:sgln:6901234.%05d.0", k%997)}
 	depot := map[string]string{"id": "urn:epc:id:sgln:6901234.00002.0"}
 	base := func(typ, id string, h int, bizStep string) map[string]any {
