@@ -137,6 +137,9 @@ func matchesHook(ev map[string]any) bool {
 // refused, and a webhook subscription delivering every matching event once, in order, across a
 // gateway restart.
 func TestE2EEPCISRoundTrip(t *testing.T) {
+	// the webhook receiver below listens on loopback, which gateways refuse unless the operator
+	// allows private destinations (the gateway processes inherit the environment)
+	t.Setenv(gateway.AllowPrivateHooksEnv, "true")
 	c := testnet.Start(t, 29450)
 	g := testnet.StartGateway(t, c, 19450)
 	url, key := g.Env["AGRITRACE_URL"], g.Env["AGRITRACE_PLATFORM_KEY"]

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -31,8 +33,12 @@ import (
 const SignatureHeader = "GS1-Signature"
 
 const (
-	deliveryBatch  = 100
-	maxBackoff     = time.Minute
+	deliveryBatch = 100
+	maxBackoff    = time.Minute
+	// MaxDeliveryFailures consecutive failed attempts (about 25 minutes with the backoff) suspend
+	// a subscription: a receiver gone for good is not called forever. Its checkpoint stays, so
+	// nothing is skipped; deleting it and subscribing again with an initialRecordTime resumes.
+	MaxDeliveryFailures = 30
 	deliveryPeriod = time.Second // look again even without a new block (retries, new subscriptions)
 )
 
@@ -48,7 +54,7 @@ type deliverer struct {
 // startDeliverer runs the deliverer until Close.
 func (s *Server) startDeliverer() {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.subs = &deliverer{client: &http.Client{Timeout: 10 * time.Second}, wake: make(chan struct{}, 1),
+	s.subs = &deliverer{client: hookClient(s.opts.WebhookAllowPrivate), wake: make(chan struct{}, 1),
 		retry: map[string]time.Time{}, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.subs.done)
@@ -83,6 +89,9 @@ func (s *Server) deliverAll(ctx context.Context) {
 		return
 	}
 	for _, sub := range subs {
+		if sub.Failures >= MaxDeliveryFailures {
+			continue
+		}
 		s.subs.mu.Lock()
 		wait := time.Until(s.subs.retry[sub.ID])
 		s.subs.mu.Unlock()
@@ -90,7 +99,9 @@ func (s *Server) deliverAll(ctx context.Context) {
 			continue
 		}
 		if err := s.deliver(ctx, sub); err != nil && ctx.Err() == nil {
+			// exponential, capped, with jitter so receivers coming back are not hit all at once
 			back := min(500*time.Millisecond<<min(sub.Failures, 10), maxBackoff)
+			back = back/2 + rand.N(back/2+1)
 			s.subs.mu.Lock()
 			s.subs.retry[sub.ID] = time.Now().Add(back)
 			s.subs.mu.Unlock()
@@ -187,11 +198,14 @@ func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	u, err := url.Parse(req.Dest)
-	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/dest", "dest must be an absolute http(s) URL (webhook); WebSocket subscriptions are not offered"))
+	if err := checkHookURL(r.Context(), req.Dest, s.opts.WebhookAllowPrivate, net.DefaultResolver); err != nil {
+		p := newProblemAt(http.StatusBadRequest, "webhook-destination", "/dest", err.Error())
+		p.Rule = "WebhookDestination"
+		writeProblem(w, r, p)
 		return
+	}
+	var err error
+	switch {
 	case len(req.SignatureToken) < 16:
 		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/signatureToken", "signatureToken (the HMAC-SHA256 secret) must be at least 16 characters"))
 		return
@@ -242,6 +256,7 @@ func (s *Server) epcisSubscriptions(w http.ResponseWriter, r *http.Request) {
 	own := []readmodel.Subscription{}
 	for _, x := range subs {
 		if x.Owner == caller(r).Name {
+			x.Suspended = x.Failures >= MaxDeliveryFailures
 			own = append(own, x)
 		}
 	}
@@ -264,6 +279,7 @@ func (s *Server) ownSubscription(w http.ResponseWriter, r *http.Request) (readmo
 
 func (s *Server) epcisSubscription(w http.ResponseWriter, r *http.Request) {
 	if x, ok := s.ownSubscription(w, r); ok {
+		x.Suspended = x.Failures >= MaxDeliveryFailures
 		writeJSON(w, http.StatusOK, x)
 	}
 }

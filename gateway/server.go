@@ -31,6 +31,9 @@ type Options struct {
 	RegulatorMSP string
 	// Reserve configures the reserve and market rules; nil takes reserve.Default().
 	Reserve *reserve.Config
+	// WebhookAllowPrivate lets EPCIS webhook subscriptions reach loopback, link-local and private
+	// addresses (tests, a closed network); also set by AGRITRACE_WEBHOOK_ALLOW_PRIVATE=true.
+	WebhookAllowPrivate bool
 }
 
 func (o *Options) defaults() {
@@ -49,6 +52,7 @@ func (o *Options) defaults() {
 	if o.Parallel == 0 {
 		o.Parallel = 4
 	}
+	o.WebhookAllowPrivate = o.WebhookAllowPrivate || allowPrivateHooksFromEnv()
 }
 
 // Server is the gateway.

@@ -98,6 +98,7 @@ type Subscription struct {
 	LastBlock uint64 `json:"lastDeliveredBlock"`
 	Failures  int    `json:"failures"`
 	LastError string `json:"lastError,omitempty"`
+	Suspended bool   `json:"suspended,omitempty"` // set by the gateway: too many failures in a row
 }
 
 const subCols = `id, query_name, dest, secret, owner, created, last_seq, last_block, failures, last_error`
