@@ -18,7 +18,7 @@ import (
 // EPCISCaptureOp posts an EPCIS document of perDoc commissioning ObjectEvents to /epcis/capture
 // and waits for its capture job: the EPCIS counterpart of BulkOp, over the same network and
 // gateway. behaviour is the GS1-Capture-Error-Behaviour (rollback: one transaction per document,
-// at most 200 events; proceed: packed like native bulk ingest).
+// as many events as fit Fabric's message limit; proceed: packed like native bulk ingest).
 func EPCISCaptureOp(e Env, perDoc int, behaviour string) Op {
 	run := fmt.Sprintf("%x", sha256.Sum256([]byte(e.Run)))[:6] // lots are at most 20 characters
 	return func(ctx context.Context, w int, n int64) (int, error) {

@@ -16,8 +16,8 @@ import (
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/domain/epcisevent"
 	"github.com/agritrace/agritrace/epcis"
-	"github.com/agritrace/agritrace/ledger"
 	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/wire"
 )
 
 // The GS1 EPCIS 2.0 REST binding under /epcis: capture jobs, the standard event queries, the
@@ -121,14 +121,11 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 	}
 	key := caller(r)
 	events, err := epcisevent.Decode(body, domain.Party{Enterprise: key.Name})
-	if err == nil && behaviour == "rollback" && len(events) > ledger.MaxEventsPerTx {
-		// all or nothing is one Fabric transaction, which the contract bounds
-		p := newProblem(http.StatusRequestEntityTooLarge, "capture-limit", fmt.Sprintf(
-			"an atomic capture is one ledger transaction of at most %d events, this document has %d: split it, or send GS1-Capture-Error-Behaviour: proceed (up to %d events)",
-			ledger.MaxEventsPerTx, len(events), epcisevent.MaxEvents))
-		p.Rule, p.Pointer = "CaptureLimitExceededException", "/epcisBody/eventList"
-		writeProblem(w, r, p)
-		return
+	if err == nil && behaviour == "rollback" {
+		if p := atomicFits(events); p != nil {
+			writeProblem(w, r, p)
+			return
+		}
 	}
 	if err != nil {
 		var ee *epcisevent.Error
@@ -162,6 +159,24 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 	go s.runCapture(key, job, events, plan)
 	w.Header().Set("Location", "/epcis/capture/"+job.ID)
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// atomicFits refuses (413) an atomic capture that one ledger transaction cannot carry: all or
+// nothing is one Fabric transaction, bounded by Fabric's message limit (wire.MaxTxEventBytes of
+// events) and the contract (wire.MaxAtomicEvents).
+func atomicFits(events []domain.Event) *Problem {
+	size := 0
+	for i := range events {
+		size += eventBytes(events[i])
+	}
+	if len(events) <= wire.MaxAtomicEvents && size <= wire.MaxTxEventBytes {
+		return nil
+	}
+	p := newProblem(http.StatusRequestEntityTooLarge, "capture-limit", fmt.Sprintf(
+		"an atomic capture is one ledger transaction: at most %d events and %d bytes of events (Fabric's message limit), this document has %d events, %d bytes as recorded; split it, or send GS1-Capture-Error-Behaviour: proceed (up to %d events)",
+		wire.MaxAtomicEvents, wire.MaxTxEventBytes, len(events), size, epcisevent.MaxEvents))
+	p.Rule, p.Pointer = "CaptureLimitExceededException", "/epcisBody/eventList"
+	return p
 }
 
 // admitAll checks every event; it returns the indexes still to record (not refused, not replays).

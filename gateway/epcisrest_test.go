@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/agritrace/agritrace/wire"
 )
 
 // allTypes is the document covering every event type and identifier shape.
@@ -385,17 +387,38 @@ func TestEPCISErrorDeclaration(t *testing.T) {
 	}
 }
 
+// An atomic capture is one transaction: up to wire.MaxAtomicEvents events commit whole as long
+// as they fit Fabric's message limit; beyond it the answer is 413, and proceed records them all.
 func TestEPCISAtomicCaptureLimit(t *testing.T) {
 	e := newEnv(t)
-	var list []string
-	for i := 0; i < 201; i++ {
-		list = append(list, fmt.Sprintf(`{"type":"ObjectEvent","eventID":"urn:uuid:limit-%d","action":"OBSERVE","bizStep":"storing","eventTime":"2026-10-01T08:00:00+08:00","eventTimeZoneOffset":"+08:00","epcList":["LOT-%d"]}`, i, i))
+	doc := func(n int, pad int) []byte {
+		var list []string
+		for i := 0; i < n; i++ {
+			list = append(list, fmt.Sprintf(`{"type":"ObjectEvent","eventID":"urn:uuid:limit-%d-%d","action":"OBSERVE","bizStep":"storing","eventTime":"2026-10-01T08:00:00+08:00","eventTimeZoneOffset":"+08:00","epcList":["LOT-%d"]%s}`,
+				pad, i, i, map[bool]string{true: `,"ext:note":"` + strings.Repeat("x", pad) + `"`, false: ""}[pad > 0]))
+		}
+		return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ext":"https://example.com/ext/"}],"type":"EPCISDocument","schemaVersion":"2.0","epcisBody":{"eventList":[` + strings.Join(list, ",") + `]}}`)
 	}
-	doc := []byte(`{"type":"EPCISDocument","schemaVersion":"2.0","epcisBody":{"eventList":[` + strings.Join(list, ",") + `]}}`)
-	if status, p := e.captureJob(t, "hlj", doc, nil); status != 413 || p["rule"] != "CaptureLimitExceededException" {
-		t.Fatalf("atomic capture of 201 events: %d %v", status, p)
+	status, job := e.captureJob(t, "hlj", doc(wire.MaxAtomicEvents, 0), nil)
+	if status != 202 || job["success"] != true {
+		t.Fatalf("atomic capture of %d events: %d %v", wire.MaxAtomicEvents, status, job)
 	}
-	if status, job := e.captureJob(t, "hlj", doc, map[string]string{"GS1-Capture-Error-Behaviour": "proceed"}); status != 202 || job["success"] != true {
-		t.Fatalf("proceed capture of 201 events: %d %v", status, job)
+	var results []EventResult
+	b, _ := json.Marshal(job["results"])
+	_ = json.Unmarshal(b, &results)
+	if len(results) != wire.MaxAtomicEvents || results[0].TxID == "" || results[len(results)-1].TxID != results[0].TxID {
+		t.Fatalf("atomic capture of %d events: not one transaction: first %+v, last %+v", len(results), results[0], results[len(results)-1])
+	}
+	// 1,000 events of about 900 bytes each are more than one transaction carries
+	big := doc(wire.MaxAtomicEvents, 700)
+	if len(big) > 1<<20 || len(big) < wire.MaxTxEventBytes {
+		t.Fatalf("test document of %d bytes does not probe the transaction limit", len(big))
+	}
+	status, p := e.captureJob(t, "hlj", big, nil)
+	if status != 413 || p["rule"] != "CaptureLimitExceededException" || p["pointer"] != "/epcisBody/eventList" {
+		t.Fatalf("atomic capture over the transaction limit: %d %v", status, p)
+	}
+	if status, job := e.captureJob(t, "hlj", big, map[string]string{"GS1-Capture-Error-Behaviour": "proceed"}); status != 202 || job["success"] != true {
+		t.Fatalf("proceed capture of the same document: %d %v", status, job)
 	}
 }

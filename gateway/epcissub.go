@@ -39,7 +39,7 @@ const (
 	// a subscription: a receiver gone for good is not called forever. Its checkpoint stays, so
 	// nothing is skipped; deleting it and subscribing again with an initialRecordTime resumes.
 	MaxDeliveryFailures = 30
-	deliveryPeriod = time.Second // look again even without a new block (retries, new subscriptions)
+	deliveryPeriod      = time.Second // look again even without a new block (retries, new subscriptions)
 )
 
 type deliverer struct {

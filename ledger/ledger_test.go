@@ -364,7 +364,7 @@ func TestBulkLimitsAndEmitted(t *testing.T) {
 	_, err := w.record(hlj)
 	wantRule(t, err, 400, "validation")
 	var many []domain.Event
-	for i := 0; i <= MaxEventsPerTx; i++ {
+	for i := 0; i <= MaxAtomicEvents; i++ {
 		many = append(many, produce(fmt.Sprintf("b%d", i), fmt.Sprintf("B-%d", i), 1))
 	}
 	_, err = w.record(hlj, many...)

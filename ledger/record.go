@@ -11,9 +11,12 @@ import (
 	"github.com/agritrace/agritrace/wire"
 )
 
-// MaxEventsPerTx bounds one recording transaction (a bulk request is cut into such chunks); the
-// gateway packs by the same constant.
+// MaxEventsPerTx is how many events the gateway packs into one transaction of a bulk request.
 const MaxEventsPerTx = wire.MaxEventsPerTx
+
+// MaxAtomicEvents is what the contract accepts in one transaction: more than the gateway packs
+// into a bulk's transactions, so an atomic EPCIS capture of up to this many commits whole.
+const MaxAtomicEvents = wire.MaxAtomicEvents
 
 // Recorder applies events to the state within one transaction.
 type Recorder struct {
@@ -39,8 +42,8 @@ func (r *Recorder) Record(events []domain.Event) ([]domain.RecordResult, error) 
 	if len(events) == 0 {
 		return nil, domain.Invalid("/events", "no events given")
 	}
-	if len(events) > MaxEventsPerTx {
-		return nil, domain.Invalid("/events", "%d events in one transaction; at most %d", len(events), MaxEventsPerTx)
+	if len(events) > MaxAtomicEvents {
+		return nil, domain.Invalid("/events", "%d events in one transaction; at most %d", len(events), MaxAtomicEvents)
 	}
 	if err := r.prefetch(events); err != nil {
 		return nil, err

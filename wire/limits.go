@@ -12,6 +12,10 @@ const (
 	// MaxEventsPerTx bounds the events of one RecordEvents transaction; the gateway packs at most
 	// this many (its default) and the contract refuses more.
 	MaxEventsPerTx = 200
+	// MaxAtomicEvents bounds the events of one transaction that must commit whole (an atomic
+	// EPCIS capture, which the gateway does not cut): as many as fit MaxTxEventBytes, and at most
+	// this many. The contract refuses more; bulks are still packed MaxEventsPerTx at a time.
+	MaxAtomicEvents = 1000
 	// FabricMaxMessageBytes is the gRPC message limit of a default Fabric deployment (4 MiB).
 	FabricMaxMessageBytes = 4 << 20
 	// TxAmplification is how many copies of an event's bytes a transaction holds (see above).
