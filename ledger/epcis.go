@@ -14,7 +14,7 @@ func checkProjection(e *domain.Event) error {
 	if len(e.EPCIS) == 0 {
 		return nil
 	}
-	want, err := epcisevent.DecodeEvent(e.EPCIS, e.Actor)
+	want, err := epcisevent.Project(e.EPCIS, e.Actor)
 	if err != nil {
 		return domain.Invalid("/epcis", "the captured EPCIS event does not decode: %v", err)
 	}

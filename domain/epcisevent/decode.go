@@ -87,7 +87,7 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	}
 	out := make([]domain.Event, 0, len(list))
 	for i, raw := range list {
-		e, err := decodeEvent(raw, fmt.Sprintf("/epcisBody/eventList/%d", i), actor, ns)
+		e, err := decodeEvent(raw, fmt.Sprintf("/epcisBody/eventList/%d", i), actor, ns, true)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +96,9 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	return out, nil
 }
 
-func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.RawMessage) (domain.Event, error) {
+// decodeEvent projects one event. keep asks for the event of record (its canonical form in
+// e.EPCIS); without it the canonical form is computed only when the ID derives from it.
+func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.RawMessage, keep bool) (domain.Event, error) {
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -235,22 +237,22 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 	if t == domain.Recall {
 		e.Reason = "EPCIS recall event"
 	}
-	if _, own := m["@context"]; !own && len(ns) > 0 {
-		// the document's namespaces travel with the event, so its extensions keep their meaning
-		b, _ := json.Marshal(ns)
-		m["@context"] = b
-	}
-	canon, err := Canonical(m)
-	if err != nil {
-		return e, errAt(at, "%v", err)
-	}
-	e.EPCIS = canon
 	e.ID = str(m, "eventID")
-	if e.ID == "" || strings.HasPrefix(e.ID, "_:") {
-		// No (global) eventID: derive one from the content, so a re-sent document is a replay.
-		// This is sha-256 over agritrace's canonical JSON, not the CBV 2.0 event-hash algorithm.
-		sum := sha256.Sum256(canon)
-		e.ID = "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
+	derived := e.ID == "" || strings.HasPrefix(e.ID, "_:")
+	if keep || derived {
+		canon, err := canonicalEvent(raw, m, ns)
+		if err != nil {
+			return e, errAt(at, "%v", err)
+		}
+		if keep {
+			e.EPCIS = canon
+		}
+		if derived {
+			// No (global) eventID: derive one from the content, so a re-sent document is a replay.
+			// This is sha-256 over agritrace's canonical JSON, not the CBV 2.0 event-hash algorithm.
+			sum := sha256.Sum256(canon)
+			e.ID = "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
+		}
 	}
 	if declared {
 		// the declaration shares the declared event's eventID; the ledger keys it apart
@@ -314,19 +316,53 @@ func Canonical(v any) ([]byte, error) {
 			return nil, err
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var anyv any
-	if err := dec.Decode(&anyv); err != nil {
+	anyv, err := decodeNumbers(b)
+	if err != nil {
 		return nil, err
 	}
+	return encodeCanonical(anyv)
+}
+
+// decodeNumbers reads JSON keeping numbers as written.
+func decodeNumbers(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// encodeCanonical writes decoded JSON in canonical form: object keys sorted, no insignificant
+// space, no HTML escaping.
+func encodeCanonical(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(anyv); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// canonicalEvent is the canonical form of one captured event (raw, already read into m): the
+// document's namespaces travel with the event when it has no @context of its own, so its
+// extensions keep their meaning. Canonicalising raw itself spares re-encoding m first.
+func canonicalEvent(raw json.RawMessage, m map[string]json.RawMessage, ns []json.RawMessage) ([]byte, error) {
+	if _, own := m["@context"]; own || len(ns) == 0 {
+		return Canonical(raw)
+	}
+	obj, err := decodeNumbers(raw)
+	if err != nil {
+		return nil, err
+	}
+	ctx, err := json.Marshal(ns)
+	if err != nil {
+		return nil, err
+	}
+	if obj.(map[string]any)["@context"], err = decodeNumbers(ctx); err != nil {
+		return nil, err
+	}
+	return encodeCanonical(obj)
 }
 
 // standardContexts are the @context entries every EPCIS 2.0 document may name; the rest are the
@@ -476,9 +512,15 @@ func shortName(s, kind string) string {
 // ShortName is shortName for other packages (query parameters name CBV values either way).
 func ShortName(s, kind string) string { return shortName(s, kind) }
 
-// DecodeEvent projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it
-// was captured: the contract uses it to check that the projection it is asked to apply is the
-// one the event of record gives.
+// DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
+// projection, with the event kept as captured.
 func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeEvent(raw, "/epcis", actor, nil)
+	return decodeEvent(raw, "/epcis", actor, nil, true)
+}
+
+// Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was
+// captured, without keeping it (EPCIS stays empty): the contract uses it to check that the
+// projection it is asked to apply is the one the event of record gives, on every endorsement.
+func Project(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
+	return decodeEvent(raw, "/epcis", actor, nil, false)
 }

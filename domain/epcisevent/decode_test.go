@@ -1,6 +1,8 @@
 package epcisevent
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -83,4 +85,78 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The stored form of an event must not depend on how it is computed: events already on ledgers
+// keep their content fingerprints and derived IDs, so a re-sent document stays a replay. The
+// direct path (canonicalising the event's bytes) gives what canonicalising its members as a
+// map, with the document's namespaces added, gives.
+func TestCanonicalEventStable(t *testing.T) {
+	files := []string{"../../epcis/testdata/docs/all-types.jsonld", "../../epcis/testdata/docs/more.jsonld",
+		"../../epcis/testdata/docs/correction.jsonld", "../../gateway/testdata/epcis/object-events.jsonld"}
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Context   json.RawMessage `json:"@context"`
+			EPCISBody struct {
+				EventList []json.RawMessage `json:"eventList"`
+			} `json:"epcisBody"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		ns, err := namespaces(doc.Context)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := Decode(b, domain.Party{Enterprise: "P"})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for i, raw := range doc.EPCISBody.EventList {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			if _, own := m["@context"]; !own && len(ns) > 0 {
+				m["@context"], _ = json.Marshal(ns)
+			}
+			want, err := Canonical(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(evs[i].EPCIS, want) {
+				t.Errorf("%s event %d:\n stored %s\n   want %s", f, i, evs[i].EPCIS, want)
+			}
+			n++
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d events compared", n)
+	}
+}
+
+// The contract's check projects a stored event as capture did, ID included.
+func TestDecodeEventMatchesCapture(t *testing.T) {
+	b, err := os.ReadFile("../../gateway/testdata/epcis/object-events.jsonld") // eventIDs derived from content
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := Decode(b, domain.Party{Enterprise: "P"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range evs {
+		again, err := Project(e.EPCIS, e.Actor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.ID != e.ID || again.Type != e.Type || len(again.EPCIS) != 0 {
+			t.Errorf("event %d: check projected %s %s (EPCIS kept: %d bytes), capture %s %s", i, again.ID, again.Type, len(again.EPCIS), e.ID, e.Type)
+		}
+	}
 }
