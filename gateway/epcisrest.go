@@ -471,6 +471,10 @@ func (s *Server) epcisDeleteQuery(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) epcisQueryEvents(w http.ResponseWriter, r *http.Request) {
+	if isWebSocket(r) {
+		s.epcisStream(w, r)
+		return
+	}
 	nq, q, p := s.epcisQueryFor(r.Context(), r.PathValue("queryName"))
 	if p != nil {
 		writeProblem(w, r, p)

@@ -43,6 +43,7 @@ const (
 )
 
 type deliverer struct {
+	ctx    context.Context // ends when the server closes (streams end with it)
 	client *http.Client
 	wake   chan struct{}
 	mu     sync.Mutex
@@ -54,7 +55,7 @@ type deliverer struct {
 // startDeliverer runs the deliverer until Close.
 func (s *Server) startDeliverer() {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.subs = &deliverer{client: hookClient(s.opts.WebhookAllowPrivate), wake: make(chan struct{}, 1),
+	s.subs = &deliverer{ctx: ctx, client: hookClient(s.opts.WebhookAllowPrivate), wake: make(chan struct{}, 1),
 		retry: map[string]time.Time{}, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.subs.done)
@@ -117,38 +118,52 @@ func (s *Server) deliver(ctx context.Context, sub readmodel.Subscription) error 
 	if p != nil {
 		return fmt.Errorf("query %s: %s", sub.Query, p.Detail)
 	}
-	q.AfterSeq, q.ByEventTime, q.Desc, q.Limit, q.Cursor = sub.LastSeq, false, false, deliveryBatch, ""
+	_, err := s.walk(ctx, sub.Query, sub.ID, q, sub.LastSeq, func(body []byte, events int, page readmodel.EPCISPage) error {
+		if body != nil {
+			if err := s.post(ctx, sub, body); err != nil {
+				return err
+			}
+			s.metrics.webhooks.Add(int64(events))
+		}
+		return s.store.Delivered(ctx, sub.ID, page.LastSeq, page.LastBlock)
+	})
+	return err
+}
+
+// walk is what every subscription does, webhook or WebSocket: it reads the events matching q
+// committed after position from, in commit order, deliveryBatch rows at a time, and hands each
+// page to sent as an EPCISQueryDocument (body nil when no row of the page matched; the position
+// still moves). It returns the position reached; sent failing stops it there.
+func (s *Server) walk(ctx context.Context, query, subID string, q readmodel.EPCISQuery, from int64,
+	sent func(body []byte, events int, page readmodel.EPCISPage) error) (int64, error) {
+	q.AfterSeq, q.ByEventTime, q.Desc, q.Limit, q.Cursor = from, false, false, deliveryBatch, ""
 	for ctx.Err() == nil {
 		page, err := s.store.QueryEPCIS(ctx, q)
 		if err != nil {
-			return err
+			return q.AfterSeq, err
 		}
 		if page.LastSeq <= q.AfterSeq {
-			return nil // nothing new
+			return q.AfterSeq, nil // nothing new
 		}
+		var body []byte
 		if len(page.Events) > 0 {
 			list := make([]json.RawMessage, len(page.Events))
 			for i, e := range page.Events {
 				list[i] = e.Event
 			}
-			body, err := epcis.QueryDocument(sub.Query, sub.ID, list, s.now())
-			if err != nil {
-				return err
+			if body, err = epcis.QueryDocument(query, subID, list, s.now()); err != nil {
+				return q.AfterSeq, err
 			}
-			if err := s.post(ctx, sub, body); err != nil {
-				return err
-			}
-			s.metrics.webhooks.Add(int64(len(list)))
 		}
-		if err := s.store.Delivered(ctx, sub.ID, page.LastSeq, page.LastBlock); err != nil {
-			return err
+		if err := sent(body, len(page.Events), page); err != nil {
+			return q.AfterSeq, err
 		}
 		q.AfterSeq = page.LastSeq
 		if page.Next == "" {
-			return nil
+			return q.AfterSeq, nil
 		}
 	}
-	return ctx.Err()
+	return q.AfterSeq, ctx.Err()
 }
 
 func (s *Server) post(ctx context.Context, sub readmodel.Subscription, body []byte) error {
@@ -204,7 +219,6 @@ func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	var err error
 	switch {
 	case len(req.SignatureToken) < 16:
 		writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/signatureToken", "signatureToken (the HMAC-SHA256 secret) must be at least 16 characters"))
@@ -214,20 +228,9 @@ func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := readmodel.Subscription{ID: uuid.NewString(), Query: name, Dest: req.Dest, Secret: req.SignatureToken,
-		Owner: caller(r).Name, Created: readmodel.JobTime(s.now()), LastBlock: s.store.Block()}
-	if req.InitialRecordTime != "" {
-		t, err := time.Parse(time.RFC3339Nano, req.InitialRecordTime)
-		if err != nil {
-			writeProblem(w, r, newProblemAt(http.StatusBadRequest, "validation", "/initialRecordTime", "initialRecordTime must be an RFC 3339 time"))
-			return
-		}
-		sub.LastSeq, err = s.store.EPCISSeqFrom(r.Context(), t)
-		if err != nil {
-			writeProblem(w, r, problemFrom(err))
-			return
-		}
-	} else if sub.LastSeq, err = s.store.EPCISSeq(r.Context(), sub.LastBlock); err != nil {
-		writeProblem(w, r, problemFrom(err))
+		Owner: caller(r).Name, Created: readmodel.JobTime(s.now())}
+	if sub.LastSeq, sub.LastBlock, p = s.subscriptionStart(r.Context(), req.InitialRecordTime, "/initialRecordTime"); p != nil {
+		writeProblem(w, r, p)
 		return
 	}
 	if err := s.store.AddSubscription(r.Context(), sub); err != nil {
@@ -240,6 +243,28 @@ func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/epcis/queries/"+url.PathEscape(name)+"/subscriptions/"+sub.ID)
 	writeJSON(w, http.StatusCreated, sub)
+}
+
+// subscriptionStart is the commit position a new subscription delivers after: the events recorded
+// from initialRecordTime on, or (without one) the events committed from now on.
+func (s *Server) subscriptionStart(ctx context.Context, initialRecordTime, pointer string) (int64, uint64, *Problem) {
+	block := s.store.Block()
+	if initialRecordTime == "" {
+		seq, err := s.store.EPCISSeq(ctx, block)
+		if err != nil {
+			return 0, 0, problemFrom(err)
+		}
+		return seq, block, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, initialRecordTime)
+	if err != nil {
+		return 0, 0, newProblemAt(http.StatusBadRequest, "validation", pointer, "initialRecordTime must be an RFC 3339 time")
+	}
+	seq, err := s.store.EPCISSeqFrom(ctx, t)
+	if err != nil {
+		return 0, 0, problemFrom(err)
+	}
+	return seq, block, nil
 }
 
 func (s *Server) epcisSubscriptions(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,113 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// streamDoc is one WebSocket message: an EPCISQueryDocument.
+type streamDoc struct {
+	EPCISBody struct {
+		QueryResults struct {
+			QueryName      string `json:"queryName"`
+			SubscriptionID string `json:"subscriptionID"`
+			ResultsBody    struct {
+				EventList []map[string]any `json:"eventList"`
+			} `json:"resultsBody"`
+		} `json:"queryResults"`
+	} `json:"epcisBody"`
+}
+
+// dialStream opens a WebSocket subscription to a named query.
+func dialStream(t *testing.T, ctx context.Context, base, key, query, params string) *websocket.Conn {
+	t.Helper()
+	u := "ws" + strings.TrimPrefix(base, "http") + "/epcis/queries/" + query + "/events" + params
+	c, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + key}}})
+	if err != nil {
+		t.Fatalf("dial %s: %v (%v)", u, err, resp)
+	}
+	c.SetReadLimit(StreamReadLimit)
+	return c
+}
+
+// readStream reads messages until want events arrived, returning their eventIDs in order.
+func readStream(t *testing.T, ctx context.Context, c *websocket.Conn, query string, want int) []string {
+	t.Helper()
+	var ids []string
+	for len(ids) < want {
+		typ, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("after %d of %d events: %v", len(ids), want, err)
+		}
+		var d streamDoc
+		if typ != websocket.MessageText || json.Unmarshal(b, &d) != nil || d.EPCISBody.QueryResults.QueryName != query || d.EPCISBody.QueryResults.SubscriptionID == "" {
+			t.Fatalf("message is not this stream's EPCISQueryDocument: %.300s", b)
+		}
+		for _, ev := range d.EPCISBody.QueryResults.ResultsBody.EventList {
+			ids = append(ids, ev["eventID"].(string))
+		}
+	}
+	return ids
+}
+
+func TestEPCISWebSocketStream(t *testing.T) {
+	e := newEnv(t)
+	if r := e.post("/epcis/queries", "hlj", map[string]any{"name": "packed-or-moved", "query": map[string]any{
+		"eventType": []string{"AggregationEvent", "ObjectEvent"}, "EXISTS_readPoint": ""}}); r.status != 201 {
+		t.Fatalf("create query: %d %s", r.status, r.body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// another platform's key may follow the query too (reads are open to every key)
+	live := dialStream(t, ctx, e.ts.URL, e.keys["ha"], "packed-or-moved", "")
+	defer live.CloseNow()
+
+	doc, sent := allTypes(t)
+	if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
+		t.Fatalf("capture: %d %v", status, job)
+	}
+	var want []string
+	for _, ev := range sent {
+		if _, ok := ev["readPoint"]; ok && (ev["type"] == "AggregationEvent" || ev["type"] == "ObjectEvent") {
+			want = append(want, ev["eventID"].(string))
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("test document has %d matching events", len(want))
+	}
+	// what the webhook gets, in the same order
+	if got := readStream(t, ctx, live, "packed-or-moved", len(want)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("stream sent %v, want %v", got, want)
+	}
+	// a stream opened later replays from initialRecordTime, then goes on live
+	replay := dialStream(t, ctx, e.ts.URL, e.keys["hlj"], "packed-or-moved", "?initialRecordTime=2000-01-01T00:00:00Z")
+	defer replay.CloseNow()
+	if got := readStream(t, ctx, replay, "packed-or-moved", len(want)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("replayed stream sent %v, want %v", got, want)
+	}
+	live.Close(websocket.StatusNormalClosure, "")
+
+	for _, tc := range []struct {
+		path, key string
+		status    int
+	}{
+		{"/epcis/queries/packed-or-moved/events?stream=false", e.keys["hlj"], 400},
+		{"/epcis/queries/packed-or-moved/events?perPage=3&stream=true", e.keys["hlj"], 400},
+		{"/epcis/queries/packed-or-moved/events?initialRecordTime=yesterday", e.keys["hlj"], 400},
+		{"/epcis/queries/no-such-query/events", e.keys["hlj"], 404},
+		{"/epcis/queries/packed-or-moved/events", "not-a-key", 401},
+	} {
+		u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + tc.path
+		_, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tc.key}}})
+		if err == nil || resp == nil || resp.StatusCode != tc.status || resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: %v %v, want %d problem+json", tc.path, resp, err, tc.status)
+		}
+	}
+}
