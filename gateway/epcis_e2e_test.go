@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/testnet"
@@ -157,6 +160,45 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 		t.Fatalf("subscribe: %d %s", status, body)
 	}
 
+	// the same query followed over WebSocket: the stream must carry what the webhook gets
+	wsCtx, wsCancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer wsCancel()
+	ws, _, err := websocket.Dial(wsCtx, "ws"+strings.TrimPrefix(url, "http")+"/epcis/queries/seen-at-read-points/events?stream=true",
+		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + key}}})
+	if err != nil {
+		t.Fatalf("WebSocket subscription: %v", err)
+	}
+	defer ws.CloseNow()
+	ws.SetReadLimit(gateway.StreamReadLimit)
+	streamed := make(chan string, 100)
+	go func() {
+		defer close(streamed)
+		for {
+			_, b, err := ws.Read(wsCtx)
+			if err != nil {
+				return
+			}
+			var d struct {
+				EPCISBody struct {
+					QueryResults struct {
+						ResultsBody struct {
+							EventList []struct {
+								EventID string `json:"eventID"`
+							} `json:"eventList"`
+						} `json:"resultsBody"`
+					} `json:"queryResults"`
+				} `json:"epcisBody"`
+			}
+			if json.Unmarshal(b, &d) != nil {
+				streamed <- "not an EPCISQueryDocument: " + string(b)
+				return
+			}
+			for _, ev := range d.EPCISBody.QueryResults.ResultsBody.EventList {
+				streamed <- ev.EventID
+			}
+		}
+	}()
+
 	doc, sent := readDoc(t, "all-types.jsonld")
 	// the ni:///sha-256 eventIDs are GS1's event hash of the events (CBV 2.0 algorithm, epcis2.js)
 	ids := jsClient(t, doc, "hash")["ids"].([]any)
@@ -257,6 +299,18 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	if got := hook.waitFor(t, len(want)); !reflect.DeepEqual(got, want) {
 		t.Fatalf("webhook received %v, want %v", got, want)
 	}
+	var overWS []string
+	for len(overWS) < len(want) {
+		id, ok := <-streamed
+		if !ok {
+			break
+		}
+		overWS = append(overWS, id)
+	}
+	if !reflect.DeepEqual(overWS, want) {
+		t.Fatalf("WebSocket stream sent %v, want %v (as the webhook)", overWS, want)
+	}
+	ws.Close(websocket.StatusNormalClosure, "")
 
 	// the receiver goes down; more events commit; the gateway restarts; delivery resumes
 	hook.mu.Lock()
