@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,32 +42,45 @@ var gs1Headers = map[string]string{
 }
 
 func (s *Server) epcisRoutes() {
-	m := s.mux
 	read := func(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(s.gs1(h), false) }
-	m.HandleFunc("POST /epcis/capture", read(s.epcisCapture))
-	m.HandleFunc("GET /epcis/capture", read(s.epcisJobs))
-	m.HandleFunc("GET /epcis/capture/{captureID}", read(s.epcisJob))
-	m.HandleFunc("GET /epcis/events", read(s.epcisEvents))
-	m.HandleFunc("GET /epcis/events/{eventID}", read(s.epcisEvent))
-	m.HandleFunc("GET /epcis/epcs/{epc}/events", read(s.epcisFixed("MATCH_anyEPC", "epc")))
-	for _, c := range epcisCollections {
-		m.HandleFunc("GET /epcis/"+c.path, read(s.epcisVocabulary(c.column)))
-		m.HandleFunc("GET /epcis/"+c.path+"/{"+c.wildcard+"}/events", read(s.epcisFixed(c.param, c.wildcard)))
+	allow := map[string][]string{"/epcis": nil}
+	var paths []string
+	handle := func(method, path string, h http.HandlerFunc) {
+		s.mux.HandleFunc(method+" "+path, read(h))
+		if _, seen := allow[path]; !seen {
+			paths = append(paths, path)
+		}
+		allow[path] = append(allow[path], method)
 	}
-	m.HandleFunc("GET /epcis/queries", read(s.epcisQueries))
-	m.HandleFunc("POST /epcis/queries", read(s.epcisCreateQuery))
-	m.HandleFunc("GET /epcis/queries/{queryName}", read(s.epcisQuery))
-	m.HandleFunc("DELETE /epcis/queries/{queryName}", read(s.epcisDeleteQuery))
-	m.HandleFunc("GET /epcis/queries/{queryName}/events", read(s.epcisQueryEvents))
-	m.HandleFunc("GET /epcis/queries/{queryName}/subscriptions", read(s.epcisSubscriptions))
-	m.HandleFunc("POST /epcis/queries/{queryName}/subscriptions", read(s.epcisSubscribe))
-	m.HandleFunc("GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}", read(s.epcisSubscription))
-	m.HandleFunc("DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}", read(s.epcisUnsubscribe))
-	// OPTIONS needs no key: it says what the server supports, as the binding describes
-	for path, allow := range map[string]string{"/epcis": "OPTIONS", "/epcis/capture": "OPTIONS, GET, POST",
-		"/epcis/events": "OPTIONS, GET", "/epcis/queries": "OPTIONS, GET, POST", "/epcis/eventTypes": "OPTIONS, GET"} {
-		m.HandleFunc("OPTIONS "+path, s.gs1(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Allow", allow)
+	handle("POST", "/epcis/capture", s.epcisCapture)
+	handle("GET", "/epcis/capture", s.epcisJobs)
+	handle("GET", "/epcis/capture/{captureID}", s.epcisJob)
+	handle("GET", "/epcis/events", s.epcisEvents)
+	handle("GET", "/epcis/events/{eventID}", s.epcisEvent)
+	handle("GET", "/epcis/epcs/{epc}/events", s.epcisFixed("MATCH_anyEPC", "epc"))
+	for _, c := range epcisCollections {
+		handle("GET", "/epcis/"+c.path, s.epcisVocabulary(c.column))
+		handle("GET", "/epcis/"+c.path+"/{"+c.wildcard+"}/events", s.epcisFixed(c.param, c.wildcard))
+	}
+	handle("GET", "/epcis/queries", s.epcisQueries)
+	handle("POST", "/epcis/queries", s.epcisCreateQuery)
+	handle("GET", "/epcis/queries/{queryName}", s.epcisQuery)
+	handle("DELETE", "/epcis/queries/{queryName}", s.epcisDeleteQuery)
+	handle("GET", "/epcis/queries/{queryName}/events", s.epcisQueryEvents)
+	handle("GET", "/epcis/queries/{queryName}/subscriptions", s.epcisSubscriptions)
+	handle("POST", "/epcis/queries/{queryName}/subscriptions", s.epcisSubscribe)
+	handle("GET", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}", s.epcisSubscription)
+	handle("DELETE", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}", s.epcisUnsubscribe)
+	// OPTIONS needs no key: it says what the server supports (Allow and the GS1 headers), on
+	// every resource of the binding
+	for _, path := range append([]string{"/epcis"}, paths...) {
+		ms := allow[path]
+		slices.SortFunc(ms, func(a, b string) int {
+			return strings.Index("GET POST DELETE", a) - strings.Index("GET POST DELETE", b)
+		})
+		methods := strings.Join(append([]string{"OPTIONS"}, ms...), ", ")
+		s.mux.HandleFunc("OPTIONS "+path, s.gs1(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", methods)
 			w.WriteHeader(http.StatusNoContent)
 		}))
 	}

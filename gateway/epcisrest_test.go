@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -420,5 +421,41 @@ func TestEPCISAtomicCaptureLimit(t *testing.T) {
 	}
 	if status, job := e.captureJob(t, "hlj", big, map[string]string{"GS1-Capture-Error-Behaviour": "proceed"}); status != 202 || job["success"] != true {
 		t.Fatalf("proceed capture of the same document: %d %v", status, job)
+	}
+}
+
+// Every resource of the binding the OpenAPI document lists answers OPTIONS without a key, with
+// the methods the document gives it and the GS1 headers.
+func TestEPCISOptionsEverywhere(t *testing.T) {
+	e := newEnv(t)
+	var spec struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(OpenAPI(), &spec); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, ops := range spec.Paths {
+		if !strings.HasPrefix(path, "/epcis") {
+			continue
+		}
+		n++
+		if _, ok := ops["options"]; !ok {
+			t.Errorf("%s: no OPTIONS in the OpenAPI document", path)
+		}
+		want := []string{"OPTIONS"}
+		for _, m := range []string{"get", "post", "delete"} {
+			if _, ok := ops[m]; ok {
+				want = append(want, strings.ToUpper(m))
+			}
+		}
+		concrete := regexp.MustCompile(`\{[A-Za-z]+\}`).ReplaceAllString(path, "x")
+		r := e.do("OPTIONS", concrete, "", "", nil)
+		if r.status != 204 || r.hdr.Get("Allow") != strings.Join(want, ", ") || r.hdr.Get("GS1-EPCIS-Version") != "2.0.0" {
+			t.Errorf("OPTIONS %s: %d Allow %q (want %q), GS1-EPCIS-Version %q", concrete, r.status, r.hdr.Get("Allow"), strings.Join(want, ", "), r.hdr.Get("GS1-EPCIS-Version"))
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d /epcis paths in the OpenAPI document", n)
 	}
 }
