@@ -54,6 +54,7 @@ type hookReceiver struct {
 	mu       sync.Mutex
 	secret   string
 	ids      []string
+	docs     [][]byte // the accepted deliveries, validated with epcis2.js at the end
 	refusing bool
 	badSig   int
 }
@@ -91,6 +92,7 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, e := range doc.EPCISBody.QueryResults.ResultsBody.EventList {
 		h.ids = append(h.ids, e.EventID)
 	}
+	h.docs = append(h.docs, body)
 }
 
 func (h *hookReceiver) received() []string {
@@ -171,6 +173,7 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	defer ws.CloseNow()
 	ws.SetReadLimit(gateway.StreamReadLimit)
 	streamed := make(chan string, 100)
+	var wsDocs [][]byte // read only after the stream is closed and drained
 	go func() {
 		defer close(streamed)
 		for {
@@ -193,6 +196,7 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 				streamed <- "not an EPCISQueryDocument: " + string(b)
 				return
 			}
+			wsDocs = append(wsDocs, b)
 			for _, ev := range d.EPCISBody.QueryResults.ResultsBody.EventList {
 				streamed <- ev.EventID
 			}
@@ -311,6 +315,17 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 		t.Fatalf("WebSocket stream sent %v, want %v (as the webhook)", overWS, want)
 	}
 	ws.Close(websocket.StatusNormalClosure, "")
+	for range streamed { // the reader has ended: wsDocs is settled
+	}
+	// every document the subscriptions delivered is valid EPCIS 2.0 (epcis2.js)
+	hook.mu.Lock()
+	delivered := append(append([][]byte(nil), hook.docs...), wsDocs...)
+	hook.mu.Unlock()
+	for i, body := range delivered {
+		if v := jsClient(t, body, "validate"); v["valid"] != true {
+			t.Fatalf("delivered document %d is not valid EPCIS: %v", i, v)
+		}
+	}
 
 	// the receiver goes down; more events commit; the gateway restarts; delivery resumes
 	hook.mu.Lock()
