@@ -76,22 +76,22 @@ func syntheticLot(k int, t0 time.Time) []map[string]any {
 	}
 	farm := map[string]string{"id": fmt.Sprintf("urn:epc:id:sgln:6901234.%05d.0", k%997)}
 	depot := map[string]string{"id": "urn:epc:id:sgln:6901234.00002.0"}
-	base := func(typ, id string, h int, bizStep string) map[string]any {
+	base := func(typ string, h int, bizStep string) map[string]any {
 		return map[string]any{"type": typ, "eventID": fmt.Sprintf("urn:uuid:00000000-0000-4000-8000-%012d", k*4+h),
 			"eventTime": at(h), "eventTimeZoneOffset": "+08:00", "bizStep": bizStep}
 	}
-	produce := base("ObjectEvent", "", 0, "commissioning")
+	produce := base("ObjectEvent", 0, "commissioning")
 	produce["action"], produce["readPoint"], produce["bizLocation"] = "ADD", farm, farm
 	produce["quantityList"] = []map[string]any{{"epcClass": lot, "quantity": 1000 + k%500, "uom": "KGM"}}
 	produce["ilmd"] = map[string]any{"cbvmda:harvestStartDate": "2026-09-01", "cbvmda:countryOfOrigin": "CN"}
-	pack := base("AggregationEvent", "", 1, "packing")
+	pack := base("AggregationEvent", 1, "packing")
 	pack["action"], pack["parentID"], pack["readPoint"] = "ADD", pallet, farm
 	pack["childQuantityList"] = []map[string]any{{"epcClass": lot, "quantity": 1000 + k%500, "uom": "KGM"}}
-	ship := base("ObjectEvent", "", 2, "shipping")
+	ship := base("ObjectEvent", 2, "shipping")
 	ship["action"], ship["disposition"], ship["epcList"], ship["readPoint"] = "OBSERVE", "in_transit", []string{pallet}, farm
 	ship["bizTransactionList"] = []map[string]string{{"type": "po", "bizTransaction": fmt.Sprintf("urn:epcglobal:cbv:bt:6901234000054:PO%d", k)}}
 	ship["destinationList"] = []map[string]string{{"type": "location", "destination": depot["id"]}}
-	recv := base("ObjectEvent", "", 3, "receiving")
+	recv := base("ObjectEvent", 3, "receiving")
 	recv["action"], recv["disposition"], recv["epcList"], recv["readPoint"], recv["bizLocation"] = "OBSERVE", "in_progress", []string{pallet}, depot, depot
 	return []map[string]any{produce, pack, ship, recv}
 }
