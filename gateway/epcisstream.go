@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -22,6 +23,9 @@ import (
 const (
 	streamWriteTimeout = 10 * time.Second
 	streamPing         = 30 * time.Second // keeps idle proxies from closing a quiet stream
+	// MaxStreamsPerKey bounds the WebSocket streams one API key holds open: each is a
+	// goroutine and a query per commit, so a key cannot open them without end.
+	MaxStreamsPerKey = 8
 	// StreamReadLimit is the largest message a stream client should accept: a page of
 	// deliveryBatch events of at most wire.MaxEventBytes each, in its query document.
 	StreamReadLimit = 8 << 20
@@ -62,6 +66,14 @@ func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	key := caller(r).Name
+	if !s.subs.openStream(key) {
+		p := newProblem(http.StatusTooManyRequests, "too-many-streams", fmt.Sprintf("this key has %d WebSocket subscriptions open, the most it may", MaxStreamsPerKey))
+		w.Header().Set("Retry-After", "10")
+		writeProblem(w, r, p)
+		return
+	}
+	defer s.subs.closeStream(key)
 	// the server's request deadlines would end a long-lived stream: it has its own write timeout
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{})
@@ -73,7 +85,7 @@ func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.CloseNow()
 	id := uuid.NewString()
-	s.log.Info("epcis stream: open", "query", name, "stream", id, "key", caller(r).Name)
+	s.log.Info("epcis stream: open", "query", name, "stream", id, "key", key)
 	// the client sends nothing; reading only notices its close
 	ctx := c.CloseRead(s.subs.ctx)
 	err = s.stream(ctx, c, name, id, q, from)
@@ -83,6 +95,25 @@ func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.log.Warn("epcis stream: ended", "query", name, "stream", id, "err", err)
 		c.Close(websocket.StatusInternalError, "stream ended; resume with initialRecordTime")
+	}
+}
+
+// openStream counts a new stream of key, unless it has MaxStreamsPerKey open already.
+func (d *deliverer) openStream(key string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.open[key] >= MaxStreamsPerKey {
+		return false
+	}
+	d.open[key]++
+	return true
+}
+
+func (d *deliverer) closeStream(key string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.open[key]--; d.open[key] <= 0 {
+		delete(d.open, key)
 	}
 }
 

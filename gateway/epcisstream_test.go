@@ -94,6 +94,31 @@ func TestEPCISWebSocketStream(t *testing.T) {
 	}
 	live.Close(websocket.StatusNormalClosure, "")
 
+	// one key holds at most MaxStreamsPerKey streams (replay is one of hlj's)
+	var extra []*websocket.Conn
+	for range MaxStreamsPerKey - 1 {
+		extra = append(extra, dialStream(t, ctx, e.ts.URL, e.keys["hlj"], "packed-or-moved", ""))
+	}
+	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/epcis/queries/packed-or-moved/events"
+	_, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + e.keys["hlj"]}}})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("stream %d of one key: %v %v, want 429", MaxStreamsPerKey+1, resp, err)
+	}
+	extra[0].Close(websocket.StatusNormalClosure, "")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + e.keys["hlj"]}}})
+		if err == nil {
+			c.CloseNow()
+			break // a closed stream frees its place
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed stream did not free its place: %v", err)
+		}
+	}
+	for _, c := range extra {
+		c.CloseNow()
+	}
+
 	for _, tc := range []struct {
 		path, key string
 		status    int

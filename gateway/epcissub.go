@@ -35,7 +35,7 @@ const SignatureHeader = "GS1-Signature"
 const (
 	deliveryBatch = 100
 	maxBackoff    = time.Minute
-	// MaxDeliveryFailures consecutive failed attempts (about 25 minutes with the backoff) suspend
+	// MaxDeliveryFailures consecutive failed attempts (about 20 minutes with the backoff) suspend
 	// a subscription: a receiver gone for good is not called forever. Its checkpoint stays, so
 	// nothing is skipped; deleting it and subscribing again with an initialRecordTime resumes.
 	MaxDeliveryFailures = 30
@@ -48,6 +48,7 @@ type deliverer struct {
 	wake   chan struct{}
 	mu     sync.Mutex
 	retry  map[string]time.Time // subscription → earliest next attempt
+	open   map[string]int       // API key → its open WebSocket streams (epcisstream.go)
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -56,7 +57,7 @@ type deliverer struct {
 func (s *Server) startDeliverer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.subs = &deliverer{ctx: ctx, client: hookClient(s.opts.WebhookAllowPrivate), wake: make(chan struct{}, 1),
-		retry: map[string]time.Time{}, cancel: cancel, done: make(chan struct{})}
+		retry: map[string]time.Time{}, open: map[string]int{}, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.subs.done)
 		for {
