@@ -3,6 +3,7 @@ package readmodel
 import (
 	"context"
 	"fmt"
+	"strconv"
 )
 
 // Mismatch is one difference between the read model and what the ledger says.
@@ -55,6 +56,8 @@ func Compare(ctx context.Context, want, got *Store, maxBlock uint64) ([]Mismatch
 }
 
 // rowsMap reads key → value; rows whose block exceeds the optional maxBlock are reported in later.
+// Values are formatted here, not by the database: the fresh read model the audit derives is SQLite
+// while the live one may be PostgreSQL, and the two print the same number differently.
 func rowsMap(ctx context.Context, s *Store, q string, maxBlock ...uint64) (map[string]string, map[string]bool, error) {
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
@@ -63,7 +66,8 @@ func rowsMap(ctx context.Context, s *Store, q string, maxBlock ...uint64) (map[s
 	defer rows.Close()
 	out, later := map[string]string{}, map[string]bool{}
 	for rows.Next() {
-		var k, v string
+		var k string
+		var v any
 		var block uint64
 		if err := rows.Scan(&k, &v, &block); err != nil {
 			return nil, nil, err
@@ -72,7 +76,28 @@ func rowsMap(ctx context.Context, s *Store, q string, maxBlock ...uint64) (map[s
 			later[k] = true
 			continue
 		}
-		out[k] = v
+		out[k] = auditValue(v)
 	}
 	return out, later, rows.Err()
+}
+
+// auditValue is one stored value as text, numbers in Go's shortest exact form whichever driver
+// returned them (an integral REAL may come back as an integer).
+func auditValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case []byte:
+		return string(x)
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'g', -1, 64)
+	case int64:
+		return strconv.FormatFloat(float64(x), 'g', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
 }

@@ -41,9 +41,12 @@ func init() {
 
 // reserveAudit are the reserve and market tables the audit re-derives from the ledger and compares
 // (kept alerts are not among them: they come from the rules and the clock, not from the ledger).
+// Tonnes are compared as numbers (rowsMap formats them): the fresh read model is SQLite, the live
+// one may be PostgreSQL, and CAST(… AS TEXT) prints 4000 as "4000.0" on one and "4000" on the other.
 var reserveAudit = []struct{ kind, query string }{
 	{"granary", `SELECT id, doc, block FROM reserve_granaries`},
-	{"lot", `SELECT lot, CAST(tonnes AS TEXT) || '|' || COALESCE(first_in, ''), block FROM reserve_lots`},
+	{"lot", `SELECT lot, tonnes, block FROM reserve_lots`},
+	{"lot-first-in", `SELECT lot, COALESCE(first_in, ''), block FROM reserve_lots`},
 	{"movement", `SELECT id, doc, block FROM reserve_movements`},
 	{"check", `SELECT id, doc, block FROM reserve_checks`},
 	{"quality", `SELECT id, doc, block FROM reserve_quality`},

@@ -47,9 +47,16 @@ func openStore(t testing.TB) *Store {
 	return s
 }
 
+// TestReserveAlertsStayUntilClosed runs on both stores, and audits each against a SQLite read model
+// re-derived from the same transactions, as `agritrace audit` does (its fresh model is SQLite
+// whatever the live one is): numbers must compare equal across the two databases.
 func TestReserveAlertsStayUntilClosed(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, _ string) { reserveAlertsStayUntilClosed(t, s) })
+}
+
+func reserveAlertsStayUntilClosed(t *testing.T, s *Store) {
 	ctx := context.Background()
-	f := &reserveFeed{t: t, state: ledger.NewMemState(), store: openStore(t), now: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)}
+	f := &reserveFeed{t: t, state: ledger.NewMemState(), store: s, now: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)}
 	f.tx("HenanMSP", func(r *ledger.ReserveRecorder) error {
 		_, err := r.RegisterGranaries([]domain.Granary{{ID: "g1", Name: "库", Owner: domain.Party{Enterprise: "E1"}, Region: "410100",
 			Type: domain.CentralDepot, Bins: []domain.Bin{{ID: "P1", CapacityT: 5000}}}})
@@ -112,7 +119,11 @@ func TestReserveAlertsStayUntilClosed(t *testing.T) {
 
 	// the audit re-derives the reserve tables from the same transactions and finds them equal;
 	// a book changed behind the ledger's back is caught
-	rebuilt := openStore(t)
+	rebuilt, err := Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rebuilt.Close()
 	for i, tx := range f.txs {
 		if _, err := rebuilt.ApplyBlock(ctx, f.at[i], []TxRecord{tx}); err != nil {
 			t.Fatal(err)
