@@ -19,15 +19,25 @@ import (
 
 // sweep keeps the alerts the rules raise as of now (see readmodel.SweepReserveAlerts).
 func (s *Server) sweep(ctx context.Context) error {
-	return s.store.SweepReserveAlerts(ctx, s.reserveConfig(), s.now())
+	_, err := s.store.SweepReserveAlerts(ctx, s.reserveConfig(), s.now())
+	return err
 }
 
-// GranaryList lists the granaries key may see whose region starts with region.
+// GranaryList lists the granaries key may see whose region starts with region. The list is built
+// from the facts the alert sweep has just read, so the read model is read once.
 func (s *Server) GranaryList(ctx context.Context, key *APIKey, region string) (GranariesResponse, error) {
-	if err := s.sweep(ctx); err != nil {
+	cfg := s.reserveConfig()
+	facts, err := s.store.SweepReserveAlerts(ctx, cfg, s.now())
+	if err != nil {
 		return GranariesResponse{}, err
 	}
-	return granarySummaries(ctx, s.store, s.reserveConfig(), platformScope(key), region)
+	scope := platformScope(key)
+	open, err1 := s.store.OpenAlertCounts(ctx, scope, reserveKinds)
+	books, err2 := s.store.BookTotals(ctx, scope)
+	if err := errors.Join(err1, err2); err != nil {
+		return GranariesResponse{}, err
+	}
+	return GranariesResponse{LedgerBlock: s.store.Block(), Granaries: granarySummaries(cfg, facts, books, open, scope, region)}, nil
 }
 
 // GranaryView is one granary as key may see it: 404 when unknown, 403 for another platform's.

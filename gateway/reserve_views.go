@@ -36,78 +36,81 @@ type GranariesResponse struct {
 var reserveKinds = []string{string(reserve.VarianceAlert), string(reserve.AgeAlert), string(reserve.RotationAlert),
 	string(reserve.ReplenishAlert), string(reserve.QualityAlert)}
 
-// granarySummaries lists the granaries of one platform (all when scope is empty) whose region
-// starts with region.
-func granarySummaries(ctx context.Context, store *readmodel.Store, cfg reserve.Config, scope, region string) (GranariesResponse, error) {
-	out := GranariesResponse{LedgerBlock: store.Block(), Granaries: []GranarySummary{}}
-	gs, err := store.Granaries(ctx, scope)
-	if err != nil {
-		return out, err
-	}
-	lots, err := store.Lots(ctx, "", scope)
-	if err != nil {
-		return out, err
-	}
-	alerts, err := store.Alerts(ctx, readmodel.AlertFilter{Platform: scope, Open: true, Kinds: reserveKinds})
-	if err != nil {
-		return out, err
-	}
-	checks, err := store.CheckBooks(ctx)
-	if err != nil {
-		return out, err
-	}
-	byGranary := map[string][]domain.StockCheck{}
-	for _, c := range checks {
-		byGranary[c.Granary] = append(byGranary[c.Granary], c)
-	}
-	for _, g := range gs {
-		if region != "" && !strings.HasPrefix(g.Region, region) {
+// granarySummaries summarises the granaries of one platform (all when scope is empty) whose
+// region starts with region, ordered by region and ID, from the facts of a sweep, the book totals
+// and the open alerts per granary. Each total and check is visited once.
+func granarySummaries(cfg reserve.Config, f reserve.Facts, books []readmodel.BookTotal, open map[string]int, scope, region string) []GranarySummary {
+	sums := map[string]*GranarySummary{}
+	out := make([]*GranarySummary, 0, len(f.Granaries))
+	for _, g := range f.Granaries {
+		if (scope != "" && g.Platform != scope) || !strings.HasPrefix(g.Region, region) {
 			continue
 		}
-		sum := GranarySummary{Granary: g, ByCategory: map[string]float64{}, ByAuthority: map[string]float64{}}
+		sum := &GranarySummary{Granary: g, ByCategory: map[string]float64{}, ByAuthority: map[string]float64{}, OpenAlerts: open[g.ID]}
 		for _, b := range g.Bins {
 			sum.CapacityT += b.CapacityT
 		}
-		for _, l := range lots {
-			if l.Granary == g.ID {
-				sum.BookTonnes += l.Tonnes
-				sum.ByCategory[string(l.Category)] += l.Tonnes
-				sum.ByAuthority[string(l.Authority)] += l.Tonnes
-			}
-		}
-		for _, a := range alerts {
-			if a.Granary == g.ID {
-				sum.OpenAlerts++
-			}
-		}
-		for _, rc := range latestPerBin(cfg, byGranary[g.ID]) {
-			sum.LastCheck = max(sum.LastCheck, rc.Time)
-			if math.Abs(rc.Variance) > math.Abs(sum.WorstVariance) {
-				sum.WorstVariance = rc.Variance
-			}
-		}
-		out.Granaries = append(out.Granaries, sum)
+		sums[g.ID] = sum
+		out = append(out, sum)
 	}
-	return out, nil
+	for _, b := range books {
+		if sum := sums[b.Granary]; sum != nil {
+			sum.BookTonnes += b.Tonnes
+			sum.ByCategory[string(b.Category)] += b.Tonnes
+			sum.ByAuthority[string(b.Authority)] += b.Tonnes
+		}
+	}
+	for _, rc := range latestPerBin(cfg, f.Checks, func(granary string) bool { return sums[granary] != nil }) {
+		sum := sums[rc.Granary]
+		sum.LastCheck = max(sum.LastCheck, rc.Time)
+		if math.Abs(rc.Variance) > math.Abs(sum.WorstVariance) {
+			sum.WorstVariance = rc.Variance
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Granary, out[j].Granary
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.ID < b.ID
+	})
+	list := make([]GranarySummary, len(out))
+	for i, sum := range out {
+		list[i] = *sum
+	}
+	return list
 }
 
-// latestPerBin reconciles the latest count of each bin, given one granary's counts.
-func latestPerBin(cfg reserve.Config, checks []domain.StockCheck) []reserve.Reconciliation {
-	last := map[string]domain.StockCheck{}
-	for _, c := range checks {
-		t, _ := domain.ParseEventTime(c.Time)
-		if p, ok := last[c.Bin]; ok {
-			if pt, _ := domain.ParseEventTime(p.Time); !t.After(pt) {
-				continue
-			}
+// latestPerBin reconciles the latest count of each bin of the granaries want accepts.
+func latestPerBin(cfg reserve.Config, checks []domain.StockCheck, want func(granary string) bool) []reserve.Reconciliation {
+	type bin struct{ granary, bin string }
+	type latest struct {
+		at    time.Time
+		check *domain.StockCheck
+	}
+	last := map[bin]latest{}
+	for i := range checks {
+		c := &checks[i]
+		if !want(c.Granary) {
+			continue
 		}
-		last[c.Bin] = c
+		t, _ := domain.ParseEventTime(c.Time)
+		k := bin{c.Granary, c.Bin}
+		if p, ok := last[k]; ok && !t.After(p.at) {
+			continue
+		}
+		last[k] = latest{t, c}
 	}
 	out := make([]reserve.Reconciliation, 0, len(last))
-	for _, c := range last {
-		out = append(out, cfg.Reconcile(c))
+	for _, l := range last {
+		out = append(out, cfg.Reconcile(*l.check))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Bin < out[j].Bin })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Granary != out[j].Granary {
+			return out[i].Granary < out[j].Granary
+		}
+		return out[i].Bin < out[j].Bin
+	})
 	return out
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -149,9 +151,12 @@ func (s *Store) Granary(ctx context.Context, id string) (*domain.Granary, error)
 // Lots lists book stock (non-empty lots), of one granary when granary is set, else of one
 // platform when platform is set.
 func (s *Store) Lots(ctx context.Context, granary, platform string) ([]domain.StockLot, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT granary, bin, grain, harvest_year, category, authority, tonnes, first_in, platform
+	return s.scanLots(s.db.QueryContext(ctx, `SELECT granary, bin, grain, harvest_year, category, authority, tonnes, first_in, platform
 		FROM reserve_lots WHERE tonnes > 0 AND (? = '' OR granary = ?) AND (? = '' OR platform = ?) ORDER BY granary, bin, harvest_year, grain, category`,
-		granary, granary, platform, platform)
+		granary, granary, platform, platform))
+}
+
+func (s *Store) scanLots(rows *sql.Rows, err error) ([]domain.StockLot, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -188,8 +193,9 @@ func (s *Store) Quality(ctx context.Context, granary string) ([]domain.QualityRe
 		`SELECT doc FROM reserve_quality WHERE (? = '' OR granary = ?) ORDER BY at, id`, granary, granary))
 }
 
-// ReserveFacts loads everything the reserve rules look at.
-func (s *Store) ReserveFacts(ctx context.Context) (reserve.Facts, error) {
+// ReserveFacts loads everything the reserve rules look at. Of the lots, only those the
+// storage-age rule can flag: harvested before the grain's cutoff year (reserve.Config.AgeCutoffs).
+func (s *Store) ReserveFacts(ctx context.Context, ageCutoffs map[domain.Grain]int) (reserve.Facts, error) {
 	f := reserve.Facts{Granaries: map[string]domain.Granary{}}
 	gs, err := s.Granaries(ctx, "")
 	if err != nil {
@@ -198,7 +204,7 @@ func (s *Store) ReserveFacts(ctx context.Context) (reserve.Facts, error) {
 	for _, g := range gs {
 		f.Granaries[g.ID] = g
 	}
-	if f.Lots, err = s.Lots(ctx, "", ""); err != nil {
+	if f.Lots, err = s.lotsHarvestedBefore(ctx, ageCutoffs); err != nil {
 		return f, err
 	}
 	if f.Checks, err = s.CheckBooks(ctx); err != nil {
@@ -213,21 +219,101 @@ func (s *Store) ReserveFacts(ctx context.Context) (reserve.Facts, error) {
 	return f, err
 }
 
+// lotsHarvestedBefore lists the non-empty lots of each grain harvested before its cutoff year.
+func (s *Store) lotsHarvestedBefore(ctx context.Context, cutoffs map[domain.Grain]int) ([]domain.StockLot, error) {
+	if len(cutoffs) == 0 {
+		return nil, nil
+	}
+	grains := make([]string, 0, len(cutoffs))
+	for g := range cutoffs {
+		grains = append(grains, string(g))
+	}
+	sort.Strings(grains) // one statement text per configuration, for the statement cache
+	var cond []string
+	var args []any
+	for _, g := range grains {
+		cond = append(cond, `(grain = ? AND harvest_year < ?)`)
+		args = append(args, g, cutoffs[domain.Grain(g)])
+	}
+	return s.scanLots(s.db.QueryContext(ctx, `SELECT granary, bin, grain, harvest_year, category, authority, tonnes, first_in, platform
+		FROM reserve_lots WHERE tonnes > 0 AND (`+strings.Join(cond, ` OR `)+`)`, args...))
+}
+
+// BookTotal is the book stock of one granary in one reserve category.
+type BookTotal struct {
+	Granary   string
+	Category  domain.ReserveCategory
+	Authority domain.Authority
+	Tonnes    float64
+}
+
+// BookTotals sums the book stock per granary and reserve category, of one platform's granaries
+// when platform is set.
+func (s *Store) BookTotals(ctx context.Context, platform string) ([]BookTotal, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT granary, category, authority, SUM(tonnes) FROM reserve_lots
+		WHERE tonnes > 0 AND (? = '' OR platform = ?) GROUP BY granary, category, authority`, platform, platform)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BookTotal
+	for rows.Next() {
+		var t BookTotal
+		var cat, auth string
+		if err := rows.Scan(&t.Granary, &cat, &auth, &t.Tonnes); err != nil {
+			return nil, err
+		}
+		t.Category, t.Authority = domain.ReserveCategory(cat), domain.Authority(auth)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // SweepReserveAlerts evaluates the reserve and market rules over the read model as of now and
 // keeps every alert raised: one raised once stays listed even when its cause goes away (the grain
-// was rotated, a later count agreed), until the regulator's closure on the ledger ends it.
-func (s *Store) SweepReserveAlerts(ctx context.Context, cfg reserve.Config, now time.Time) error {
-	f, err := s.ReserveFacts(ctx)
+// was rotated, a later count agreed), until the regulator's closure on the ledger ends it. It
+// returns the facts it evaluated, so a caller that also reports them reads the read model once.
+func (s *Store) SweepReserveAlerts(ctx context.Context, cfg reserve.Config, now time.Time) (reserve.Facts, error) {
+	f, err := s.ReserveFacts(ctx, cfg.AgeCutoffs(now))
 	if err != nil {
-		return fmt.Errorf("load reserve facts: %w", err)
+		return f, fmt.Errorf("load reserve facts: %w", err)
 	}
 	alerts := cfg.Evaluate(f, now)
 	cells, err := s.MarketCells(ctx)
 	if err != nil {
-		return err
+		return f, err
 	}
 	alerts = append(alerts, cfg.MarketAlerts(cells, reserve.Combine(cells))...)
-	return s.saveAlerts(ctx, alerts, now)
+	return f, s.saveAlerts(ctx, alerts, now)
+}
+
+// OpenAlertCounts counts the open alerts of the given kinds per granary, of one platform's
+// granaries when platform is set.
+func (s *Store) OpenAlertCounts(ctx context.Context, platform string, kinds []string) (map[string]int, error) {
+	q := `SELECT a.granary, COUNT(*) FROM reserve_alerts a LEFT JOIN reserve_closures c ON c.alert = a.id
+		WHERE c.alert IS NULL AND a.granary <> '' AND (? = '' OR a.platform = ?)`
+	args := []any{platform, platform}
+	if len(kinds) > 0 {
+		q += ` AND a.kind IN (?` + strings.Repeat(`, ?`, len(kinds)-1) + `)`
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, q+` GROUP BY a.granary`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var g string
+		var n int
+		if err := rows.Scan(&g, &n); err != nil {
+			return nil, err
+		}
+		out[g] = n
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) saveAlerts(ctx context.Context, alerts []reserve.Alert, now time.Time) error {
@@ -334,36 +420,4 @@ func (s *Store) Alert(ctx context.Context, id string) (*reserve.Alert, error) {
 	}
 	var a reserve.Alert
 	return &a, json.Unmarshal([]byte(doc), &a)
-}
-
-// CheckBooks loads every check with the book it was counted against, from plain columns: the
-// reconciliation of every bin in the country reads this, so it avoids decoding documents.
-func (s *Store) CheckBooks(ctx context.Context) ([]domain.StockCheck, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.granary, c.bin, c.at, c.method, c.counted, l.grain, l.harvest_year, l.category, l.tonnes, l.first_in
-		FROM reserve_checks c LEFT JOIN reserve_check_lots l ON l.check_id = c.id ORDER BY c.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.StockCheck
-	for rows.Next() {
-		var c domain.StockCheck
-		var method string
-		var grain, cat, firstIn sql.NullString
-		var year sql.NullInt64
-		var tonnes sql.NullFloat64
-		if err := rows.Scan(&c.ID, &c.Granary, &c.Bin, &c.Time, &method, &c.CountedTonnes, &grain, &year, &cat, &tonnes, &firstIn); err != nil {
-			return nil, err
-		}
-		if n := len(out); n == 0 || out[n-1].ID != c.ID {
-			c.Method = domain.CheckMethod(method)
-			out = append(out, c)
-		}
-		if grain.Valid {
-			last := &out[len(out)-1]
-			last.Book = append(last.Book, domain.StockLot{Granary: c.Granary, Bin: c.Bin, Grain: domain.Grain(grain.String), HarvestYear: int(year.Int64),
-				Category: domain.ReserveCategory(cat.String), Tonnes: tonnes.Float64, FirstIn: firstIn.String})
-		}
-	}
-	return out, rows.Err()
 }

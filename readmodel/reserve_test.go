@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ func reserveAlertsStayUntilClosed(t *testing.T, s *Store) {
 		return err
 	})
 	cfg := reserve.Default()
-	if err := f.store.SweepReserveAlerts(ctx, cfg, f.now); err != nil {
+	if _, err := f.store.SweepReserveAlerts(ctx, cfg, f.now); err != nil {
 		t.Fatal(err)
 	}
 	open := func() []string {
@@ -96,7 +97,7 @@ func reserveAlertsStayUntilClosed(t *testing.T, s *Store) {
 			Grain: domain.Wheat, HarvestYear: 2025, Category: domain.CentralReserve, Tonnes: 4000}})
 		return err
 	})
-	if err := f.store.SweepReserveAlerts(ctx, cfg, f.now); err != nil {
+	if _, err := f.store.SweepReserveAlerts(ctx, cfg, f.now); err != nil {
 		t.Fatal(err)
 	}
 	if got := open(); len(got) != 1 {
@@ -179,7 +180,7 @@ func BenchmarkReserveReconciliation(b *testing.B) {
 	}
 	cfg := reserve.Default()
 	for b.Loop() {
-		if err := f.store.SweepReserveAlerts(ctx, cfg, f.now); err != nil {
+		if _, err := f.store.SweepReserveAlerts(ctx, cfg, f.now); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -218,5 +219,97 @@ func TestReserveRedeliveryKeepsTheLatestBook(t *testing.T) {
 	lots, err := f.store.Lots(ctx, "g1", "")
 	if err != nil || len(lots) != 1 || lots[0].Tonnes != 3000 {
 		t.Fatalf("book after a redelivery = %+v %v, want 3000 t", lots, err)
+	}
+}
+
+// TestCheckBooksSeesEveryCheckOnce: the kept checks grow with later blocks, and a check of the
+// checkpoint's own block applied after a read (the follower applies a block in batches) is not
+// lost; none is listed twice. On both stores.
+func TestCheckBooksSeesEveryCheckOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		rec := func(id string, lots ...domain.StockLot) TxRecord {
+			return TxRecord{TxID: "tx-" + id, Recorded: domain.Recorded{Reserve: &domain.ReserveRecorded{Checks: []domain.StockCheck{{ID: id,
+				Time: "2026-11-10T09:00:00+08:00", Granary: "g1", Bin: "P1", Method: domain.Weighbridge, CountedTonnes: 100, Book: lots}}}}}
+		}
+		lot := func(year int, tonnes float64) domain.StockLot {
+			return domain.StockLot{Granary: "g1", Bin: "P1", Grain: domain.Wheat, HarvestYear: year, Category: domain.CentralReserve, Tonnes: tonnes}
+		}
+		steps := []struct {
+			block uint64
+			tx    TxRecord
+			want  []string
+		}{
+			{1, rec("c1", lot(2025, 60), lot(2024, 40)), []string{"c1"}},
+			{1, rec("c2", lot(2025, 100)), []string{"c1", "c2"}}, // same block, applied after the first read
+			{2, rec("c3"), []string{"c1", "c2", "c3"}},
+			{2, rec("c3"), []string{"c1", "c2", "c3"}}, // delivered again
+			{3, rec("c4", lot(2026, 10)), []string{"c1", "c2", "c3", "c4"}},
+		}
+		for i, st := range steps {
+			if _, err := s.ApplyBlock(ctx, st.block, []TxRecord{st.tx}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.CheckBooks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, c := range got {
+				ids = append(ids, c.ID)
+				if c.ID == "c1" && (len(c.Book) != 2 || c.Book[0].HarvestYear != 2024 || c.Book[0].Tonnes != 40 || c.Book[1].Granary != "g1") {
+					t.Fatalf("step %d: book of c1 = %+v", i, c.Book)
+				}
+			}
+			sort.Strings(ids)
+			if fmt.Sprint(ids) != fmt.Sprint(st.want) {
+				t.Fatalf("step %d: checks %v, want %v", i, ids, st.want)
+			}
+		}
+	})
+}
+
+// TestSweepReadsOnlyLotsTheAgeRuleCanFlag: the read model hands the rules only lots harvested
+// before the cutoff, and those raise exactly the alerts the rule raises over every lot.
+func TestSweepReadsOnlyLotsTheAgeRuleCanFlag(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	f := &reserveFeed{t: t, state: ledger.NewMemState(), store: openStore(t), now: now}
+	f.tx("HenanMSP", func(r *ledger.ReserveRecorder) error {
+		_, err := r.RegisterGranaries([]domain.Granary{{ID: "g1", Name: "库", Owner: domain.Party{Enterprise: "E1"}, Region: "410100",
+			Type: domain.CentralDepot, Bins: []domain.Bin{{ID: "P1", CapacityT: 50000}}}})
+		return err
+	})
+	var ms []domain.StockMovement
+	for i, l := range []struct {
+		grain domain.Grain
+		year  int
+	}{{domain.Wheat, 2021}, {domain.Wheat, 2022}, {domain.Paddy, 2023}, {domain.Paddy, 2024}, {domain.Corn, 2020}, {domain.Soybean, 2024}, {domain.Soybean, 2025}} {
+		ms = append(ms, domain.StockMovement{ID: fmt.Sprintf("m%d", i), Kind: domain.StoreIn, Time: "2026-07-01T08:00:00+08:00", Granary: "g1", Bin: "P1",
+			Grain: l.grain, HarvestYear: l.year, Category: domain.CentralReserve, Tonnes: 100})
+	}
+	f.tx("HenanMSP", func(r *ledger.ReserveRecorder) error { _, err := r.RecordMovements(ms); return err })
+	cfg := reserve.Default()
+	facts, err := f.store.ReserveFacts(ctx, cfg.AgeCutoffs(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.store.Lots(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(lots []domain.StockLot) []string {
+		var out []string
+		for _, a := range cfg.Evaluate(reserve.Facts{Lots: lots}, now) {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	if len(facts.Lots) >= len(all) {
+		t.Fatalf("read %d of %d lots: the young ones need not be read", len(facts.Lots), len(all))
+	}
+	want := []string{"storage-age:g1/P1/corn/2020/central", "storage-age:g1/P1/paddy/2023/central", "storage-age:g1/P1/soybean/2024/central", "storage-age:g1/P1/wheat/2021/central"}
+	if got := ids(facts.Lots); fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(ids(all)) != fmt.Sprint(want) {
+		t.Fatalf("age alerts from the read lots %v, from every lot %v, want %v", got, ids(all), want)
 	}
 }

@@ -37,6 +37,7 @@ type Store struct {
 	wconn *sql.Conn
 	stop  context.CancelFunc // ends the checkpoint watcher
 	cache stmtCache          // prepared read statements
+	books checkBooks         // stock checks with their books (reserve_checks.go)
 }
 
 func (s *Store) signal() {

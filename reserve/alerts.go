@@ -50,6 +50,8 @@ type Alert struct {
 // Facts are what the reserve rules look at.
 type Facts struct {
 	Granaries map[string]domain.Granary
+	// Lots the storage-age rule looks at: every lot, or only those harvested before
+	// AgeCutoffs (the others raise nothing).
 	Lots      []domain.StockLot
 	Checks    []domain.StockCheck
 	Quality   []domain.QualityResult
@@ -106,11 +108,11 @@ func (c Config) varianceAlert(ck domain.StockCheck) (Alert, bool) {
 }
 
 func (c Config) ageAlert(l domain.StockLot, now time.Time) (Alert, bool) {
-	limit, ok := c.MaxAgeYears[l.Grain]
-	years := StorageYears(l.HarvestYear, now)
-	if !ok || l.Tonnes <= 0 || years <= limit {
+	cutoff, ok := c.ageCutoff(l.Grain, now)
+	if !ok || l.Tonnes <= 0 || l.HarvestYear >= cutoff {
 		return Alert{}, false
 	}
+	limit, years := c.MaxAgeYears[l.Grain], StorageYears(l.HarvestYear, now)
 	return Alert{ID: "storage-age:" + l.LotKey(), Kind: AgeAlert, Severity: "warning", Granary: l.Granary, Bin: l.Bin,
 		Grain: l.Grain, HarvestYear: l.HarvestYear, Category: string(l.Category), Subject: l.LotKey(),
 		Figure: float64(years), Limit: float64(limit), Since: strconv.Itoa(l.HarvestYear+limit) + "-01-01",

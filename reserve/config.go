@@ -118,6 +118,22 @@ func monthsBetween(a, b time.Time) int {
 	return max(m, 0)
 }
 
+// AgeCutoffs gives, per grain with a storage-age limit, the first harvest year that is not over
+// age as of now: a lot harvested before it is (StorageYears > MaxAgeYears). The read model uses
+// it to read only the lots the storage-age rule can flag.
+func (c Config) AgeCutoffs(now time.Time) map[domain.Grain]int {
+	out := make(map[domain.Grain]int, len(c.MaxAgeYears))
+	for g := range c.MaxAgeYears {
+		out[g], _ = c.ageCutoff(g, now)
+	}
+	return out
+}
+
+func (c Config) ageCutoff(g domain.Grain, now time.Time) (int, bool) {
+	limit, ok := c.MaxAgeYears[g]
+	return now.Year() + 1 - limit, ok
+}
+
 // StorageYears is 储存年限 counted from the harvest: grain harvested this year is in its first
 // year, and in the year after harvest it counts as stored two years.
 func StorageYears(harvestYear int, now time.Time) int {

@@ -25,9 +25,13 @@ func phaseReserve(r *benchRun) error {
 		return err
 	}
 	defer store.Close()
-	rec := bench.SyntheticReserve(reserveGranaries, reserveBins)
-	if _, err := store.ApplyBlock(r.ctx, 1, []readmodel.TxRecord{{TxID: "syn-reserve", Recorded: domain.Recorded{Reserve: rec}}}); err != nil {
-		return fmt.Errorf("synthetic reserve: %w", err)
+	blocks, err := bench.LoadSyntheticReserve(r.ctx, store, reserveGranaries, reserveBins)
+	if err != nil {
+		return err
+	}
+	var checks []domain.StockCheck
+	for _, b := range blocks {
+		checks = append(checks, b.Checks...)
 	}
 	s := gateway.New(&gateway.Keys{}, store, nil, nil, gateway.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	regulator := &gateway.APIKey{Name: "bench", Org: "reg", MSPID: "RegulatorMSP", Role: domain.RoleRegulator}
@@ -45,7 +49,7 @@ func phaseReserve(r *benchRun) error {
 		}
 		cfg := reserve.Default()
 		t = time.Now()
-		for _, ck := range rec.Checks {
+		for _, ck := range checks {
 			_ = cfg.Reconcile(ck)
 		}
 		memory = append(memory, time.Since(t))
@@ -62,7 +66,9 @@ func phaseReserve(r *benchRun) error {
 		Name:  fmt.Sprintf("regulator's granary list: %d granaries × %d bins, each bin's latest count reconciled", reserveGranaries, reserveBins),
 		Value: v / 1000, Unit: "s (slowest of 10)", Baseline: slowest(memory) / 1000, BaseUnit: "s",
 		Target: "≤ 1 s", Met: bench.Met(v <= 1000),
-		Note: fmt.Sprintf("median %.3f s; gateway service on a synthetic read model, alert sweep included; baseline: the same %d counts reconciled in memory, no read model",
-			bench.Median(list).Seconds(), len(rec.Checks))})
+		Note: fmt.Sprintf("first %.3f s (reads every count from the read model), median %.3f s (later lists read only counts of blocks not read before); "+
+			"gateway service on a synthetic read model (each granary's counts in a block of their own), alert sweep included; "+
+			"baseline: the same %d counts reconciled in memory, no read model",
+			list[0].Seconds(), bench.Median(list).Seconds(), len(checks))})
 	return nil
 }
