@@ -74,15 +74,17 @@ func Default() Config {
 			RawGrain: {{6, 0.001}, {12, 0.0015}, {0, 0.002}},
 			Oilseed:  {{6, 0.0015}, {12, 0.002}, {0, 0.0023}},
 		},
-		// ±3 %: the allowed difference for measured (测量计算) stock in national stock checks.
+		// ±3 %: the figure for measured (测量计算) stock in national stock checks; no
+		// published clause found for it (docs/RESERVES.md), so it is policy, set here.
 		Tolerance:       0.03,
 		MaxAgeYears:     map[domain.Grain]int{domain.Wheat: 5, domain.Paddy: 3, domain.Rice: 3, domain.Corn: 3, domain.Soybean: 2},
 		RotationSlack:   0.25,
 		ReplenishWindow: 4 * 30 * 24 * time.Hour,
 		QualityAlertAt:  domain.ModerateStorage,
 		K:               domain.MinMarketK,
-		// Minimum purchase prices announced by 国家发展改革委 (CNY per 50 kg ÷ 50): wheat (三等)
-		// 119 → 2.38/kg; japonica paddy 131 → 2.62/kg. Set each year's figures here.
+		// Minimum purchase prices (CNY per 50 kg ÷ 50). Wheat (三等) 119 → 2.38/kg for 2025 and
+		// 2026: 发改价格〔2024〕1405号. Japonica paddy 131 → 2.62/kg is not verified for these years
+		// (docs/RESERVES.md): set each year's figures from the year's notice.
 		MinPrice: map[domain.Grain]map[int]float64{
 			domain.Wheat: {2025: 2.38, 2026: 2.38},
 			domain.Paddy: {2025: 2.62, 2026: 2.62},
