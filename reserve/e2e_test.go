@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"sort"
 	"strconv"
@@ -132,6 +133,20 @@ func TestE2EReserveReconciliation(t *testing.T) {
 	if res.Block == 0 || res.TxID == "" {
 		t.Fatalf("rotation committed without a block: %+v", res)
 	}
+	// the batch's side of it: the depot took the 2021 wheat in, sold it to the mill, which milled it
+	flour := "E2E-RSV-FLOUR-2026"
+	mill := domain.Party{Enterprise: "E2E-MILL", Name: "郑州金苑面业"}
+	for _, e := range []domain.Event{
+		{ID: "e2e-rsv-intake", Type: domain.Purchase, EventTime: "2021-06-19T09:00:00+08:00", Actor: harvest.Actor, To: &granary.Owner,
+			Batches: []string{old}, Location: &domain.Location{Name: "收购点", Region: "410122"}},
+		{ID: "e2e-rsv-rotation-sale", Type: domain.Purchase, EventTime: "2026-05-20T10:00:00+08:00", Actor: granary.Owner, To: &mill,
+			Batches: []string{old}, Location: &domain.Location{Name: "直属库", Region: "410122"}},
+		{ID: "e2e-rsv-milling", Type: domain.Process, EventTime: "2026-05-25T08:00:00+08:00", Actor: mill, Inputs: []domain.Portion{{Batch: old}},
+			Outputs:  []domain.Output{{Batch: flour, Product: domain.Product{Name: "小麦粉（E2E 轮换粮加工）", Category: "grain"}, Quantity: domain.Quantity{Value: 2950, Unit: "t"}}},
+			Location: &domain.Location{Name: "面粉厂", Region: "410122"}},
+	} {
+		ha.must(t, 201, "POST", "/v1/events", e, nil)
+	}
 	// what the book does not hold cannot leave; another platform cannot move this granary's grain
 	ha.refused(t, 409, "reserve-stock", "POST", "/v1/reserves/movements",
 		map[string]any{"movements": []domain.StockMovement{mv("e2e-rsv-oversell", domain.SellOut, "2026-07-01T10:00:00+08:00", "B2", 2025, 4000.5)}})
@@ -163,6 +178,14 @@ func TestE2EReserveReconciliation(t *testing.T) {
 	}
 	if len(detail.Outflows) != 1 || detail.Outflows[0].Movement != out.ID || detail.Outflows[0].Batch != old {
 		t.Fatalf("outflows: %+v", detail.Outflows)
+	}
+	// where the rotated-out grain went: which mill, which product
+	milled := false
+	for _, d := range detail.Outflows[0].Descendants {
+		milled = milled || (d.Batch == flour && d.Custodian.Enterprise == mill.Enterprise && strings.Contains(d.Product, "小麦粉"))
+	}
+	if !milled {
+		t.Fatalf("the rotated-out wheat's outflow does not show the mill's flour: %+v", detail.Outflows[0].Descendants)
 	}
 	ha.must(t, 200, "GET", "/v1/reserves/granaries/E2E-ZZ", nil, nil)
 	hlj.refused(t, 403, "granary-owner", "GET", "/v1/reserves/granaries/E2E-ZZ", nil)
@@ -216,6 +239,40 @@ func TestE2EReserveReconciliation(t *testing.T) {
 	}
 	reg.refused(t, 409, "alert-closed", "POST", "/v1/reserves/alerts/"+url.PathEscape(alertID)+"/close",
 		map[string]string{"reason": "再次关闭", "time": "2026-11-21T10:00:00+08:00"})
+
+	// the console's 储备粮 pages on the regulator's gateway: the depot in the province's list, its
+	// page with the closed shortfall and where the rotated-out grain went, in Chinese and English
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	if resp, err := browser.PostForm(reg.url+"/console/login", url.Values{"key": {reg.key}}); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("console login: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	page := func(path string) string {
+		resp, err := browser.Get(reg.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	for path, wants := range map[string][]string{
+		"/console/reserves?province=41":    {granary.Name, "储备粮"},
+		"/console/reserves/E2E-ZZ":         {`id="outflows"`, "小麦粉（E2E 轮换粮加工）", mill.Name, alertID, "复核"},
+		"/console/reserves/E2E-ZZ?lang=en": {`id="outflows"`, "Where grain that left the reserve went", mill.Name},
+	} {
+		body := page(path)
+		for _, want := range wants {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q", path, want)
+			}
+		}
+	}
 
 	// the rotated-out grain's lineage is the batch's trail
 	var trail domain.Trail

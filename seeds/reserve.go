@@ -20,6 +20,13 @@ const (
 	hljDepot   = "HLJ-RES-230109-07" // 黑龙江省储备粮 哈尔滨松北库
 )
 
+// HenanDepot and HeilongjiangDepot are the seeded granaries, for tests that check what the
+// seeds promise on a running network.
+const (
+	HenanDepot        = henanDepot
+	HeilongjiangDepot = hljDepot
+)
+
 func wheatProduct(item, name string) domain.Product {
 	return domain.Product{GTIN: GTIN(item), Name: name, Category: "grain", Variety: "郑麦379", Grade: "三等"}
 }

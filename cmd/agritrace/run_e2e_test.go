@@ -189,6 +189,49 @@ func TestE2EMakeRun(t *testing.T) {
 	}
 	browser.Screenshot(t, phone, "make-run-rice-360.png")
 
+	// issue 15: the seeded reserve's alerts are listed on a fresh run — the regulator sees the
+	// 河南 depot's shortfall and the 黑龙江 paddy past its storage age; each platform only its own
+	shortfall, overAge := "variance:seed-rsv-ha-c02-P02", "storage-age:"+seeds.HeilongjiangDepot+"/A1/paddy/2022/provincial"
+	for _, c := range []struct {
+		url, key      string
+		want, notWant []string
+	}{
+		{env["AGRITRACE_REGULATOR_URL"], env["AGRITRACE_REGULATOR_KEY"], []string{shortfall, overAge}, nil},
+		{env["AGRITRACE_PLATFORM2_URL"], env["AGRITRACE_PLATFORM2_KEY"], []string{shortfall}, []string{overAge}},
+		{env["AGRITRACE_URL"], env["AGRITRACE_PLATFORM_KEY"], []string{overAge}, []string{shortfall}},
+	} {
+		req, _ := http.NewRequest("GET", c.url+"/v1/reserves/alerts?status=open", nil)
+		req.Header.Set("Authorization", "Bearer "+c.key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var alerts struct {
+			Alerts []struct {
+				ID string `json:"id"`
+			} `json:"alerts"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&alerts)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s/v1/reserves/alerts: %d %v", c.url, resp.StatusCode, err)
+		}
+		listed := map[string]bool{}
+		for _, a := range alerts.Alerts {
+			listed[a.ID] = true
+		}
+		for _, id := range c.want {
+			if !listed[id] {
+				t.Errorf("%s/v1/reserves/alerts lacks %s: %v", c.url, id, listed)
+			}
+		}
+		for _, id := range c.notWant {
+			if listed[id] {
+				t.Errorf("%s/v1/reserves/alerts shows another platform's %s", c.url, id)
+			}
+		}
+	}
+
 	c, err := network.LoadConfig(state)
 	if err != nil {
 		t.Fatal(err)
