@@ -80,7 +80,8 @@ func TestReservePagesFit(t *testing.T) {
 				chromedp.SendKeys(`input[name=key]`, s.Keys["reg"]), chromedp.Submit(`#login`), chromedp.WaitVisible(`#search`)); err != nil {
 				t.Fatal(err)
 			}
-			for _, page := range []string{"/console/reserves", "/console/reserves/HLJ-RES-230109-07", "/console/market"} {
+			for _, page := range []string{"/console/reserves", "/console/reserves/HLJ-RES-230109-07", "/console/market",
+				"/console/reserves?lang=en", "/console/reserves/ZCL-410122-ZZ?lang=en", "/console/market?lang=en"} {
 				var overflow int
 				if err := chromedp.Run(ctx, chromedp.Navigate(s.URL+page), chromedp.WaitVisible(`footer`, chromedp.ByQuery),
 					chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow)); err != nil {
@@ -89,7 +90,7 @@ func TestReservePagesFit(t *testing.T) {
 				if overflow > 0 {
 					t.Errorf("%s at %d px is %d px wider than the window", page, width, overflow)
 				}
-				browser.Screenshot(t, ctx, fmt.Sprintf("reserve-%s-%d.png", strings.ReplaceAll(strings.Trim(page, "/"), "/", "-"), width))
+				browser.Screenshot(t, ctx, fmt.Sprintf("reserve-%s-%d.png", strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(strings.Trim(page, "/")), width))
 			}
 		})
 	}
