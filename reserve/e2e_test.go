@@ -375,6 +375,48 @@ func TestE2EMarketIndex(t *testing.T) {
 	}
 	noSinglePrice(t, []org{hlj, ha, reg}, dealPrices, map[string]string{
 		"{id}": batches[0], "{gtin}": "06901234600010", "{lot}": "L1", "{serial}": "1"}, eventIDs)
+	noSinglePriceOnPages(t, reg, dealPrices, batches)
+}
+
+// noSinglePriceOnPages opens every page and export of the regulator's console (in Chinese and
+// English, each traded batch's page, recall form and impact CSV) and requires that none shows a
+// deal's price.
+func noSinglePriceOnPages(t *testing.T, reg org, prices []float64, batches []string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	resp, err := browser.PostForm(reg.url+"/console/login", url.Values{"key": {reg.key}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("console login: %v", err)
+	}
+	resp.Body.Close()
+	pages := []string{"/console", "/console/stats", "/console/reserves", "/console/market", "/"}
+	for _, b := range batches {
+		for _, suffix := range []string{"", "/recall", "/impact.csv"} {
+			pages = append(pages, "/console/batch/"+url.PathEscape(b)+suffix)
+		}
+	}
+	for _, p := range pages {
+		for _, lang := range []string{"", "?lang=en"} {
+			resp, err := browser.Get(reg.url + p + lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("%s%s: %d", p, lang, resp.StatusCode)
+			}
+			for _, price := range prices {
+				for _, v := range []float64{price, price / 1000} {
+					if s := strconv.FormatFloat(v, 'f', -1, 64); strings.Contains(string(body), s) {
+						t.Errorf("%s%s shows the deal price %s", p, lang, s)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d console pages and exports, in Chinese and English: no single price", len(pages))
 }
 
 // noSinglePrice calls every route of the served OpenAPI document as every org, with real
