@@ -78,8 +78,13 @@ func (s *Store) checkBooksFrom(ctx context.Context, block uint64) ([]blockCheck,
 	for i, c := range out {
 		byID[c.ID] = i
 	}
-	lots, err := s.db.QueryContext(ctx, `SELECT l.check_id, l.grain, l.harvest_year, l.category, l.tonnes, l.first_in
-		FROM reserve_check_lots l JOIN reserve_checks c ON c.id = l.check_id WHERE c.block >= ?`, block)
+	q, args := `SELECT check_id, grain, harvest_year, category, tonnes, first_in FROM reserve_check_lots`, []any(nil)
+	if block > 0 { // the first read takes every book without a join
+		q = `SELECT l.check_id, l.grain, l.harvest_year, l.category, l.tonnes, l.first_in
+		FROM reserve_check_lots l JOIN reserve_checks c ON c.id = l.check_id WHERE c.block >= ?`
+		args = []any{block}
+	}
+	lots, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
