@@ -56,7 +56,12 @@ type blockCheck struct {
 // checkBooksFrom reads the checks of blocks from block on, with their books, each table in its
 // own order rather than through a join.
 func (s *Store) checkBooksFrom(ctx context.Context, block uint64) ([]blockCheck, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, granary, bin, at, method, counted, block FROM reserve_checks WHERE block >= ?`, block)
+	// the first read scans the table; later ones take the few new checks through the block index
+	q, args := `SELECT id, granary, bin, at, method, counted, block FROM reserve_checks`, []any(nil)
+	if block > 0 {
+		q, args = q+` WHERE block >= ?`, []any{block}
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +83,7 @@ func (s *Store) checkBooksFrom(ctx context.Context, block uint64) ([]blockCheck,
 	for i, c := range out {
 		byID[c.ID] = i
 	}
-	q, args := `SELECT check_id, grain, harvest_year, category, tonnes, first_in FROM reserve_check_lots`, []any(nil)
+	q, args = `SELECT check_id, grain, harvest_year, category, tonnes, first_in FROM reserve_check_lots`, nil
 	if block > 0 { // the first read takes every book without a join
 		q = `SELECT l.check_id, l.grain, l.harvest_year, l.category, l.tonnes, l.first_in
 		FROM reserve_check_lots l JOIN reserve_checks c ON c.id = l.check_id WHERE c.block >= ?`
