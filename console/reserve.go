@@ -21,12 +21,26 @@ import (
 // The 储备粮 (reserve grain) and 市场监测 (market monitoring) pages. Like the rest of the console
 // they are thin clients of the gateway's API, called in-process with the session's key.
 
+var binTypeEN = map[string]string{"平房仓": "flat warehouse", "浅圆仓": "squat silo", "立筒仓": "vertical silo", "楼房仓": "multi-storey warehouse", "地下仓": "underground store"}
+
 //go:embed reserve.html
 var reserveFS embed.FS
 
 var reserveTmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"esc": url.PathEscape,
-	"nav": func() []navLink { return nav },
+	// bin types are free text on the ledger; the usual ones are named in English too
+	"binType": func(t string, en bool) string {
+		if n, ok := binTypeEN[t]; ok && en {
+			return n + " (" + t + ")"
+		}
+		return t
+	},
+	"nav": func(en bool) []navLink {
+		if en {
+			return navFor("en")
+		}
+		return navFor("zh")
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -34,6 +34,22 @@ func TestReservePages(t *testing.T) {
 	if !strings.Contains(en, "Reserve grain by province") || !strings.Contains(en, "Book and count disagree") {
 		t.Fatal("English page incomplete")
 	}
+	// the navigation bar in English too, its links keeping the language
+	for _, p := range []string{"/console/reserves?lang=en", "/console/reserves/HLJ-RES-230109-07?lang=en", "/console/market?lang=en"} {
+		_, en := fetch(t, c, "GET", s.URL+p, nil)
+		nav := regexp.MustCompile(`(?s)<nav>.*?</nav>`).FindString(en)
+		for _, want := range []string{">Search<", ">Reserve grain<", ">Market monitoring<", `href="/console/market?lang=en"`} {
+			if !strings.Contains(nav, want) {
+				t.Errorf("%s: navigation lacks %q: %s", p, want, nav)
+			}
+		}
+		if strings.Contains(nav, "批次检索") || strings.Contains(nav, "市场监测") {
+			t.Errorf("%s: navigation in Chinese: %s", p, nav)
+		}
+	}
+	if _, en := fetch(t, c, "GET", s.URL+"/console/reserves/HLJ-RES-230109-07?lang=en", nil); !strings.Contains(en, "squat silo (浅圆仓)") {
+		t.Error("English granary page does not name the bin type in English")
+	}
 
 	_, body = fetch(t, c, "GET", s.URL+"/console/reserves/ZCL-410122-ZZ", nil)
 	for _, want := range []string{`id="age-chart"`, `<svg`, "-4.51%", "轮换出库", `class="lineage"`, "宜存", `id="outflows"`, "金苑 小麦粉 5kg"} {
