@@ -91,6 +91,27 @@ func reserveAlertsStayUntilClosed(t *testing.T, s *Store) {
 	if got := open(); len(got) != 1 || got[0] != "variance:c1" {
 		t.Fatalf("open alerts = %v, want the shortfall", got)
 	}
+	// what the granary list reads, set-at-a-time: open alerts and book stock per granary
+	for _, c := range []struct {
+		platform string
+		kinds    []string
+		want     map[string]int
+	}{
+		{"", []string{"variance", "storage-age"}, map[string]int{"g1": 1}},
+		{"HenanMSP", nil, map[string]int{"g1": 1}},
+		{"HeilongjiangMSP", nil, map[string]int{}},
+		{"", []string{"storage-age"}, map[string]int{}},
+	} {
+		if got, err := f.store.OpenAlertCounts(ctx, c.platform, c.kinds); err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Fatalf("open alerts per granary (%q, %v) = %v %v, want %v", c.platform, c.kinds, got, err, c.want)
+		}
+	}
+	if books, err := f.store.BookTotals(ctx, ""); err != nil || len(books) != 1 || books[0] != (BookTotal{"g1", domain.CentralReserve, domain.CentralAuthority, 4000}) {
+		t.Fatalf("book totals = %+v %v", books, err)
+	}
+	if books, err := f.store.BookTotals(ctx, "HeilongjiangMSP"); err != nil || len(books) != 0 {
+		t.Fatalf("another platform's book totals = %+v %v", books, err)
+	}
 	// the granary sells the rest: the bin is empty, the shortfall is not forgotten
 	f.tx("HenanMSP", func(r *ledger.ReserveRecorder) error {
 		_, err := r.RecordMovements([]domain.StockMovement{{ID: "m2", Kind: domain.SellOut, Time: "2026-11-20T09:30:00+08:00", Granary: "g1", Bin: "P1",
