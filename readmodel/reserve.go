@@ -331,26 +331,34 @@ func (s *Store) saveAlerts(ctx context.Context, alerts []reserve.Alert, now time
 		kept[id] = true
 	}
 	rows.Close()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck
-	st, err := tx.PrepareContext(ctx, `INSERT INTO reserve_alerts (id, kind, doc, granary, platform, region, since, raised_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	raised := now.UTC().Format(time.RFC3339)
+	var fresh []any
 	for _, a := range alerts {
 		if kept[a.ID] {
 			continue
 		}
 		doc, _ := json.Marshal(a)
-		if _, err := st.ExecContext(ctx, a.ID, string(a.Kind), string(doc), a.Granary, a.Platform, a.Region, a.Since, raised); err != nil {
-			return fmt.Errorf("keep alert %s: %w", a.ID, err)
+		fresh = append(fresh, a.ID, string(a.Kind), string(doc), a.Granary, a.Platform, a.Region, a.Since, raised)
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	// many rows per statement: a first sweep over a national reserve raises thousands of alerts,
+	// and one round trip each is most of its time on PostgreSQL
+	const cols, perStmt = 8, 500
+	for len(fresh) > 0 {
+		n := min(len(fresh)/cols, perStmt)
+		q := `INSERT INTO reserve_alerts (id, kind, doc, granary, platform, region, since, raised_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?), `, n), ", ") + ` ON CONFLICT (id) DO NOTHING`
+		if _, err := tx.ExecContext(ctx, q, fresh[:n*cols]...); err != nil {
+			return fmt.Errorf("keep %d alerts from %v: %w", n, fresh[0], err)
 		}
+		fresh = fresh[n*cols:]
 	}
 	return tx.Commit()
 }

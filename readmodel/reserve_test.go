@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/internal/pgcluster/pgtest"
 	"github.com/agritrace/agritrace/ledger"
 	"github.com/agritrace/agritrace/reserve"
 )
@@ -333,4 +334,90 @@ func TestSweepReadsOnlyLotsTheAgeRuleCanFlag(t *testing.T) {
 	if got := ids(facts.Lots); fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(ids(all)) != fmt.Sprint(want) {
 		t.Fatalf("age alerts from the read lots %v, from every lot %v, want %v", got, ids(all), want)
 	}
+}
+
+// BenchmarkGranaryListReads: what the regulator's granary list reads from each store (the alert
+// sweep's facts, book totals and open alerts per granary) over 1,000 granaries × 20 bins, each
+// granary's counts in a block of their own. The first iteration reads every count; later ones
+// only the checkpoint's block.
+func BenchmarkGranaryListReads(b *testing.B) {
+	for _, backend := range []struct {
+		name   string
+		target func() string
+	}{
+		{"sqlite", func() string { return filepath.Join(b.TempDir(), "rm.db") }},
+		{"postgres", func() string { return pgtest.URL(b) }},
+	} {
+		b.Run(backend.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(backend.target())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			const granaries, bins = 1000, 20
+			stock := &domain.ReserveRecorded{}
+			var counts []*domain.ReserveRecorded
+			for g := 0; g < granaries; g++ {
+				gr := domain.Granary{ID: fmt.Sprintf("G%04d", g), Name: "库", Region: "410100", Type: domain.CentralDepot, Platform: "HenanMSP"}
+				c := &domain.ReserveRecorded{}
+				for i := 0; i < bins; i++ {
+					bin := fmt.Sprintf("P%02d", i)
+					gr.Bins = append(gr.Bins, domain.Bin{ID: bin, CapacityT: 5000})
+					lot := domain.StockLot{Granary: gr.ID, Bin: bin, Grain: domain.Wheat, HarvestYear: 2020 + i%6, Category: domain.CentralReserve,
+						Authority: domain.CentralAuthority, Tonnes: 4000, FirstIn: "2024-07-01T00:00:00Z", Platform: "HenanMSP"}
+					stock.Lots = append(stock.Lots, lot)
+					c.Checks = append(c.Checks, domain.StockCheck{ID: fmt.Sprintf("%s-%s", gr.ID, bin), Time: "2026-11-10T09:00:00+08:00", Granary: gr.ID, Bin: bin,
+						Method: domain.Weighbridge, CountedTonnes: 3990 - 300*float64(i%20/19), Book: []domain.StockLot{lot}})
+				}
+				stock.Granaries = append(stock.Granaries, gr)
+				counts = append(counts, c)
+			}
+			for i, rec := range append([]*domain.ReserveRecorded{stock}, counts...) {
+				if _, err := s.ApplyBlock(ctx, uint64(i+1), []TxRecord{{TxID: fmt.Sprintf("tx%d", i), Recorded: domain.Recorded{Reserve: rec}}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cfg, now := reserve.Default(), time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+			b.ResetTimer()
+			for b.Loop() {
+				f, err := s.SweepReserveAlerts(ctx, cfg, now)
+				if err != nil || len(f.Checks) != granaries*bins {
+					b.Fatalf("sweep: %d checks, %v", len(f.Checks), err)
+				}
+				if _, err := s.BookTotals(ctx, ""); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.OpenAlertCounts(ctx, "", []string{"variance", "storage-age"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestKeepManyAlerts: a first sweep over a large reserve keeps thousands of alerts, several
+// statements' worth, each once; a later sweep adds only the new ones. On both stores.
+func TestKeepManyAlerts(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+		alerts := func(from, to int) []reserve.Alert {
+			var out []reserve.Alert
+			for i := from; i < to; i++ {
+				out = append(out, reserve.Alert{ID: fmt.Sprintf("storage-age:g%04d/P1/wheat/2020/central", i), Kind: reserve.AgeAlert, Granary: fmt.Sprintf("g%04d", i),
+					Platform: "HenanMSP", Region: "410100", Since: "2026-01-01"})
+			}
+			return out
+		}
+		for _, step := range []struct{ from, to, want int }{{0, 1203, 1203}, {1000, 1501, 1501}} {
+			if err := s.saveAlerts(ctx, alerts(step.from, step.to), now); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Alerts(ctx, AlertFilter{})
+			if err != nil || len(got) != step.want {
+				t.Fatalf("after keeping alerts %d..%d: %d kept (%v), want %d", step.from, step.to, len(got), err, step.want)
+			}
+		}
+	})
 }
