@@ -2,14 +2,16 @@ package trace
 
 import (
 	"bytes"
-	"embed"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -21,22 +23,49 @@ import (
 )
 
 //go:embed page.html
-var pageFS embed.FS
+var pageHTML string
 
-var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
-	"t":    tr,
-	"day":  day,
-	"num":  number,
-	"test": func(lang, item string) string { return testName(item, lang) },
-	"scheme": func(lang, typ string) string {
-		if l, ok := schemeLabels[typ]; ok {
-			return l[idx(lang)]
-		}
-		return typ
-	},
-	"join":  func(s []string) string { return strings.Join(s, "、") },
-	"short": func(s string) string { return s[:min(12, len(s))] },
-}).ParseFS(pageFS, "page.html"))
+func newPage(src string) *template.Template {
+	return template.Must(template.New("page.html").Funcs(template.FuncMap{
+		"t":    tr,
+		"day":  day,
+		"num":  number,
+		"test": func(lang, item string) string { return testName(item, lang) },
+		"scheme": func(lang, typ string) string {
+			if l, ok := schemeLabels[typ]; ok {
+				return l[idx(lang)]
+			}
+			return typ
+		},
+		"join":  func(s []string) string { return strings.Join(s, "、") },
+		"short": func(s string) string { return s[:min(12, len(s))] },
+	}).Parse(src))
+}
+
+// page is the trace page as written: every translation looked up as it renders.
+var page = newPage(pageHTML)
+
+// pages is page.html specialised per language, its constant translations ({{t $l "key"}})
+// written into the text once: each one cost two reflective calls (the lookup and its HTML
+// escaper) on every render, which made up a large part of a cache miss's render time.
+// TestSpecialisedPages renders both forms of every seed page and compares them byte for byte.
+var pages = map[string]*template.Template{"zh": specialise("zh"), "en": specialise("en")}
+
+var constTr = regexp.MustCompile(`\{\{t (?:\$l|\.Lang) "([^"]*)"\}\}`)
+
+func specialise(lang string) *template.Template {
+	return newPage(constTr.ReplaceAllStringFunc(pageHTML, func(m string) string {
+		return html.EscapeString(tr(lang, constTr.FindStringSubmatch(m)[1]))
+	}))
+}
+
+// pageFor is the page template for a language (the generic one for a language it lacks).
+func pageFor(lang string) *template.Template {
+	if p, ok := pages[lang]; ok {
+		return p
+	}
+	return page
+}
 
 // Trail depth and size for the consumer page: deep enough for field → shelf, small enough to stay fast.
 const (
@@ -77,6 +106,8 @@ func (h *Handler) remember(key string, block uint64, body []byte) {
 	}
 	h.cache[key] = body
 }
+
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Mount registers the public routes.
 func (h *Handler) Mount(mux *http.ServeMux) {
@@ -168,24 +199,29 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 		{LinkType: "gs1:traceability", Href: self + "?format=json", Type: "application/json"},
 		{LinkType: "gs1:defaultLink", Href: self, Type: "text/html"},
 	}
-	var buf bytes.Buffer
+	// rendering buffers are reused: growing a fresh one to a page's 4–10 KB cost several copies
+	// per render; the cache keeps a right-sized copy
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer renderBuffers.Put(buf)
 	switch {
 	case linkset:
-		err = json.NewEncoder(&buf).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
+		err = json.NewEncoder(buf).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
 	case asJSON:
-		enc := json.NewEncoder(&buf)
+		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(pt)
 	default:
-		err = page.Execute(&buf, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true})
+		err = pageFor(lg).Execute(buf, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true})
 	}
 	if err != nil {
 		h.Log.Error("render trace page", "id", id, "err", err)
 		h.fail(w, r, http.StatusInternalServerError, "internal", "")
 		return
 	}
-	h.remember(key, block, buf.Bytes())
-	h.write(w, id, asJSON, linkset, buf.Bytes())
+	body := bytes.Clone(buf.Bytes())
+	h.remember(key, block, body)
+	h.write(w, id, asJSON, linkset, body)
 }
 
 func (h *Handler) write(w http.ResponseWriter, id string, asJSON, linkset bool, body []byte) {
@@ -223,7 +259,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, kind,
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = page.Execute(w, map[string]any{"Lang": lg, "OK": false, "Status": status, "Kind": kind, "Detail": detail})
+	_ = pageFor(lg).Execute(w, map[string]any{"Lang": lg, "OK": false, "Status": status, "Kind": kind, "Detail": detail})
 }
 
 func (h *Handler) batchForQR(w http.ResponseWriter, r *http.Request) (string, bool) {
