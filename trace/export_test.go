@@ -39,3 +39,6 @@ func RenderPage(data map[string]any, specialised bool, buf *bytes.Buffer) error 
 	}
 	return page.Execute(buf, data)
 }
+
+// Renders is how many answers h has rendered (its cache misses).
+func Renders(h *Handler) int64 { return h.renders.Load() }

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -79,32 +81,74 @@ type Handler struct {
 	Public string // public base URL printed in codes
 	Log    *slog.Logger
 
-	// Rendered answers are cached per read-model block: a code scanned many times renders once
-	// until the ledger moves. A new block empties the cache (any block may change any lineage).
-	mu    sync.Mutex
-	cache map[string][]byte
+	// Rendered answers are cached. An answer rendered at one read-model block is served at a
+	// later one after checking that none of its trail's batches changed since (ChangedSince):
+	// while blocks arrive every few hundred milliseconds at harvest peak, flushing every answer on
+	// each block left a popular lot's page almost never cached.
+	mu      sync.Mutex
+	cache   map[string]*cachedPage
+	renders atomic.Int64 // answers rendered (cache misses), for tests
+}
+
+// cachedPage is a rendered answer and what it was rendered from.
+type cachedPage struct {
+	body []byte
+	// block is the read-model block the answer is known to be current at
 	block uint64
+	// batches are the trail's batches; nil when the trail was cut by its depth or size limit,
+	// whose set of batches a later block may change without touching any of them
+	batches []string
 }
 
 const maxCached = 20000
 
-func (h *Handler) cached(key string) ([]byte, bool) {
+// cached returns the answer for key if it is current at the read model's block.
+func (h *Handler) cached(ctx context.Context, key string) ([]byte, bool) {
+	now := h.Store.Block()
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if b := h.Store.Block(); b != h.block || h.cache == nil {
-		h.cache, h.block = map[string][]byte{}, b
+	p := h.cache[key]
+	var block uint64
+	if p != nil {
+		block = p.block
 	}
-	body, ok := h.cache[key]
-	return body, ok
+	h.mu.Unlock()
+	switch {
+	case p == nil:
+		return nil, false
+	case block >= now:
+		return p.body, true
+	case p.batches == nil:
+		return nil, false
+	}
+	changed, err := h.Store.ChangedSince(ctx, p.batches, block)
+	if err != nil || changed {
+		return nil, false
+	}
+	h.mu.Lock()
+	if p.block < now { // known current up to the block read before the check
+		p.block = now
+	}
+	h.mu.Unlock()
+	return p.body, true
 }
 
-func (h *Handler) remember(key string, block uint64, body []byte) {
+// remember keeps an answer rendered from a trail read at block (read before the trail, so the
+// trail is at least that recent).
+func (h *Handler) remember(key string, block uint64, t *domain.Trail, body []byte) {
+	p := &cachedPage{body: body, block: block}
+	if !t.Truncated {
+		p.batches = make([]string, len(t.Batches))
+		for i, b := range t.Batches {
+			p.batches[i] = b.ID
+		}
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if block != h.block || len(h.cache) >= maxCached {
-		return
+	// full: start again rather than track ages (a day's key, part of every key, retires the rest)
+	if h.cache == nil || len(h.cache) >= maxCached {
+		h.cache = map[string]*cachedPage{}
 	}
-	h.cache[key] = body
+	h.cache[key] = p
 }
 
 var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -177,10 +221,11 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	now := time.Now()
 	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
-	if body, ok := h.cached(key); ok {
+	if body, ok := h.cached(r.Context(), key); ok {
 		h.write(w, id, asJSON, linkset, body)
 		return
 	}
+	h.renders.Add(1)
 	t, err := h.Store.Trail(r.Context(), id, pageDepth, pageLimit)
 	if errors.Is(err, readmodel.ErrNotFound) {
 		h.fail(w, r, http.StatusNotFound, "unknown-code", id)
@@ -220,7 +265,7 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 		return
 	}
 	body := bytes.Clone(buf.Bytes())
-	h.remember(key, block, body)
+	h.remember(key, block, t, body)
 	h.write(w, id, asJSON, linkset, body)
 }
 
