@@ -84,7 +84,9 @@ type Handler struct {
 	// Rendered answers are cached. An answer rendered at one read-model block is served at a
 	// later one after checking that none of its trail's batches changed since (ChangedSince):
 	// while blocks arrive every few hundred milliseconds at harvest peak, flushing every answer on
-	// each block left a popular lot's page almost never cached.
+	// each block left a popular lot's page almost never cached. Such an answer still names the
+	// block it was rendered at ("as of #N", ledgerBlock): what it shows is true as of that block
+	// and has not changed since.
 	mu      sync.Mutex
 	cache   map[string]*cachedPage
 	renders atomic.Int64 // answers rendered (cache misses), for tests
@@ -120,6 +122,7 @@ func (h *Handler) cached(ctx context.Context, key string) ([]byte, bool) {
 	case p.batches == nil:
 		return nil, false
 	}
+	// an error renders the answer again, which reports it
 	changed, err := h.Store.ChangedSince(ctx, p.batches, block)
 	if err != nil || changed {
 		return nil, false
