@@ -225,7 +225,7 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
 	if body, ok := h.cached(r.Context(), key); ok {
-		h.write(w, id, asJSON, linkset, body)
+		h.write(w, h.selfURL(id), asJSON, linkset, body)
 		return
 	}
 	h.renders.Add(1)
@@ -269,10 +269,11 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	}
 	body := bytes.Clone(buf.Bytes())
 	h.remember(key, block, t, body)
-	h.write(w, id, asJSON, linkset, body)
+	h.write(w, self, asJSON, linkset, body)
 }
 
-func (h *Handler) write(w http.ResponseWriter, id string, asJSON, linkset bool, body []byte) {
+// write answers with body; self is the identifier's resolver URL.
+func (h *Handler) write(w http.ResponseWriter, self string, asJSON, linkset bool, body []byte) {
 	switch {
 	case linkset:
 		w.Header().Set("Content-Type", "application/linkset+json")
@@ -283,7 +284,7 @@ func (h *Handler) write(w http.ResponseWriter, id string, asJSON, linkset bool, 
 		w.Header().Set("Cache-Control", "public, max-age=30")
 	}
 	w.Header().Set("Vary", "Accept, Accept-Language")
-	w.Header().Set("Link", "<"+h.selfURL(id)+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
+	w.Header().Set("Link", "<"+self+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
 	_, _ = w.Write(body)
 }
 
