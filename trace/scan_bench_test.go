@@ -2,7 +2,6 @@ package trace_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"syscall"
@@ -52,5 +51,4 @@ func BenchmarkScanDistinctLots(b *testing.B) {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
 	used := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
 	b.ReportMetric(float64(used.Microseconds())/float64(b.N), "cpu-µs/scan")
-	_ = fmt.Sprint
 }
