@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -219,19 +218,13 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// BareServer serves a fixed body of the given size from a bare net/http handler (the baseline of
-// the resolution benchmark).
-func BareServer(body []byte) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// BareHandler serves a fixed body from a bare net/http handler: the baseline of the scan phase,
+// run in a process of its own (agritrace bench-bare) as the gateway is.
+func BareHandler(body []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(body)
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+	})
 }
 
 // PathOf is the resolver path of a batch.

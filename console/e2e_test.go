@@ -88,7 +88,12 @@ func TestE2EPages(t *testing.T) {
 	if st, csv := get(cl, reg+"/console/batch/"+cornLot+"/impact.csv", ""); st != 200 || strings.Count(csv, "\n") != 5 {
 		t.Errorf("impact CSV: %d %q", st, csv)
 	}
-	// recall the apples from the console; 黑龙江's gateway shows it once its read model has the block
+	// recall the apples from the console; 黑龙江's gateway shows it once its read model has the block.
+	// A consumer scans the apples first: the answer cached then must not outlive the recall
+	page, _ := qr.URL(hlj, seeds.ShandongApples().Consumer)
+	if st, body := get(http.DefaultClient, page, ""); st != 200 || strings.Contains(body, "农残复检超标（端到端测试）") {
+		t.Fatalf("apples page before the recall: %d", st)
+	}
 	apples := url.PathEscape(seeds.ShandongApples().Consumer)
 	_, body = get(cl, reg+"/console/batch/"+apples+"/recall", "")
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(body)
@@ -104,7 +109,6 @@ func TestE2EPages(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `id="flash"`) {
 		t.Fatalf("console recall: %d %.300s", resp.StatusCode, b)
 	}
-	page, _ := qr.URL(hlj, seeds.ShandongApples().Consumer)
 	eventually(t, "the console's recall on 黑龙江's consumer page", func() bool {
 		_, body := get(http.DefaultClient, page, "")
 		return strings.Contains(body, "0371-12345678") && strings.Contains(body, "农残复检超标（端到端测试）")

@@ -103,7 +103,7 @@ func WriteCompliancePDF(w io.Writer, c ComplianceCert, font []byte) error {
 	cx, cy := l.W-pad-l.CodeMM, pad+9
 	m := l.CodeMM / float64(code.Modules())
 	pdf.SetFillColor(0, 0, 0)
-	for r, row := range code.q.Bitmap() {
+	for r, row := range code.rows {
 		for s := 0; s < len(row); {
 			if !row[s] {
 				s++

@@ -62,7 +62,7 @@ func drawLabel(pdf *fpdf.Fpdf, family string, lb Label, l Layout, x, y float64) 
 	pdf.SetDashPattern(nil, 0)
 	// the code: one rectangle per horizontal run of dark modules
 	pad := 1.5
-	bm := c.q.Bitmap()
+	bm := c.rows
 	m := l.CodeMM / float64(len(bm))
 	pdf.SetFillColor(0, 0, 0)
 	for r, row := range bm {

@@ -3,23 +3,22 @@
 package qr
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"net/url"
 	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
+	goqr "github.com/piglig/go-qr"
 
 	"github.com/agritrace/agritrace/gs1"
 )
 
-// Level is the error correction used for packaging: Q (go-qrcode's "High") restores up to ~25% of
-// the symbol, which survives the scuffs, folds and smudges of a bag in transit at a modest size cost.
-const Level = qrcode.High
+// Level is the error correction used for packaging: Q restores up to ~25% of the symbol, which
+// survives the scuffs, folds and smudges of a bag in transit at a modest size cost.
+const Level = goqr.Quartile
+
+// QuietZone is the light margin around the symbol, in modules: ISO/IEC 18004 asks for 4.
+const QuietZone = 4
 
 // URL is the public address a batch's code carries: a GS1 Digital Link under the resolver for
 // GTIN-based identifiers, or base/t/{id} for platform-local codes.
@@ -49,8 +48,9 @@ func ItemURL(base, lotID, serial string) (string, error) {
 	return id.DigitalLink(strings.TrimSuffix(base, "/")) + "/21/" + url.PathEscape(serial), nil
 }
 
-// Code is an encoded symbol.
-type Code struct{ q *qrcode.QRCode }
+// Code is an encoded symbol: its modules, quiet zone included, dark = true. The modules are laid
+// out once at Encode; every rendering reads them.
+type Code struct{ rows [][]bool }
 
 // MaxContentBytes is what the largest symbol (version 40) holds in byte mode at Level (Q): longer
 // content is the caller's mistake (an over-long identifier), not a fault of the encoder.
@@ -59,53 +59,59 @@ const MaxContentBytes = 1663
 // ErrTooLong is returned for content over MaxContentBytes.
 var ErrTooLong = errors.New("content too long for a QR code")
 
-// Encode encodes content at the packaging error-correction level.
+// Encode encodes content at the packaging error-correction level, the smallest symbol that holds
+// it. The encoder is github.com/piglig/go-qr (a port of Nayuki's, which
+// lays out each version's mask patterns once and stops scoring a mask once it cannot win); stock
+// go-qrcode spent about 4× the CPU per label (BenchmarkLabel).
 func Encode(content string) (Code, error) {
 	if len(content) > MaxContentBytes {
 		return Code{}, fmt.Errorf("encode QR of %d bytes (at most %d): %w", len(content), MaxContentBytes, ErrTooLong)
 	}
-	q, err := qrcode.New(content, Level)
+	// the optimal mix of modes: a Digital Link's GTIN and serial go in numeric or alphanumeric
+	// segments, which keeps a serialised bag's link at version 5 where byte mode needs 6
+	segs, err := goqr.MakeSegmentsOptimally(content, Level, goqr.MinVersion, goqr.MaxVersion)
 	if err != nil {
 		return Code{}, fmt.Errorf("encode QR: %w", err)
 	}
-	return Code{q}, nil
+	// mask -1: the encoder scores all eight masks and keeps the best; the level is not boosted,
+	// so every label of a run carries the same, documented level
+	q, err := goqr.EncodeSegments(segs, Level, goqr.MinVersion, goqr.MaxVersion, -1, false)
+	if err != nil {
+		return Code{}, fmt.Errorf("encode QR: %w", err)
+	}
+	n := q.Size() + 2*QuietZone
+	cells := make([]bool, n*n)
+	rows := make([][]bool, n)
+	for y := range rows {
+		rows[y] = cells[y*n : (y+1)*n]
+	}
+	for y := 0; y < q.Size(); y++ {
+		for x := 0; x < q.Size(); x++ {
+			rows[y+QuietZone][x+QuietZone] = q.Module(x, y)
+		}
+	}
+	return Code{rows}, nil
 }
 
 // PNG renders with a whole number of pixels per module, so no module is resampled and every
-// decoder reads it; the quiet zone is included. It writes a 1-bit paletted image with fast
-// compression itself: go-qrcode's own PNG (8-bit, default compression) is several times slower,
-// which matters for a production run of thousands of labels.
+// decoder reads it; the quiet zone is included (see png.go for the format).
 func (c Code) PNG(pixelsPerModule int) ([]byte, error) {
 	if pixelsPerModule < 1 || pixelsPerModule > 40 {
 		return nil, fmt.Errorf("pixels per module must be 1..40, got %d", pixelsPerModule)
 	}
-	bm := c.q.Bitmap()
-	n := len(bm) * pixelsPerModule
-	img := image.NewPaletted(image.Rect(0, 0, n, n), color.Palette{color.White, color.Black})
-	for y := 0; y < n; y++ {
-		row := bm[y/pixelsPerModule]
-		line := img.Pix[y*img.Stride : y*img.Stride+n]
-		for x := range line {
-			if row[x/pixelsPerModule] {
-				line[x] = 1
-			}
-		}
+	if len(c.rows) == 0 {
+		return nil, errors.New("PNG of an empty code")
 	}
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("encode PNG: %w", err)
-	}
-	return buf.Bytes(), nil
+	return writePNG(c.rows, pixelsPerModule)
 }
 
 // Modules is the symbol size including the quiet zone.
-func (c Code) Modules() int { return len(c.q.Bitmap()) }
+func (c Code) Modules() int { return len(c.rows) }
 
 // SVG renders the symbol as one path (scales to any print size); size is the rendered width in
 // the given CSS unit, e.g. "30mm".
 func (c Code) SVG(size string) string {
-	bm := c.q.Bitmap()
+	bm := c.rows
 	n := len(bm)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%s" height="%s" shape-rendering="crispEdges">`, n, n, size, size)
@@ -129,7 +135,7 @@ func (c Code) SVG(size string) string {
 
 // Terminal renders the symbol with half-block characters, two modules per character row.
 func (c Code) Terminal() string {
-	bm := c.q.Bitmap()
+	bm := c.rows
 	var b strings.Builder
 	for y := 0; y < len(bm); y += 2 {
 		for x := range bm[y] {

@@ -2,10 +2,16 @@ package qr
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"image"
-	_ "image/png"
+	"image/png"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
@@ -102,5 +108,159 @@ func TestSheet(t *testing.T) {
 	}
 	if !strings.Contains(html, "五常大米 5kg") || !strings.Contains(html, "批次 L1") || !strings.Contains(html, CallToAction) || !strings.Contains(html, "(01)06901234100037(10)L1(21)") {
 		t.Fatal("label text missing")
+	}
+}
+
+// TestPNGPixels: every pixel of the PNG, read back by the standard library's decoder, is its
+// module's colour, for symbol sizes whose side is and is not a multiple of 8 pixels.
+func TestPNGPixels(t *testing.T) {
+	for _, tc := range []struct {
+		content string
+		ppm     int
+	}{
+		{"https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/000042", 1},
+		{"https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/000042", 3},
+		{"https://trace.example.cn/t/HLJ-LOCAL-7", 4},
+		{strings.Repeat("五常大米", 40), 2},
+	} {
+		c, err := Encode(tc.content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := c.PNG(tc.ppm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%d px/module: standard decoder: %v", tc.ppm, err)
+		}
+		if n := c.Modules() * tc.ppm; img.Bounds() != image.Rect(0, 0, n, n) {
+			t.Fatalf("bounds %v, want %d px square", img.Bounds(), n)
+		}
+		for y := 0; y < img.Bounds().Dy(); y++ {
+			for x := 0; x < img.Bounds().Dx(); x++ {
+				r, _, _, _ := img.At(x, y).RGBA()
+				if dark := r == 0; dark != c.rows[y/tc.ppm][x/tc.ppm] {
+					t.Fatalf("%d px/module: pixel (%d,%d) dark=%v, module is %v", tc.ppm, x, y, dark, !dark)
+				}
+			}
+		}
+		if tc.ppm >= 2 {
+			if got := decode(t, b); got != tc.content {
+				t.Fatalf("decoded %q, want %q", got, tc.content)
+			}
+		}
+	}
+}
+
+// TestQuietZone: four light modules on every side, and the symbol is the smallest that holds a
+// serialised bag's Digital Link at level Q (version 5, 37 modules) thanks to the numeric segment.
+func TestQuietZone(t *testing.T) {
+	c, err := Encode("https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/000042")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Modules() != 37+2*QuietZone {
+		t.Errorf("%d modules with quiet zone, want %d", c.Modules(), 37+2*QuietZone)
+	}
+	n := c.Modules()
+	for i := 0; i < n; i++ {
+		for q := 0; q < QuietZone; q++ {
+			if c.rows[q][i] || c.rows[n-1-q][i] || c.rows[i][q] || c.rows[i][n-1-q] {
+				t.Fatalf("dark module in the quiet zone near (%d,%d)", i, q)
+			}
+		}
+	}
+	if _, err := Encode(strings.Repeat("x", MaxContentBytes+1)); !errors.Is(err, ErrTooLong) {
+		t.Errorf("over-long content: %v", err)
+	}
+}
+
+// BenchmarkLabel: one label PNG (encode + 4 px/module PNG), agritrace's way and stock go-qrcode's
+// Encode at the same size, back to back in one process.
+func BenchmarkLabel(b *testing.B) {
+	url := func(i int) string {
+		return fmt.Sprintf("https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/%06d", i)
+	}
+	first, _ := Encode(url(0))
+	// wall time per op depends on what else the shared machine runs; the process's CPU time per
+	// op does not, so each sub-benchmark reports both
+	cpu := func(b *testing.B, f func(i int)) {
+		var before, after syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+		for i := 0; i < b.N; i++ {
+			f(i)
+		}
+		syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+		used := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+	b.Run("agritrace", func(b *testing.B) {
+		cpu(b, func(i int) {
+			c, err := Encode(url(i))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.PNG(4); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("encode-only", func(b *testing.B) {
+		cpu(b, func(i int) {
+			if _, err := Encode(url(i)); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("png-only", func(b *testing.B) {
+		cpu(b, func(i int) {
+			if _, err := first.PNG(4); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("go-qrcode", func(b *testing.B) {
+		cpu(b, func(i int) {
+			if _, err := qrcode.Encode(url(i), qrcode.High, first.Modules()*4); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// TestContents: contents of every kind (digits, upper-case URLs in alphanumeric mode, Chinese,
+// long digit runs) encode, decode to themselves with an independent decoder, and take no larger a
+// symbol than go-qrcode's for the same content and level.
+func TestContents(t *testing.T) {
+	for _, content := range []string{
+		"https://trace.example.cn/01/06901234100037/10/WC2610-B5A/21/000042",
+		"http://127.0.0.1:8080/01/06901234100037/10/WC2610-B5A",
+		"https://trace.example.cn/t/HLJ-LOCAL-7",
+		"https://trace.example.cn/00/069012340000000017",
+		"HTTPS://TRACE.EXAMPLE.CN/01/06901234100037/10/WC2610-B5A",
+		"12345", "1", "a1b22c333d4444e55555f666666g",
+		"https://r.example/01/06901234100037/10/" + strings.Repeat("7", 200) + "/21/" + strings.Repeat("x9", 100),
+		"五常大米 06901234100037 批次 2610",
+	} {
+		c, err := Encode(content)
+		if err != nil {
+			t.Fatalf("%q: %v", content, err)
+		}
+		stock, err := qrcode.New(content, qrcode.High)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Modules() > len(stock.Bitmap()) {
+			t.Errorf("%q: %d modules, go-qrcode needs %d", content, c.Modules(), len(stock.Bitmap()))
+		}
+		b, err := c.PNG(4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := decode(t, b); got != content {
+			t.Errorf("decoded %q, want %q", got, content)
+		}
 	}
 }

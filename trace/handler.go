@@ -2,16 +2,20 @@ package trace
 
 import (
 	"bytes"
-	"embed"
+	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -21,22 +25,49 @@ import (
 )
 
 //go:embed page.html
-var pageFS embed.FS
+var pageHTML string
 
-var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
-	"t":    tr,
-	"day":  day,
-	"num":  number,
-	"test": func(lang, item string) string { return testName(item, lang) },
-	"scheme": func(lang, typ string) string {
-		if l, ok := schemeLabels[typ]; ok {
-			return l[idx(lang)]
-		}
-		return typ
-	},
-	"join":  func(s []string) string { return strings.Join(s, "、") },
-	"short": func(s string) string { return s[:min(12, len(s))] },
-}).ParseFS(pageFS, "page.html"))
+func newPage(src string) *template.Template {
+	return template.Must(template.New("page.html").Funcs(template.FuncMap{
+		"t":    tr,
+		"day":  day,
+		"num":  number,
+		"test": func(lang, item string) string { return testName(item, lang) },
+		"scheme": func(lang, typ string) string {
+			if l, ok := schemeLabels[typ]; ok {
+				return l[idx(lang)]
+			}
+			return typ
+		},
+		"join":  func(s []string) string { return strings.Join(s, "、") },
+		"short": func(s string) string { return s[:min(12, len(s))] },
+	}).Parse(src))
+}
+
+// page is the trace page as written: every translation looked up as it renders.
+var page = newPage(pageHTML)
+
+// pages is page.html specialised per language, its constant translations ({{t $l "key"}})
+// written into the text once: each one cost two reflective calls (the lookup and its HTML
+// escaper) on every render, which made up a large part of a cache miss's render time.
+// TestSpecialisedPages renders both forms of every seed page and compares them byte for byte.
+var pages = map[string]*template.Template{"zh": specialise("zh"), "en": specialise("en")}
+
+var constTr = regexp.MustCompile(`\{\{t (?:\$l|\.Lang) "([^"]*)"\}\}`)
+
+func specialise(lang string) *template.Template {
+	return newPage(constTr.ReplaceAllStringFunc(pageHTML, func(m string) string {
+		return html.EscapeString(tr(lang, constTr.FindStringSubmatch(m)[1]))
+	}))
+}
+
+// pageFor is the page template for a language (the generic one for a language it lacks).
+func pageFor(lang string) *template.Template {
+	if p, ok := pages[lang]; ok {
+		return p
+	}
+	return page
+}
 
 // Trail depth and size for the consumer page: deep enough for field → shelf, small enough to stay fast.
 const (
@@ -50,33 +81,80 @@ type Handler struct {
 	Public string // public base URL printed in codes
 	Log    *slog.Logger
 
-	// Rendered answers are cached per read-model block: a code scanned many times renders once
-	// until the ledger moves. A new block empties the cache (any block may change any lineage).
-	mu    sync.Mutex
-	cache map[string][]byte
+	// Rendered answers are cached. An answer rendered at one read-model block is served at a
+	// later one after checking that none of its trail's batches changed since (ChangedSince):
+	// while blocks arrive every few hundred milliseconds at harvest peak, flushing every answer on
+	// each block left a popular lot's page almost never cached. Such an answer still names the
+	// block it was rendered at ("as of #N", ledgerBlock): what it shows is true as of that block
+	// and has not changed since.
+	mu      sync.Mutex
+	cache   map[string]*cachedPage
+	renders atomic.Int64 // answers rendered (cache misses), for tests
+}
+
+// cachedPage is a rendered answer and what it was rendered from.
+type cachedPage struct {
+	body []byte
+	// block is the read-model block the answer is known to be current at
 	block uint64
+	// batches are the trail's batches; nil when the trail was cut by its depth or size limit,
+	// whose set of batches a later block may change without touching any of them
+	batches []string
 }
 
 const maxCached = 20000
 
-func (h *Handler) cached(key string) ([]byte, bool) {
+// cached returns the answer for key if it is current at the read model's block.
+func (h *Handler) cached(ctx context.Context, key string) ([]byte, bool) {
+	now := h.Store.Block()
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if b := h.Store.Block(); b != h.block || h.cache == nil {
-		h.cache, h.block = map[string][]byte{}, b
+	p := h.cache[key]
+	var block uint64
+	if p != nil {
+		block = p.block
 	}
-	body, ok := h.cache[key]
-	return body, ok
+	h.mu.Unlock()
+	switch {
+	case p == nil:
+		return nil, false
+	case block >= now:
+		return p.body, true
+	case p.batches == nil:
+		return nil, false
+	}
+	// an error renders the answer again, which reports it
+	changed, err := h.Store.ChangedSince(ctx, p.batches, block)
+	if err != nil || changed {
+		return nil, false
+	}
+	h.mu.Lock()
+	if p.block < now { // known current up to the block read before the check
+		p.block = now
+	}
+	h.mu.Unlock()
+	return p.body, true
 }
 
-func (h *Handler) remember(key string, block uint64, body []byte) {
+// remember keeps an answer rendered from a trail read at block (read before the trail, so the
+// trail is at least that recent).
+func (h *Handler) remember(key string, block uint64, t *domain.Trail, body []byte) {
+	p := &cachedPage{body: body, block: block}
+	if !t.Truncated {
+		p.batches = make([]string, len(t.Batches))
+		for i, b := range t.Batches {
+			p.batches[i] = b.ID
+		}
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if block != h.block || len(h.cache) >= maxCached {
-		return
+	// full: start again rather than track ages (a day's key, part of every key, retires the rest)
+	if h.cache == nil || len(h.cache) >= maxCached {
+		h.cache = map[string]*cachedPage{}
 	}
-	h.cache[key] = body
+	h.cache[key] = p
 }
+
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Mount registers the public routes.
 func (h *Handler) Mount(mux *http.ServeMux) {
@@ -146,10 +224,11 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	now := time.Now()
 	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
-	if body, ok := h.cached(key); ok {
-		h.write(w, id, asJSON, linkset, body)
+	if body, ok := h.cached(r.Context(), key); ok {
+		h.write(w, h.selfURL(id), asJSON, linkset, body)
 		return
 	}
+	h.renders.Add(1)
 	t, err := h.Store.Trail(r.Context(), id, pageDepth, pageLimit)
 	if errors.Is(err, readmodel.ErrNotFound) {
 		h.fail(w, r, http.StatusNotFound, "unknown-code", id)
@@ -168,27 +247,33 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 		{LinkType: "gs1:traceability", Href: self + "?format=json", Type: "application/json"},
 		{LinkType: "gs1:defaultLink", Href: self, Type: "text/html"},
 	}
-	var buf bytes.Buffer
+	// rendering buffers are reused: growing a fresh one to a page's 4–10 KB cost several copies
+	// per render; the cache keeps a right-sized copy
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer renderBuffers.Put(buf)
 	switch {
 	case linkset:
-		err = json.NewEncoder(&buf).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
+		err = json.NewEncoder(buf).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
 	case asJSON:
-		enc := json.NewEncoder(&buf)
+		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(pt)
 	default:
-		err = page.Execute(&buf, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true})
+		err = pageFor(lg).Execute(buf, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true})
 	}
 	if err != nil {
 		h.Log.Error("render trace page", "id", id, "err", err)
 		h.fail(w, r, http.StatusInternalServerError, "internal", "")
 		return
 	}
-	h.remember(key, block, buf.Bytes())
-	h.write(w, id, asJSON, linkset, buf.Bytes())
+	body := bytes.Clone(buf.Bytes())
+	h.remember(key, block, t, body)
+	h.write(w, self, asJSON, linkset, body)
 }
 
-func (h *Handler) write(w http.ResponseWriter, id string, asJSON, linkset bool, body []byte) {
+// write answers with body; self is the identifier's resolver URL.
+func (h *Handler) write(w http.ResponseWriter, self string, asJSON, linkset bool, body []byte) {
 	switch {
 	case linkset:
 		w.Header().Set("Content-Type", "application/linkset+json")
@@ -199,7 +284,7 @@ func (h *Handler) write(w http.ResponseWriter, id string, asJSON, linkset bool, 
 		w.Header().Set("Cache-Control", "public, max-age=30")
 	}
 	w.Header().Set("Vary", "Accept, Accept-Language")
-	w.Header().Set("Link", "<"+h.selfURL(id)+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
+	w.Header().Set("Link", "<"+self+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
 	_, _ = w.Write(body)
 }
 
@@ -223,7 +308,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, kind,
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = page.Execute(w, map[string]any{"Lang": lg, "OK": false, "Status": status, "Kind": kind, "Detail": detail})
+	_ = pageFor(lg).Execute(w, map[string]any{"Lang": lg, "OK": false, "Status": status, "Kind": kind, "Detail": detail})
 }
 
 func (h *Handler) batchForQR(w http.ResponseWriter, r *http.Request) (string, bool) {

@@ -59,7 +59,18 @@ func TestE2EBench(t *testing.T) {
 			t.Errorf("%s used no CPU in bulk ingest: %s", tc.proc, m[0])
 		}
 	}
-	for _, port := range []int{basePort, basePort + 100, gwPort} {
+	// the scan rows carry the serving processes' CPU, the baseline's from its own process
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`distinct lots, each scanned once[^|]*gateway CPU [0-9.]+ ms a scan[^|]*bare server [0-9.]+ ms`),
+		regexp.MustCompile(`baseline: bare net/http handler in a process of its own[^|]*its CPU [0-9.]+ ms a request`),
+		regexp.MustCompile(`label PNGs[^|]*this process's CPU [0-9.]+ ms a label \(baseline [0-9.]+ ms\)`),
+	} {
+		if !want.MatchString(md) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	// gwPort+1 is the gateway's profiling listener, gwPort+2 the bare baseline server
+	for _, port := range []int{basePort, basePort + 100, gwPort, gwPort + 1, gwPort + 2} {
 		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond); err == nil {
 			c.Close()
 			t.Errorf("port %d still listening after the bench", port)
