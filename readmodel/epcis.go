@@ -1,7 +1,6 @@
 package readmodel
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -15,12 +14,11 @@ import (
 // The EPCIS view of the ledger (tables in migrations/*/00003_epcis.sql): every committed event as
 // EPCIS 2.0 JSON (captured events exactly as captured, native ones rendered), numbered in commit
 // order (seq), with the columns and the EPC index the standard queries filter on. Written by Apply
-// in the same SQL transaction as the rest.
+// in the same SQL transaction as the rest, numbered in Go from the last seq: there is one writer.
 var epcisWriteSQL = map[string]string{
-	"epcisEvent": `INSERT INTO epcis_events (seq, id, event_id, event_type, action, biz_step, disposition, read_point,
-		biz_location, event_time, record_time, platform, block, doc)
-		VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM epcis_events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	"epcisSeq": `SELECT seq FROM epcis_events WHERE id = ?`,
+	// the block's rows go in multi-row INSERTs (write.go), numbered on from here
+	"epcisLastSeq": `SELECT COALESCE(MAX(seq), 0) FROM epcis_events`,
+	"epcisSeq":     `SELECT seq FROM epcis_events WHERE id = ?`,
 }
 
 func init() {
@@ -81,35 +79,31 @@ type epcisFields struct {
 	ParentID string `json:"parentID"`
 }
 
-func (w txWriter) putEPCIS(ctx context.Context, e domain.Event, block uint64) error {
+// epcisRow renders one event's EPCIS view: its row (the first column, seq, is numbered when the
+// block is written) and the packing edges it implies.
+func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err error) {
 	if container, contents, ok := e.Packing(); ok {
 		// packing is lineage: the impact of the container reaches its contents
 		for _, c := range contents {
-			if c == container {
-				continue
-			}
-			if _, err := w["edge"].ExecContext(ctx, container, c, e.ID, string(e.Type)); err != nil {
-				return err
+			if c != container {
+				packing = append(packing, []any{container, c, e.ID, string(e.Type)})
 			}
 		}
 	}
 	e.Block = block
 	doc, err := epcis.EventJSON(e)
 	if err != nil {
-		return fmt.Errorf("render EPCIS: %w", err)
+		return nil, nil, fmt.Errorf("render EPCIS: %w", err)
 	}
 	var f epcisFields
 	if err := json.Unmarshal(doc, &f); err != nil {
-		return err
+		return nil, nil, err
 	}
 	t, _ := domain.ParseEventTime(e.EventTime)
 	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
-	if _, err := w["epcisEvent"].ExecContext(ctx, e.ID, epcis.EventID(e), f.Type, f.Action,
+	return []any{int64(0), e.ID, epcis.EventID(e), f.Type, f.Action,
 		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint.ID),
-		IndexKey(f.BizLocation.ID), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)); err != nil {
-		return err
-	}
-	return nil
+		IndexKey(f.BizLocation.ID), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)}, packing, nil
 }
 
 // roles lists the identifiers of an event by role, in IndexKey form.
