@@ -38,6 +38,9 @@ type Store struct {
 	stop  context.CancelFunc // ends the checkpoint watcher
 	cache stmtCache          // prepared read statements
 	books checkBooks         // stock checks with their books (reserve_checks.go)
+	// oneConn: the pool is a single connection (in-memory SQLite), so nothing can be prepared on the
+	// pool while a write transaction holds it
+	oneConn bool
 }
 
 func (s *Store) signal() {
@@ -114,7 +117,7 @@ func Open(target string) (*Store, error) {
 		raw.SetMaxOpenConns(32)
 		raw.SetMaxIdleConns(32)
 	}
-	s := &Store{db: db{raw, d}, d: d, stmts: map[string]*sql.Stmt{}, advanced: make(chan struct{}), stop: func() {}}
+	s := &Store{db: db{raw, d}, d: d, stmts: map[string]*sql.Stmt{}, advanced: make(chan struct{}), stop: func() {}, oneConn: target == ":memory:"}
 	ctx := context.Background()
 	if err := migrate(ctx, s.db); err != nil {
 		raw.Close()

@@ -125,7 +125,7 @@ var blockInserts = []struct {
 // full rowsPerInsert rows, the shape nearly every chunk of a catch-up has — compiling a statement
 // of 7,000 parameters on every chunk was a tenth of catch-up on SQLite.
 func (s *Store) execInsert(ctx context.Context, t *tx, q string, full bool, args []any) error {
-	if full {
+	if full && !s.oneConn {
 		if st := s.prepared(ctx, q); st != nil {
 			_, err := t.StmtContext(ctx, st).ExecContext(ctx, args...)
 			return err
