@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,7 +25,7 @@ func (s *Store) Batch(ctx context.Context, id string) (*domain.Batch, error) {
 		return nil, err
 	}
 	var b domain.Batch
-	return &b, json.Unmarshal([]byte(doc), &b)
+	return &b, decodeDoc([]byte(doc), &b)
 }
 
 // Event returns one event with its block number.
@@ -41,7 +40,7 @@ func (s *Store) Event(ctx context.Context, id string) (*domain.Event, error) {
 		return nil, err
 	}
 	var e domain.Event
-	if err := json.Unmarshal([]byte(doc), &e); err != nil {
+	if err := decodeDoc([]byte(doc), &e); err != nil {
 		return nil, err
 	}
 	e.Block = block
@@ -52,13 +51,13 @@ func scanEvents(rows *sql.Rows) ([]domain.Event, error) {
 	defer rows.Close()
 	var out []domain.Event
 	for rows.Next() {
-		var doc string
+		var doc sql.RawBytes
 		var block uint64
 		if err := rows.Scan(&doc, &block); err != nil {
 			return nil, err
 		}
 		var e domain.Event
-		if err := json.Unmarshal([]byte(doc), &e); err != nil {
+		if err := decodeDoc(doc, &e); err != nil {
 			return nil, err
 		}
 		e.Block = block
@@ -71,12 +70,12 @@ func scanBatches(rows *sql.Rows) ([]domain.Batch, error) {
 	defer rows.Close()
 	var out []domain.Batch
 	for rows.Next() {
-		var doc string
+		var doc sql.RawBytes
 		if err := rows.Scan(&doc); err != nil {
 			return nil, err
 		}
 		var b domain.Batch
-		if err := json.Unmarshal([]byte(doc), &b); err != nil {
+		if err := decodeDoc(doc, &b); err != nil {
 			return nil, err
 		}
 		out = append(out, b)

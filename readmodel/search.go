@@ -54,18 +54,18 @@ func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) 
 	if err := f.check(); err != nil {
 		return BatchPage{}, err
 	}
-	var where []string
-	var args []any
+	var product, region cond
 	if f.Product != "" {
-		where = append(where, `(b.product_key = ? OR b.product_name `+s.d.ilike+` ? ESCAPE '\')`)
-		args = append(args, f.Product, "%"+strings.TrimSuffix(likePrefix(f.Product), "%")+"%")
+		product = cond{`(b.product_key = ? OR b.product_name ` + s.d.ilike + ` ? ESCAPE '\')`,
+			[]any{f.Product, "%" + strings.TrimSuffix(likePrefix(f.Product), "%") + "%"}}
 	}
 	if f.Region != "" {
-		own, a1 := prefixOf("b.region", f.Region)
-		grew, a2 := prefixOf("br.region", f.Region)
-		where = append(where, `(`+own+` OR EXISTS (SELECT 1 FROM batch_regions br WHERE br.batch = b.id AND `+grew+`))`)
-		args = append(append(args, a1...), a2...)
+		// every batch with an origin of its own has it in batch_regions too (writeRegions)
+		grew, a := prefixOf("br.region", f.Region)
+		region = cond{`EXISTS (SELECT 1 FROM batch_regions br WHERE br.batch = b.id AND ` + grew + `)`, a}
 	}
+	var where []string
+	var args []any
 	if f.Status != "" {
 		where = append(where, `b.status = ?`)
 		args = append(args, f.Status)
@@ -96,15 +96,38 @@ func (s *Store) SearchBatches(ctx context.Context, f Filter) (BatchPage, error) 
 	if err != nil {
 		return BatchPage{}, err
 	}
+	after := ""
 	if cur != nil {
-		where = append(where, `b.id > ?`)
-		args = append(args, cur[0])
+		after = cur[0]
 	}
-	q := `SELECT b.doc FROM batches b`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
+	arms, err := s.batchArms(ctx, f, product, cond{strings.Join(where, " AND "), args}, after, f.PageSize+1)
+	if err != nil {
+		return BatchPage{}, err
 	}
-	q += ` ORDER BY b.id LIMIT ?`
+	var q string
+	switch {
+	case arms != nil && len(arms.sql) == 0:
+		return BatchPage{Batches: []domain.Batch{}}, nil
+	case arms != nil:
+		q = `SELECT b.doc FROM batches b WHERE b.id IN (` + strings.Join(arms.sql, " UNION ") + `) ORDER BY b.id LIMIT ?`
+		args = arms.args
+	default:
+		if cur != nil {
+			where = append(where, `b.id > ?`)
+			args = append(args, cur[0])
+		}
+		for _, c := range []cond{product, region} {
+			if c.sql != "" {
+				where = append(where, c.sql)
+				args = append(args, c.args...)
+			}
+		}
+		q = `SELECT b.doc FROM batches b`
+		if len(where) > 0 {
+			q += ` WHERE ` + strings.Join(where, " AND ")
+		}
+		q += ` ORDER BY b.id LIMIT ?`
+	}
 	args = append(args, f.PageSize+1)
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
