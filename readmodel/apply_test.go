@@ -66,3 +66,54 @@ func TestApplyBlockAppliesEachTransactionOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyBlocksSpansBlocks: several blocks in one SQL transaction, delivered again in part after
+// a reconnect, land once each, every event with its own block, and the checkpoint names the last
+// transaction of the last block.
+func TestApplyBlocksSpansBlocks(t *testing.T) {
+	blocks := func(spec map[uint64][]string, order ...uint64) []BlockTxs {
+		var out []BlockTxs
+		for _, b := range order {
+			bt := BlockTxs{Block: b}
+			for _, id := range spec[b] {
+				bt.Txs = append(bt.Txs, oneEventTx(id))
+			}
+			out = append(out, bt)
+		}
+		return out
+	}
+	forEachStore(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		for i, st := range []struct {
+			blocks []BlockTxs
+			want   int
+		}{
+			{blocks(map[uint64][]string{1: {"a", "b"}, 2: nil, 3: {"c"}}, 1, 2, 3), 3},
+			{blocks(map[uint64][]string{3: {"c", "d"}, 4: {"e"}}, 3, 4), 2},
+		} {
+			n, err := s.ApplyBlocks(ctx, st.blocks)
+			if err != nil {
+				t.Fatalf("step %d: %v", i, err)
+			}
+			if n != st.want {
+				t.Fatalf("step %d applied %d, want %d", i, n, st.want)
+			}
+		}
+		for id, block := range map[string]uint64{"a-e": 1, "c-e": 3, "d-e": 3, "e-e": 4} {
+			e, err := s.Event(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Block != block {
+				t.Fatalf("event %s in block %d, want %d", id, e.Block, block)
+			}
+		}
+		cp, err := s.Checkpoint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp != (Checkpoint{Block: 4, TxID: "e"}) {
+			t.Fatalf("checkpoint %+v", cp)
+		}
+	})
+}

@@ -15,7 +15,8 @@ import (
 // EventSource opens a stream of chaincode events (fabric-gateway's Network.ChaincodeEvents).
 type EventSource func(ctx context.Context, chaincode string, opts ...client.ChaincodeEventsOption) (<-chan *client.ChaincodeEvent, error)
 
-// maxFollowBatch bounds the transactions the follower applies in one SQL transaction.
+// maxFollowBatch bounds the transactions the follower applies in one SQL transaction (of one or
+// more blocks).
 const maxFollowBatch = 256
 
 // Follower keeps the store in step with the ledger.
@@ -118,35 +119,36 @@ func (f *Follower) follow(ctx context.Context) error {
 	}()
 	f.connected.Store(true)
 	f.Log.Info("read model: following the ledger", "from_block", cp.Block, "after_tx", cp.TxID)
-	// a block's transactions arrive together: apply those already here in one SQL transaction
-	// (one commit instead of one per transaction — most of the follower's cost under load)
-	var held *client.ChaincodeEvent
+	// a block's transactions arrive together, and during catch-up many blocks' do: apply those
+	// already here in one SQL transaction (one commit instead of one per transaction or block —
+	// most of the follower's cost under load); a transaction is never held back waiting for more
 	for {
-		ev := held
-		held = nil
-		if ev == nil {
-			var ok bool
-			if ev, ok = <-events; !ok {
-				break
-			}
+		ev, ok := <-events
+		if !ok {
+			break
 		}
-		var txs []TxRecord
-		block := ev.BlockNumber
+		var blocks []BlockTxs
+		total := 0
 	drain:
 		for {
+			if len(blocks) == 0 || blocks[len(blocks)-1].Block != ev.BlockNumber {
+				blocks = append(blocks, BlockTxs{Block: ev.BlockNumber})
+			}
+			cur := &blocks[len(blocks)-1]
 			if ev.EventName == f.EventName {
 				var rec domain.Recorded
 				if err := json.Unmarshal(ev.Payload, &rec); err != nil {
 					// a payload we cannot read is a bug to fix, not a row to invent: stop here and say so
 					f.Log.Error("read model: undecodable chaincode event", "tx", ev.TransactionID, "block", ev.BlockNumber, "err", err)
-					if _, aerr := f.Store.ApplyBlock(ctx, block, txs); aerr != nil {
+					if _, aerr := f.Store.ApplyBlocks(ctx, blocks); aerr != nil {
 						return aerr
 					}
 					return err
 				}
-				txs = append(txs, TxRecord{TxID: ev.TransactionID, Recorded: rec})
+				cur.Txs = append(cur.Txs, TxRecord{TxID: ev.TransactionID, Recorded: rec})
+				total++
 			}
-			if len(txs) >= maxFollowBatch {
+			if total >= maxFollowBatch {
 				break
 			}
 			select {
@@ -154,16 +156,12 @@ func (f *Follower) follow(ctx context.Context) error {
 				if !ok {
 					break drain
 				}
-				if next.BlockNumber != block {
-					held = next
-					break drain
-				}
 				ev = next
 			default:
 				break drain
 			}
 		}
-		n, err := f.Store.ApplyBlock(ctx, block, txs)
+		n, err := f.Store.ApplyBlocks(ctx, blocks)
 		if err != nil {
 			return err
 		}

@@ -69,6 +69,14 @@ Replaces the bench-scale section of --out (make bench keeps it).`)
 		if err := benchScaleStore(ctx, rep, kind, target, *events, *samples); err != nil {
 			return fmt.Errorf("bench-scale %s: %w", kind, err)
 		}
+		if kind == "sqlite" {
+			// at 10⁷ events the file is tens of GB: free it before the next store is written
+			for _, f := range []string{target, target + "-wal", target + "-shm"} {
+				if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+					return err
+				}
+			}
+		}
 	}
 	rep.Machine = fmt.Sprintf("%d CPUs, %s, %s", runtime.NumCPU(), runtime.Version(), pgVersion())
 	rep.Took = time.Since(start)
