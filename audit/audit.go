@@ -87,6 +87,9 @@ func Rebuild(ctx context.Context, src Source, chaincode, eventName string, heigh
 	txs := 0
 	last := time.Now()
 	for d := range stage {
+		if d.err != nil {
+			return txs, d.err
+		}
 		// apply the blocks decoded meanwhile together, in one SQL transaction: a commit per
 		// block of a few dozen events was most of the apply stage's cost
 		batch := []readmodel.BlockTxs{{Block: d.number, Txs: d.recs}}
