@@ -46,6 +46,9 @@ Replaces the bench-scale section of --out (make bench keeps it).`)
 	start := time.Now()
 	rep := &bench.Report{ID: start.UTC().Format("20060102T150405Z"), Started: start, Commit: sourceCommit(),
 		Command: fmt.Sprintf("agritrace bench-scale --events %d --samples %d", *events, *samples)}
+	if *stores != "sqlite,postgres" {
+		rep.Command += " --stores " + *stores
+	}
 	for _, kind := range strings.Split(*stores, ",") {
 		var target string
 		switch kind {
