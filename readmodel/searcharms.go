@@ -23,8 +23,9 @@ type arms struct {
 }
 
 // maxArms bounds the index ranges of one search (SQLite allows 500 terms in a compound SELECT);
-// a region prefix or a product name matching more values is searched the old way.
-const maxArms = 400
+// a region prefix or a product name matching more values is searched the old way. A variable so
+// that a test can compare both plans.
+var maxArms = 400
 
 // batchArms returns the arms of a batch search by region (its counties) or else by product (its
 // key and the names containing the term), each arm also holding the other conditions; nil when
