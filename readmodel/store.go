@@ -113,7 +113,9 @@ func Open(target string) (*Store, error) {
 	switch {
 	case target == ":memory:":
 		raw.SetMaxOpenConns(1) // each connection would be a different in-memory database
-	case d.dollar:
+	default:
+		// database/sql keeps 2 idle connections by default: concurrent scans then open (and prepare
+		// statements on) a new SQLite connection per query
 		raw.SetMaxOpenConns(32)
 		raw.SetMaxIdleConns(32)
 	}
