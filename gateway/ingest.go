@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/ledger"
 	"github.com/agritrace/agritrace/strictjson"
 )
@@ -323,7 +324,16 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 			}
 			return
 		}
-		recs, committed, err := s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
+		var (
+			recs      []domain.RecordResult
+			committed fabric.Committed
+			err       error
+		)
+		if len(priv) == 0 {
+			recs, committed, err = s.group.Record(ctx, key.Org, batch)
+		} else {
+			recs, committed, err = s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
+		}
 		s.metrics.txs.Add(1)
 		if err == nil {
 			for j, i := range chunk {

@@ -138,3 +138,6 @@ func (l *FabricLedger) Evaluate(ctx context.Context, org, fn string, args ...str
 	}
 	return c.Evaluate(ctx, fn, args...)
 }
+
+// BlockMaxTxs is the orderer's block size, from the channel configuration (group commit, coalesce.go).
+func (l *FabricLedger) BlockMaxTxs(ctx context.Context) (int, error) { return l.cl.BlockMaxTxs(ctx) }

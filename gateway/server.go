@@ -4,12 +4,15 @@
 package gateway
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/fabric"
 
 	"github.com/agritrace/agritrace/readmodel"
 	"github.com/agritrace/agritrace/reserve"
@@ -22,6 +25,9 @@ type Options struct {
 	MaxBulk      int   // events per request, default 1000
 	EventsPerTx  int   // events packed into one Fabric transaction, default and maximum wire.MaxEventsPerTx
 	Parallel     int   // transactions in flight per request, default 4
+	// BlockTxs is the orderer's block size (transactions), above which group commit holds small
+	// transactions back; 0 reads it from the channel configuration.
+	BlockTxs int
 	// MaxExportRows caps one CSV export (default MaxExportRows); X-Export-Next continues it.
 	MaxExportRows int
 	// Org is the org this gateway acts as (its only identity).
@@ -71,6 +77,9 @@ type Server struct {
 	csp      csp
 	cop      *http.CrossOriginProtection
 	subs     *deliverer // EPCIS webhook subscriptions (epcissub.go)
+	group    *coalescer // group commit of small transactions (coalesce.go)
+	blockN   int        // the orderer's block size, read once (blockTxs)
+	blockOne sync.Once
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
@@ -78,6 +87,10 @@ func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.
 	opts.defaults()
 	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
 		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
+	s.group = &coalescer{limit: s.blockTxs, maxEvents: opts.EventsPerTx, maxBytes: wire.MaxTxEventBytes, log: log,
+		record: func(ctx context.Context, org string, events []domain.Event) ([]domain.RecordResult, fabric.Committed, error) {
+			return ledger.Record(ctx, org, events, nil, nil)
+		}}
 	s.routes()
 	s.epcisRoutes()
 	s.startDeliverer()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/wire"
 	"os"
 	"path/filepath"
 	"time"
@@ -79,7 +80,7 @@ func DefaultConfig(stateDir string) Config {
 		Orderers:     1,
 		BasePort:     7050,
 		BatchTimeout: 250 * time.Millisecond,
-		BatchMaxTx:   10, // 16 concurrent clients fill a block at once instead of waiting for the timeout
+		BatchMaxTx:   wire.DefaultBlockMaxTxs, // 16 concurrent clients fill a block at once instead of waiting for the timeout
 		Endorsement:  "two",
 	}
 }

@@ -27,3 +27,8 @@ const (
 	// MaxEventBytes bounds one event's JSON: documents belong off-chain (name, sha256 and uri).
 	MaxEventBytes = 64 << 10
 )
+
+// DefaultBlockMaxTxs is the orderer's block size (BatchSize.MaxMessageCount) of a network created
+// with the defaults. The gateway reads the actual value from the channel configuration and falls
+// back on this one only when it cannot.
+const DefaultBlockMaxTxs = 10
