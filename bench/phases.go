@@ -45,6 +45,16 @@ func (e Env) post(ctx context.Context, path string, body []byte) (int, []byte, e
 
 // Recorded is the gateway's own count of committed events (agritrace_events_recorded_total).
 func (e Env) Recorded(ctx context.Context) (int64, error) {
+	return e.counter(ctx, "agritrace_events_recorded_total")
+}
+
+// Transactions is the gateway's count of the Fabric transactions it submitted
+// (agritrace_fabric_transactions_total): with Recorded, how many events a transaction carried.
+func (e Env) Transactions(ctx context.Context) (int64, error) {
+	return e.counter(ctx, "agritrace_fabric_transactions_total")
+}
+
+func (e Env) counter(ctx context.Context, name string) (int64, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", e.URL+"/metrics", nil)
 	resp, err := client.Do(req)
 	if err != nil {
@@ -53,14 +63,14 @@ func (e Env) Recorded(ctx context.Context) (int64, error) {
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "agritrace_events_recorded_total "); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("GET %s/metrics: no agritrace_events_recorded_total", e.URL)
+	return 0, fmt.Errorf("GET %s/metrics: no %s", e.URL, name)
 }
 
 // Lots collects the lots that bulk ingest committed.

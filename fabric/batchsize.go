@@ -12,50 +12,35 @@ import (
 
 // BlockMaxTxs reads the channel's orderer batch size (BatchSize.MaxMessageCount): how many
 // transactions the ordering service puts in a block before cutting it without waiting for its
-// batch timeout. Read from the latest config block through the org's own peer (qscc), so it is the
-// value the orderer applies, whatever the network was created with.
+// batch timeout. Read from the channel's current configuration through the org's own peer (cscc),
+// so it is the value the orderer applies, whatever the network was created with.
 func (c *Client) BlockMaxTxs(ctx context.Context) (int, error) {
-	raw, err := c.Network.GetContract("qscc").EvaluateWithContext(ctx, "GetConfigBlock", client.WithArguments(c.Profile.Channel))
+	raw, err := c.Network.GetContract("cscc").EvaluateWithContext(ctx, "GetChannelConfig", client.WithArguments(c.Profile.Channel))
 	if err != nil {
-		return 0, fmt.Errorf("config block of %s: %w", c.Profile.Channel, err)
+		return 0, fmt.Errorf("configuration of channel %s: %w", c.Profile.Channel, err)
 	}
 	n, err := blockMaxTxs(raw)
 	if err != nil {
-		return 0, fmt.Errorf("config block of %s: %w", c.Profile.Channel, err)
+		return 0, fmt.Errorf("configuration of channel %s: %w", c.Profile.Channel, err)
 	}
 	return n, nil
 }
 
-func blockMaxTxs(rawBlock []byte) (int, error) {
-	b := &common.Block{}
-	if err := proto.Unmarshal(rawBlock, b); err != nil {
+func blockMaxTxs(rawConfig []byte) (int, error) {
+	cfg := &common.Config{}
+	if err := proto.Unmarshal(rawConfig, cfg); err != nil {
 		return 0, err
 	}
-	if len(b.GetData().GetData()) == 0 {
-		return 0, fmt.Errorf("block %d is empty", b.GetHeader().GetNumber())
-	}
-	env := &common.Envelope{}
-	if err := proto.Unmarshal(b.GetData().GetData()[0], env); err != nil {
-		return 0, err
-	}
-	pl := &common.Payload{}
-	if err := proto.Unmarshal(env.GetPayload(), pl); err != nil {
-		return 0, err
-	}
-	ce := &common.ConfigEnvelope{}
-	if err := proto.Unmarshal(pl.GetData(), ce); err != nil {
-		return 0, err
-	}
-	v, ok := ce.GetConfig().GetChannelGroup().GetGroups()["Orderer"].GetValues()["BatchSize"]
+	v, ok := cfg.GetChannelGroup().GetGroups()["Orderer"].GetValues()["BatchSize"]
 	if !ok {
-		return 0, fmt.Errorf("block %d has no Orderer/BatchSize value", b.GetHeader().GetNumber())
+		return 0, fmt.Errorf("no Orderer/BatchSize value (config sequence %d)", cfg.GetSequence())
 	}
 	bs := &orderer.BatchSize{}
 	if err := proto.Unmarshal(v.GetValue(), bs); err != nil {
 		return 0, err
 	}
 	if bs.GetMaxMessageCount() == 0 {
-		return 0, fmt.Errorf("block %d: BatchSize.MaxMessageCount is 0", b.GetHeader().GetNumber())
+		return 0, fmt.Errorf("BatchSize.MaxMessageCount is 0 (config sequence %d)", cfg.GetSequence())
 	}
 	return int(bs.GetMaxMessageCount()), nil
 }

@@ -8,9 +8,9 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// configBlock builds a config block as qscc GetConfigBlock returns it, with the given Orderer
-// group values.
-func configBlock(t *testing.T, values map[string]*common.ConfigValue) []byte {
+// channelConfig builds a channel configuration as cscc GetChannelConfig returns it, with the
+// given Orderer group values.
+func channelConfig(t *testing.T, values map[string]*common.ConfigValue) []byte {
 	t.Helper()
 	must := func(m proto.Message) []byte {
 		b, err := proto.Marshal(m)
@@ -19,10 +19,8 @@ func configBlock(t *testing.T, values map[string]*common.ConfigValue) []byte {
 		}
 		return b
 	}
-	ce := &common.ConfigEnvelope{Config: &common.Config{ChannelGroup: &common.ConfigGroup{
-		Groups: map[string]*common.ConfigGroup{"Orderer": {Values: values}}}}}
-	env := &common.Envelope{Payload: must(&common.Payload{Data: must(ce)})}
-	return must(&common.Block{Header: &common.BlockHeader{Number: 3}, Data: &common.BlockData{Data: [][]byte{must(env)}}})
+	return must(&common.Config{Sequence: 3, ChannelGroup: &common.ConfigGroup{
+		Groups: map[string]*common.ConfigGroup{"Orderer": {Values: values}}}})
 }
 
 func TestBlockMaxTxs(t *testing.T) {
@@ -35,10 +33,10 @@ func TestBlockMaxTxs(t *testing.T) {
 		want    int
 		wantErr bool
 	}{
-		"batch size of the channel": {raw: configBlock(t, batch(37)), want: 37},
-		"no BatchSize value":        {raw: configBlock(t, map[string]*common.ConfigValue{}), wantErr: true},
-		"zero count":                {raw: configBlock(t, batch(0)), wantErr: true},
-		"not a block":               {raw: []byte("garbage\xff"), wantErr: true},
+		"batch size of the channel": {raw: channelConfig(t, batch(37)), want: 37},
+		"no BatchSize value":        {raw: channelConfig(t, map[string]*common.ConfigValue{}), wantErr: true},
+		"zero count":                {raw: channelConfig(t, batch(0)), wantErr: true},
+		"not a configuration":               {raw: []byte("garbage\xff"), wantErr: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := blockMaxTxs(tc.raw)

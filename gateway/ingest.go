@@ -333,8 +333,8 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 			recs, committed, err = s.group.Record(ctx, key.Org, batch)
 		} else {
 			recs, committed, err = s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
+			s.metrics.txs.Add(1)
 		}
-		s.metrics.txs.Add(1)
 		if err == nil {
 			for j, i := range chunk {
 				res := &results[i]
