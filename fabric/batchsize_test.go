@@ -36,7 +36,7 @@ func TestBlockMaxTxs(t *testing.T) {
 		"batch size of the channel": {raw: channelConfig(t, batch(37)), want: 37},
 		"no BatchSize value":        {raw: channelConfig(t, map[string]*common.ConfigValue{}), wantErr: true},
 		"zero count":                {raw: channelConfig(t, batch(0)), wantErr: true},
-		"not a configuration":               {raw: []byte("garbage\xff"), wantErr: true},
+		"not a configuration":       {raw: []byte("garbage\xff"), wantErr: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := blockMaxTxs(tc.raw)
