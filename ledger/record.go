@@ -195,7 +195,8 @@ func (r *Recorder) putEvent(e domain.Event) error {
 }
 
 // prefetch reads, in one call, the keys the events will read: their own IDs (idempotency) and every
-// batch they name. Keys read later (a recall's descendants) still go one by one.
+// batch they name. Keys read later (a recall's descendants, the qualified ID of an event whose ID
+// another platform used first) still go one by one.
 func (r *Recorder) prefetch(events []domain.Event) error {
 	p, ok := r.s.(Prefetcher)
 	if !ok {
@@ -210,8 +211,9 @@ func (r *Recorder) prefetch(events []domain.Event) error {
 		}
 	}
 	for _, e := range events {
+		// not the platform-qualified ID (claimID): it is read only when another platform took the
+		// plain one, and every key read is one more entry each peer checks at commit (MVCC)
 		add(CompositeKey(objEvent, e.ID))
-		add(CompositeKey(objEvent, QualifiedID(e.ID, r.caller.MSPID)))
 		for _, k := range registryKeys(e) {
 			add(k)
 		}
