@@ -80,8 +80,10 @@ func DefaultConfig(stateDir string) Config {
 		Orderers:     1,
 		BasePort:     7050,
 		BatchTimeout: 250 * time.Millisecond,
-		BatchMaxTx:   wire.DefaultBlockMaxTxs, // 16 concurrent clients fill a block at once instead of waiting for the timeout
-		Endorsement:  "two",
+		// a block's worth is what each gateway sends before group commit makes concurrent requests
+		// share transactions (gateway/coalesce.go), see wire.DefaultBlockMaxTxs
+		BatchMaxTx:  wire.DefaultBlockMaxTxs,
+		Endorsement: "two",
 	}
 }
 
