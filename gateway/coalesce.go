@@ -79,13 +79,16 @@ func (c *coalescer) Record(ctx context.Context, org string, events []domain.Even
 	}
 }
 
-// release frees a slot and sends off what was held back, as few transactions as fit.
+// release frees a slot and sends off what was held back, as few transactions as fit. A finished
+// transaction's slot goes to what was held even while a block's worth is still in flight (full
+// bulk transactions never wait, and could otherwise keep single events waiting for as long as
+// they keep coming): nothing waits longer than one transaction.
 func (c *coalescer) release() {
 	limit := c.limit()
 	c.mu.Lock()
 	c.inflight--
 	var groups [][]*held
-	for len(c.queue) > 0 && c.inflight < limit {
+	for len(c.queue) > 0 && (c.inflight < limit || len(groups) == 0) {
 		g := c.take()
 		if len(g) == 0 {
 			continue // everything taken had been given up

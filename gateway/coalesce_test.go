@@ -22,13 +22,16 @@ import (
 type fakeTxs struct {
 	mu      sync.Mutex
 	txs     [][]string
-	gate    chan struct{} // when set, every transaction waits for it to close
+	gate    chan struct{}            // when set, every transaction waits for it to close
+	gates   map[string]chan struct{} // transactions whose first event has a gate wait for it instead
 	refuse  map[string]bool
 	noShare bool // transactions of more than one event fail as a whole (an endorsement error)
 }
 
 func (f *fakeTxs) record(ctx context.Context, org string, events []domain.Event) ([]domain.RecordResult, fabric.Committed, error) {
-	if f.gate != nil {
+	if g, ok := f.gates[events[0].ID]; ok {
+		<-g
+	} else if f.gate != nil {
 		<-f.gate
 	}
 	ids := make([]string, len(events))
@@ -236,5 +239,34 @@ func TestCoalescerNeverHoldsAFullTransaction(t *testing.T) {
 		if r := <-o; r.err != nil {
 			t.Fatal(r.err)
 		}
+	}
+}
+
+// TestCoalescerHoldsNoLongerThanOneTransaction: full transactions never wait, so under a steady
+// bulk load a block's worth may always be in flight; what is held leaves when any one finishes.
+func TestCoalescerHoldsNoLongerThanOneTransaction(t *testing.T) {
+	f := &fakeTxs{gates: map[string]chan struct{}{"f1": make(chan struct{}), "f2": make(chan struct{})}}
+	c := newTestCoalescer(f, 1)
+	c.maxEvents = 2
+	f1 := call(context.Background(), c, "f1", "f1b")
+	f2 := call(context.Background(), c, "f2", "f2b")
+	waitFor(t, c, "two full transactions in flight", func(inflight, _ int) bool { return inflight == 2 })
+	single := call(context.Background(), c, "s")
+	waitFor(t, c, "the single one held", func(_, queued int) bool { return queued == 1 })
+	close(f.gates["f1"])
+	if r := <-f1; r.err != nil {
+		t.Fatal(r.err)
+	}
+	select {
+	case r := <-single:
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the held event still waits after a transaction finished (the other full one is still in flight)")
+	}
+	close(f.gates["f2"])
+	if r := <-f2; r.err != nil {
+		t.Fatal(r.err)
 	}
 }
