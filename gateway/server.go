@@ -89,7 +89,9 @@ func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.
 		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
 	s.group = &coalescer{limit: s.blockTxs, maxEvents: opts.EventsPerTx, maxBytes: wire.MaxTxEventBytes, log: log,
 		record: func(ctx context.Context, org string, events []domain.Event) ([]domain.RecordResult, fabric.Committed, error) {
-			s.metrics.txs.Add(1) // one per transaction, however many requests share it
+			// one per transaction, however many requests share it; counted when it ends, as the events
+			// it commits are, so that counts over a window compare
+			defer s.metrics.txs.Add(1)
 			return ledger.Record(ctx, org, events, nil, nil)
 		}}
 	s.routes()
