@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/agritrace/agritrace/domain"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -178,9 +179,31 @@ func IsMVCCConflict(err error) bool {
 
 // endorsementsDiffer reports the gateway failing to assemble a transaction from endorsements that
 // do not match — peers simulated against different heights: an EndorseError with status Aborted
-// and no per-endorser details (a chaincode refusal is Aborted too, but names the endorsers that
-// refused, and is not retried). Nothing was submitted, so endorsing again is safe.
+// whose endorsers, when named, refused nothing (Fabric names them with "payloads do not match").
+// A contract's refusal is Aborted too, but its endorsers carry the contract's error, which is not
+// retried. Nothing was submitted, so endorsing again is safe.
 func endorsementsDiffer(err error) bool {
 	var ee *client.EndorseError
-	return errors.As(err, &ee) && status.Code(ee) == codes.Aborted && len(ee.Details()) == 0
+	if !errors.As(err, &ee) {
+		return false
+	}
+	var msgs []string
+	for _, d := range ee.Details() {
+		msgs = append(msgs, d.GetMessage())
+	}
+	return mismatchOnly(status.Code(ee), msgs)
+}
+
+// mismatchOnly: an aborted endorsement none of whose endorsers reported a refusal of the contract
+// (domain errors cross Fabric encoded in the message, see domain.AsError).
+func mismatchOnly(code codes.Code, endorserMessages []string) bool {
+	if code != codes.Aborted {
+		return false
+	}
+	for _, m := range endorserMessages {
+		if _, refused := domain.AsError(errors.New(m)); refused {
+			return false
+		}
+	}
+	return true
 }
