@@ -22,6 +22,10 @@ type Error struct {
 
 const errorPrefix = "agritrace-error:"
 
+// RuleTermsNotCommitted refuses an event whose privateHash names terms its endorsing peer has not
+// seen: not committed at all, or (for a gateway that just committed them) not yet on that peer.
+const RuleTermsNotCommitted = "private-terms-missing"
+
 func (e *Error) Error() string {
 	b, _ := json.Marshal(e)
 	return errorPrefix + string(b)

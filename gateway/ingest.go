@@ -317,6 +317,7 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 				priv[events[i].ID] = p
 			}
 		}
+		ownDeals := len(priv) > 0
 		if p := s.commitOwnDeals(ctx, key, batch, priv); p != nil {
 			for _, i := range chunk {
 				results[i].Status, results[i].Problem = "rejected", p
@@ -329,11 +330,22 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 			committed fabric.Committed
 			err       error
 		)
-		if len(priv) == 0 {
-			recs, committed, err = s.group.Record(ctx, key.Org, batch)
-		} else {
-			recs, committed, err = s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
-			s.metrics.txs.Add(1)
+		for attempt := 0; ; attempt++ {
+			if len(priv) == 0 {
+				recs, committed, err = s.group.Record(ctx, key.Org, batch)
+			} else {
+				recs, committed, err = s.ledger.Record(ctx, key.Org, batch, priv, s.endorsers(key, batch, priv))
+				s.metrics.txs.Add(1)
+			}
+			if !ownDeals || attempt >= termsLagRetries || !termsNotYetSeen(err) {
+				break
+			}
+			// the terms' transaction committed on this org's peer; the other endorser may not have
+			// committed that block yet
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
+			}
 		}
 		if err == nil {
 			for j, i := range chunk {
@@ -373,6 +385,17 @@ func (s *Server) submitChunk(ctx context.Context, key *APIKey, events []domain.E
 		}
 		return
 	}
+}
+
+// termsLagRetries bounds the wait (about 5 s in all) for the other endorsing peer to commit the
+// block that holds a deal's private terms.
+const termsLagRetries = 12
+
+// termsNotYetSeen is the contract's refusal of an event whose committed private terms its peer
+// has not seen (yet).
+func termsNotYetSeen(err error) bool {
+	de, ok := domain.AsError(err)
+	return ok && de.Rule == domain.RuleTermsNotCommitted
 }
 
 // commitOwnDeals handles the private terms of deals inside the caller's platform: no second party

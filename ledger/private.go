@@ -61,7 +61,7 @@ func (r *Recorder) checkCommitment(e *domain.Event) error {
 		return fmt.Errorf("read private-terms hash of %s in %s: %w", e.ID, coll, err)
 	}
 	if len(got) == 0 {
-		return domain.Refuse(409, "private-terms", "/privateHash", "no private terms of event %s in %s: commit them first (%s)", e.ID, coll, "PutPrivateTerms")
+		return domain.Refuse(409, domain.RuleTermsNotCommitted, "/privateHash", "no private terms of event %s in %s: commit them first (%s)", e.ID, coll, "PutPrivateTerms")
 	}
 	if hex.EncodeToString(got) != e.PrivateHash {
 		return domain.Refuse(409, "private-terms", "/privateHash", "the private terms of event %s in %s hash to another value", e.ID, coll)

@@ -30,9 +30,9 @@ func TestCommittedPrivateTerms(t *testing.T) {
 		rule      string
 	}{
 		{"terms committed with that hash", &terms, hlj, domain.PrivateHash(terms), 0, ""},
-		{"nothing committed", nil, hlj, domain.PrivateHash(terms), http.StatusConflict, "private-terms"},
+		{"nothing committed", nil, hlj, domain.PrivateHash(terms), http.StatusConflict, domain.RuleTermsNotCommitted},
 		{"other terms committed", &other, hlj, domain.PrivateHash(terms), http.StatusConflict, "private-terms"},
-		{"committed by another platform (its own collection)", &terms, ha, domain.PrivateHash(terms), http.StatusConflict, "private-terms"},
+		{"committed by another platform (its own collection)", &terms, ha, domain.PrivateHash(terms), http.StatusConflict, domain.RuleTermsNotCommitted},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/agritrace/agritrace/fabric"
 
 	"github.com/agritrace/agritrace/network"
+	"github.com/agritrace/agritrace/wire"
 )
 
 func init() {
@@ -73,7 +74,7 @@ func runNetwork(ctx context.Context, args []string) error {
 		orderers := fs.Int("orderers", 1, "Raft orderers: 1 or 3 (only when the network is created)")
 		basePort := fs.Int("base-port", 7050, "first port; orderers use base.., peers base+100.. (only when created)")
 		batch := fs.Duration("batch-timeout", 250*time.Millisecond, "orderer BatchTimeout (only when created)")
-		batchSize := fs.Int("batch-size", 10, "orderer MaxMessageCount: transactions per block (only when created)")
+		batchSize := fs.Int("batch-size", wire.DefaultBlockMaxTxs, "orderer MaxMessageCount: transactions per block (only when created); small blocks let group commit share transactions without waiting for the timeout")
 		endorse := fs.String("endorsement", "two", "chaincode endorsement: two (any two orgs), majority, any, all or a signature policy")
 		cache := fs.String("fabric-cache", network.DefaultCacheDir(), "where Fabric binaries are built and cached")
 		watch := fs.Bool("watch", false, "stay in the foreground and restart any process that exits, until Ctrl-C")
