@@ -74,6 +74,17 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
+	ids, err := queryEventIDs(body)
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	h.ids = append(h.ids, ids...)
+	h.docs = append(h.docs, body)
+}
+
+// queryEventIDs lists the eventIDs of an EPCISQueryDocument, as a webhook or a stream delivers it.
+func queryEventIDs(body []byte) ([]string, error) {
 	var doc struct {
 		EPCISBody struct {
 			QueryResults struct {
@@ -85,14 +96,14 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			} `json:"queryResults"`
 		} `json:"epcisBody"`
 	}
-	if json.Unmarshal(body, &doc) != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		return
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, err
 	}
+	ids := make([]string, 0, len(doc.EPCISBody.QueryResults.ResultsBody.EventList))
 	for _, e := range doc.EPCISBody.QueryResults.ResultsBody.EventList {
-		h.ids = append(h.ids, e.EventID)
+		ids = append(ids, e.EventID)
 	}
-	h.docs = append(h.docs, body)
+	return ids, nil
 }
 
 func (h *hookReceiver) received() []string {
@@ -181,24 +192,14 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 			if err != nil {
 				return
 			}
-			var d struct {
-				EPCISBody struct {
-					QueryResults struct {
-						ResultsBody struct {
-							EventList []struct {
-								EventID string `json:"eventID"`
-							} `json:"eventList"`
-						} `json:"resultsBody"`
-					} `json:"queryResults"`
-				} `json:"epcisBody"`
-			}
-			if json.Unmarshal(b, &d) != nil {
+			ids, err := queryEventIDs(b)
+			if err != nil {
 				streamed <- "not an EPCISQueryDocument: " + string(b)
 				return
 			}
 			wsDocs = append(wsDocs, b)
-			for _, ev := range d.EPCISBody.QueryResults.ResultsBody.EventList {
-				streamed <- ev.EventID
+			for _, id := range ids {
+				streamed <- id
 			}
 		}
 	}()

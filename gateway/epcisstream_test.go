@@ -73,12 +73,7 @@ func TestEPCISWebSocketStream(t *testing.T) {
 	if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
 		t.Fatalf("capture: %d %v", status, job)
 	}
-	var want []string
-	for _, ev := range sent {
-		if _, ok := ev["readPoint"]; ok && (ev["type"] == "AggregationEvent" || ev["type"] == "ObjectEvent") {
-			want = append(want, ev["eventID"].(string))
-		}
-	}
+	want := packedOrMoved(sent)
 	if len(want) < 2 {
 		t.Fatalf("test document has %d matching events", len(want))
 	}
