@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/testnet"
+	"github.com/agritrace/agritrace/readmodel"
 )
 
 // jsClient runs GS1 France's epcis2.js (epcis/testdata/js/client.js) and decodes its one-line answer.
@@ -372,18 +374,55 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 		"/01/06901234500028":            `"kind":"product"`,
 		"/414/6901234000054/254/DOCK-2": `"kind":"place"`,
 	} {
-		req, _ := http.NewRequest("GET", url+path, nil)
-		req.Header.Set("Accept", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		if res := httpGetAs(t, url+path, "application/json", ""); res.status != 200 || !strings.Contains(res.body, want) {
+			t.Errorf("resolver %s: %d %.300s", path, res.status, res.body)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
-			t.Errorf("resolver %s: %d %.300s", path, resp.StatusCode, body)
+		// and each key's linkset, anchored at its canonical Digital Link
+		ls := httpGetAs(t, url+path, "application/linkset+json", "")
+		if ls.status != 200 || ls.ctype != "application/linkset+json" || !strings.Contains(ls.body, `"anchor":"https://id.gs1.org`+path+`"`) {
+			t.Errorf("linkset of %s: %d %s %.300s", path, ls.status, ls.ctype, ls.body)
 		}
 	}
+	// the pallet is among the repository's EPCs, and its sub-resources name its events
+	pallet := readmodel.IndexKey("urn:epc:id:sscc:6901234.0000000071")
+	found := false
+	for next := "/epcis/epcs?perPage=1000"; next != "" && !found; {
+		page := httpGetAs(t, url+next, "application/ld+json", key)
+		var c struct{ Member []string }
+		if page.status != 200 || json.Unmarshal([]byte(page.body), &c) != nil {
+			t.Fatalf("%s: %d %.300s", next, page.status, page.body)
+		}
+		found = slices.Contains(c.Member, pallet)
+		next, _, _ = strings.Cut(strings.TrimPrefix(page.link, "<"), ">")
+	}
+	if !found {
+		t.Errorf("/epcis/epcs does not list the pallet %s", pallet)
+	}
+	if sub := httpGetAs(t, url+"/epcis/epcs/"+urlEscape(pallet), "application/ld+json", key); sub.status != 200 || !strings.Contains(sub.body, `"member":["events"]`) {
+		t.Errorf("/epcis/epcs/{pallet}: %d %.300s", sub.status, sub.body)
+	}
+}
+
+type httpAnswer struct {
+	status            int
+	ctype, body, link string
+}
+
+// httpGetAs GETs url with an Accept header and, when key is set, the org's bearer key.
+func httpGetAs(t *testing.T, url, accept, key string) httpAnswer {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Accept", accept)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return httpAnswer{resp.StatusCode, resp.Header.Get("Content-Type"), string(body), resp.Header.Get("Link")}
 }
 
 func jsonString(v any) string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,9 +41,7 @@ func ParseEPCISQuery(v url.Values) (readmodel.EPCISQuery, *Problem) {
 	q := readmodel.EPCISQuery{Limit: epcisDefaultPerPage}
 	var checks []func(map[string]json.RawMessage) bool
 	bad := func(param, format string, a ...any) *Problem {
-		p := newProblem(http.StatusBadRequest, "query-parameter", fmt.Sprintf(format, a...))
-		p.Rule, p.Pointer = "QueryParameterException", "?"+param
-		return p
+		return queryParamProblem(param, fmt.Sprintf(format, a...))
 	}
 	for name, vals := range v {
 		val := vals[len(vals)-1]

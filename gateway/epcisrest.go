@@ -57,9 +57,9 @@ func (s *Server) epcisRoutes() {
 	handle("GET", "/epcis/capture/{captureID}", s.epcisJob)
 	handle("GET", "/epcis/events", s.epcisEvents)
 	handle("GET", "/epcis/events/{eventID}", s.epcisEvent)
-	handle("GET", "/epcis/epcs/{epc}/events", s.epcisFixed("MATCH_anyEPC", "epc"))
 	for _, c := range epcisCollections {
-		handle("GET", "/epcis/"+c.path, s.epcisVocabulary(c.column))
+		handle("GET", "/epcis/"+c.path, s.epcisCollection(c.list(s.store)))
+		handle("GET", "/epcis/"+c.path+"/{"+c.wildcard+"}", s.epcisSubResources(c.param, c.wildcard))
 		handle("GET", "/epcis/"+c.path+"/{"+c.wildcard+"}/events", s.epcisFixed(c.param, c.wildcard))
 	}
 	handle("GET", "/epcis/queries", s.epcisQueries)
@@ -84,15 +84,6 @@ func (s *Server) epcisRoutes() {
 			w.WriteHeader(http.StatusNoContent)
 		}))
 	}
-}
-
-// epcisCollections are the binding's top-level resource collections over one column each.
-var epcisCollections = []struct{ path, wildcard, column, param string }{
-	{"eventTypes", "eventType", "event_type", "eventType"},
-	{"bizSteps", "bizStep", "biz_step", "EQ_bizStep"},
-	{"bizLocations", "bizLocation", "biz_location", "EQ_bizLocation"},
-	{"readPoints", "readPoint", "read_point", "EQ_readPoint"},
-	{"dispositions", "disposition", "disposition", "EQ_disposition"},
 }
 
 // gs1 adds the GS1 headers and refuses an EPCIS version the server does not speak.
@@ -333,9 +324,7 @@ func (s *Server) epcisEvent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, name string, q readmodel.EPCISQuery, one bool) {
 	page, err := s.store.QueryEPCIS(r.Context(), q)
 	if errors.Is(err, readmodel.ErrBadCursor) {
-		p := newProblem(http.StatusBadRequest, "query-parameter", err.Error())
-		p.Rule, p.Pointer = "QueryParameterException", "?nextPageToken"
-		writeProblem(w, r, p)
+		writeProblem(w, r, queryParamProblem("nextPageToken", err.Error()))
 		return
 	}
 	if err != nil {
@@ -365,20 +354,6 @@ func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, name string
 	w.Header().Set("Content-Type", "application/ld+json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(doc)
-}
-
-func (s *Server) epcisVocabulary(column string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		vals, err := s.store.EPCISVocabulary(r.Context(), column, r.URL.Query().Get("nextPageToken"), epcisMaxPerPage)
-		if err != nil {
-			writeProblem(w, r, problemFrom(err))
-			return
-		}
-		if vals == nil {
-			vals = []string{}
-		}
-		writeJSON(w, http.StatusOK, vals)
-	}
 }
 
 // epcisQueryFor resolves a named query into a runnable query.

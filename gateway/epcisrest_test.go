@@ -14,11 +14,13 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/agritrace/agritrace/readmodel"
 	"github.com/agritrace/agritrace/wire"
 )
 
@@ -180,11 +182,24 @@ func TestEPCISRESTCaptureAndQuery(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", tc.query, ids, want)
 		}
 	}
-	// the resource collections
+	// the resource collections: each value the captured events name, and each value's sub-resources
 	for path, want := range map[string]string{"/epcis/bizSteps": "packing", "/epcis/eventTypes": "AssociationEvent",
-		"/epcis/readPoints": "geo:44.9167,127.1667", "/epcis/dispositions": "in_transit"} {
-		if r := e.get(path, "hlj"); r.status != 200 || !strings.Contains(string(r.body), want) {
-			t.Errorf("%s: %d %s", path, r.status, r.body)
+		"/epcis/readPoints": "geo:44.9167,127.1667", "/epcis/dispositions": "in_transit",
+		"/epcis/epcs": readmodel.IndexKey("urn:epc:id:grai:6901234.00006.TRUCK-1")} {
+		members := collectionMembers(t, e, path)
+		if !slices.Contains(members, want) {
+			t.Errorf("%s: %q not among %v", path, want, members)
+		}
+		if r := e.get(path+"/"+url.PathEscape(want), "hlj"); r.status != 200 || !strings.Contains(string(r.body), `"events"`) {
+			t.Errorf("%s/%s: %d %s", path, want, r.status, r.body)
+		}
+	}
+	if r := e.get("/epcis/bizSteps/"+url.PathEscape("no-such-step"), "hlj"); r.status != 404 {
+		t.Errorf("unknown bizStep: %d %s", r.status, r.body)
+	}
+	for _, q := range []string{"perPage=0", "perPage=1001", "nextPageToken=%2A%2A"} {
+		if r := e.get("/epcis/epcs?"+q, "hlj"); r.status != 400 || r.ctype != "application/problem+json" {
+			t.Errorf("/epcis/epcs?%s: %d %s %s", q, r.status, r.ctype, r.body)
 		}
 	}
 	if evs, _ := queryEvents(t, e.get("/epcis/bizSteps/assembling/events", "hlj")); len(evs) != 1 {
@@ -456,4 +471,39 @@ func packedOrMoved(sent []map[string]any) []string {
 		}
 	}
 	return want
+}
+
+// collectionMembers reads a whole top-level collection one value a page, following the Link
+// headers, and checks each page is a Collection and that no value comes twice.
+func collectionMembers(t *testing.T, e *env, path string) []string {
+	t.Helper()
+	var all []string
+	next := path + "?perPage=1"
+	for range 1000 {
+		r := e.get(next, "hlj")
+		var page struct {
+			Type   string   `json:"type"`
+			Member []string `json:"member"`
+		}
+		if r.status != 200 || json.Unmarshal(r.body, &page) != nil || page.Type != "Collection" || len(page.Member) > 1 {
+			t.Fatalf("%s: %d %s", next, r.status, r.body)
+		}
+		for _, m := range page.Member {
+			if slices.Contains(all, m) {
+				t.Fatalf("%s: %q on two pages", path, m)
+			}
+		}
+		all = append(all, page.Member...)
+		link := r.hdr.Get("Link")
+		if link == "" {
+			return all
+		}
+		target, _, ok := strings.Cut(strings.TrimPrefix(link, "<"), ">")
+		if !ok {
+			t.Fatalf("%s: Link %q", next, link)
+		}
+		next = target
+	}
+	t.Fatalf("%s: more than 1000 pages", path)
+	return nil
 }

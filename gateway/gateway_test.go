@@ -592,7 +592,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 		"POST /v1/market/aggregates", "GET /v1/market/prices", "GET /v1/market/alerts",
 		"GET /00/{sscc}", "GET /01/{gtin}", "GET /414/{gln}", "GET /414/{gln}/254/{ext}",
 		"POST /epcis/capture", "GET /epcis/capture", "GET /epcis/capture/{captureID}", "GET /epcis/events", "GET /epcis/events/{eventID}",
-		"GET /epcis/epcs/{epc}/events", "GET /epcis/eventTypes", "GET /epcis/eventTypes/{eventType}/events", "GET /epcis/bizSteps",
+		"GET /epcis/epcs", "GET /epcis/epcs/{epc}", "GET /epcis/epcs/{epc}/events", "GET /epcis/bizSteps/{bizStep}", "GET /epcis/eventTypes", "GET /epcis/eventTypes/{eventType}/events", "GET /epcis/bizSteps",
 		"GET /epcis/bizSteps/{bizStep}/events", "GET /epcis/bizLocations", "GET /epcis/bizLocations/{bizLocation}/events",
 		"GET /epcis/readPoints", "GET /epcis/readPoints/{readPoint}/events", "GET /epcis/dispositions",
 		"GET /epcis/dispositions/{disposition}/events", "GET /epcis/queries", "POST /epcis/queries", "GET /epcis/queries/{queryName}",

@@ -179,32 +179,6 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 	return page, nil
 }
 
-// EPCISVocabulary lists the distinct values of one column (bizSteps, bizLocations, readPoints,
-// dispositions, eventTypes) in text order, at most limit of them after the value after.
-func (s *Store) EPCISVocabulary(ctx context.Context, column, after string, limit int) ([]string, error) {
-	switch column {
-	case "biz_step", "biz_location", "read_point", "disposition", "event_type":
-	default:
-		return nil, fmt.Errorf("no EPCIS vocabulary column %q", column)
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT "+column+" FROM epcis_events WHERE "+column+" > ? ORDER BY "+column+" LIMIT ?", after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v sql.NullString
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		if v.String != "" {
-			out = append(out, v.String)
-		}
-	}
-	return out, rows.Err()
-}
-
 // EPCISSeq is the commit position of the last event at or before block (subscriptions start there).
 func (s *Store) EPCISSeq(ctx context.Context, block uint64) (int64, error) {
 	var seq sql.NullInt64
