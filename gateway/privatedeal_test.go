@@ -3,8 +3,6 @@ package gateway_test
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -12,9 +10,8 @@ import (
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/internal/memgateway"
 	"github.com/agritrace/agritrace/internal/memledger"
-	"github.com/agritrace/agritrace/network"
-	"github.com/agritrace/agritrace/readmodel"
 	"github.com/agritrace/agritrace/seeds"
 )
 
@@ -47,22 +44,12 @@ func (s *spyLedger) CommitPrivate(ctx context.Context, org, eventID string, p do
 // its public event carries only their hash; the sale from 黑龙江 to 河南 is endorsed by exactly those
 // two platforms. No transaction carrying terms asks the regulator (or anyone else) to endorse.
 func TestPrivateTermsReachOnlyTheirParties(t *testing.T) {
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	keys := &gateway.Keys{}
-	clear, msp := map[string]string{}, map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
-		msp[o.Key] = o.MSPID
-	}
-	spy := &spyLedger{Ledger: memledger.New(store, msp, "reg"), withTerms: map[string][]string{}, committed: map[string]string{}}
-	srv := gateway.New(keys, store, spy, nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	if _, err := seeds.Load(context.Background(), seeds.SameURL(ts.URL, clear), []seeds.Chain{seeds.WuchangRice()}, io.Discard); err != nil {
+	var spy *spyLedger
+	site := memgateway.Start(t, func(mem *memledger.Ledger) gateway.Ledger {
+		spy = &spyLedger{Ledger: mem, withTerms: map[string][]string{}, committed: map[string]string{}}
+		return spy
+	})
+	if _, err := seeds.Load(context.Background(), seeds.SameURL(site.URL, site.Keys), []seeds.Chain{seeds.WuchangRice()}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 
@@ -81,7 +68,7 @@ func TestPrivateTermsReachOnlyTheirParties(t *testing.T) {
 			t.Errorf("terms of %s went to the regulator's peer (endorsers %v)", id, e)
 		}
 	}
-	ev, err := store.Event(context.Background(), inside)
+	ev, err := site.Store.Event(context.Background(), inside)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/agritrace/agritrace/gateway"
-	"github.com/agritrace/agritrace/internal/memledger"
-	"github.com/agritrace/agritrace/network"
-	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/internal/memgateway"
 	"github.com/agritrace/agritrace/reserve"
 )
 
@@ -38,25 +34,13 @@ func getJSON(t *testing.T, url, key string, v any) {
 // 黑龙江 over-age paddy (and nothing for the bin that agreed with its book), and the price index
 // has visible cells and one suppressed cell.
 func TestReserveSeedsShowWhatTheyPromise(t *testing.T) {
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	keys := &gateway.Keys{}
-	clear, msp := map[string]string{}, map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
-		msp[o.Key] = o.MSPID
-	}
-	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	if _, err := Load(context.Background(), SameURL(ts.URL, clear), Chains(), io.Discard); err != nil {
+	site := memgateway.Start(t, nil)
+	clear := site.Keys
+	if _, err := Load(context.Background(), SameURL(site.URL, clear), Chains(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var alerts struct{ Alerts []reserve.Alert }
-	getJSON(t, ts.URL+"/v1/reserves/alerts", clear["reg"], &alerts)
+	getJSON(t, site.URL+"/v1/reserves/alerts", clear["reg"], &alerts)
 	got := map[string]bool{}
 	for _, a := range alerts.Alerts {
 		got[a.ID] = true
@@ -72,14 +56,14 @@ func TestReserveSeedsShowWhatTheyPromise(t *testing.T) {
 		}
 	}
 	// a platform sees its own granaries' alerts only
-	getJSON(t, ts.URL+"/v1/reserves/alerts", clear["hlj"], &alerts)
+	getJSON(t, site.URL+"/v1/reserves/alerts", clear["hlj"], &alerts)
 	for _, a := range alerts.Alerts {
 		if a.Granary == henanDepot {
 			t.Errorf("黑龙江's platform sees 河南's alert %s", a.ID)
 		}
 	}
 	var prices gateway.PricesResponse
-	getJSON(t, ts.URL+"/v1/market/prices", clear["reg"], &prices)
+	getJSON(t, site.URL+"/v1/market/prices", clear["reg"], &prices)
 	if len(prices.Series) < 2 || len(prices.Cells) < 6 {
 		t.Fatalf("index: %d series, %d cells", len(prices.Series), len(prices.Cells))
 	}

@@ -4,16 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net/http/httptest"
+	"net/http"
 	"testing"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/gs1"
-	"github.com/agritrace/agritrace/internal/memledger"
-	"github.com/agritrace/agritrace/network"
-	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/internal/memgateway"
 )
 
 func TestSeedDataIsValid(t *testing.T) {
@@ -46,28 +42,14 @@ func TestSeedDataIsValid(t *testing.T) {
 // TestLoadTwice loads every chain through the gateway's HTTP API (rules and read model real, the
 // ledger in memory), then again: the second load adds nothing.
 func TestLoadTwice(t *testing.T) {
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	keys := &gateway.Keys{}
-	clear := map[string]string{}
-	msp := map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
-		msp[o.Key] = o.MSPID
-	}
-	led := memledger.New(store, msp, "reg")
-	srv := gateway.New(keys, store, led, nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	site := memgateway.Start(t, nil)
+	store, clear := site.Store, site.Keys
 	ctx := context.Background()
-	first, err := Load(ctx, SameURL(ts.URL, clear), Chains(), io.Discard)
+	first, err := Load(ctx, SameURL(site.URL, clear), Chains(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Load(ctx, SameURL(ts.URL, clear), Chains(), io.Discard)
+	second, err := Load(ctx, SameURL(site.URL, clear), Chains(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,43 +83,29 @@ func TestLoadTwice(t *testing.T) {
 // platform, every commissioned GTIN owned), the demo chains still load — the derived registry
 // misses no enterprise — and the GI certificate is issued by the registered body.
 func TestSeedsUnderEnforcedRegistry(t *testing.T) {
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	keys := &gateway.Keys{}
-	clear := map[string]string{}
-	msp := map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
-		msp[o.Key] = o.MSPID
-	}
-	led := memledger.New(store, msp, "reg")
-	srv := gateway.New(keys, store, led, nil, gateway.Options{RegulatorMSP: msp["reg"]}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	site := memgateway.Start(t, nil)
+	clear := site.Keys
 	ctx := context.Background()
-	client := ts.Client()
+	client := http.DefaultClient
 	steps := Registry(Chains())
 	registered := 0
 	for _, s := range steps {
-		if _, err := postBulk(ctx, client, ts.URL, clear[s.Org], s); err != nil {
+		if _, err := postBulk(ctx, client, site.URL, clear[s.Org], s); err != nil {
 			t.Fatal(err)
 		}
 		registered += len(s.Events)
 	}
-	if out, status, err := post(ctx, client, ts.URL+"/v1/registry/policy", clear["reg"], map[string]any{"id": "enforce", "enforce": true}); err != nil || status != 201 {
+	if out, status, err := post(ctx, client, site.URL+"/v1/registry/policy", clear["reg"], map[string]any{"id": "enforce", "enforce": true}); err != nil || status != 201 {
 		t.Fatalf("enforce: %d %s %v", status, out, err)
 	}
-	res, err := Load(ctx, SameURL(ts.URL, clear), Chains(), io.Discard)
+	res, err := Load(ctx, SameURL(site.URL, clear), Chains(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Duplicates != registered || res.Committed == 0 {
 		t.Fatalf("load under enforcement: %+v (registry events %d)", res, registered)
 	}
-	raw, err := led.Evaluate(ctx, "reg", "GetCertificate", "AGI-2026-WC-0412")
+	raw, err := site.Ledger.Evaluate(ctx, "reg", "GetCertificate", "AGI-2026-WC-0412")
 	if err != nil {
 		t.Fatal(err)
 	}

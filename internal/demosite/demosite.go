@@ -5,14 +5,12 @@ package demosite
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/agritrace/agritrace/assets"
 	"github.com/agritrace/agritrace/console"
 	"github.com/agritrace/agritrace/gateway"
-	"github.com/agritrace/agritrace/internal/memledger"
+	"github.com/agritrace/agritrace/internal/memgateway"
 	"github.com/agritrace/agritrace/landing"
 	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
@@ -30,31 +28,18 @@ type Site struct {
 // New starts a site and loads the seeds.
 func New(t testing.TB) *Site {
 	t.Helper()
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	keys := &gateway.Keys{}
-	clear, msp := map[string]string{}, map[string]string{}
-	for _, o := range network.DefaultOrgs() {
-		clear[o.Key], _ = keys.NewKey(o.Label, o.Identity(), nil)
-		msp[o.Key] = o.MSPID
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := gateway.New(keys, store, memledger.New(store, msp, "reg"), nil, gateway.Options{RegulatorMSP: msp["reg"]}, log)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	m := memgateway.Start(t, nil)
+	srv, log := m.Server, m.Log
 	assets.Mount(srv.Mux())
-	(&landing.Page{Public: ts.URL, Console: "/console", Self: srv.Health, OpenAPI: gateway.OpenAPI(), Log: log}).Mount(srv.Mux())
-	(&trace.Handler{Store: store, Public: ts.URL, Log: log}).Mount(srv.Mux())
+	(&landing.Page{Public: m.URL, Console: "/console", Self: srv.Health, OpenAPI: gateway.OpenAPI(), Log: log}).Mount(srv.Mux())
+	(&trace.Handler{Store: m.Store, Public: m.URL, Log: log}).Mount(srv.Mux())
 	names := map[string]string{}
 	for _, o := range network.DefaultOrgs() {
 		names[o.MSPID] = o.Label
 	}
-	(&console.Console{API: srv, Store: store, Public: ts.URL, Log: log, Platforms: names}).Mount(srv.Mux())
-	if _, err := seeds.Load(context.Background(), seeds.SameURL(ts.URL, clear), seeds.Chains(), io.Discard); err != nil {
+	(&console.Console{API: srv, Store: m.Store, Public: m.URL, Log: log, Platforms: names}).Mount(srv.Mux())
+	if _, err := seeds.Load(context.Background(), seeds.SameURL(m.URL, m.Keys), seeds.Chains(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	return &Site{URL: ts.URL, Keys: clear, Store: store}
+	return &Site{URL: m.URL, Keys: m.Keys, Store: m.Store}
 }
