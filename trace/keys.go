@@ -141,17 +141,15 @@ func (h *Handler) writeKeyPage(w http.ResponseWriter, r *http.Request, p keyPage
 	w.Header().Set("Link", "<"+self+"?linkType=all>; rel=\"linkset\"; type=\"application/linkset+json\"")
 	switch {
 	case r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json"):
-		rel := "https://gs1.org/voc/pip" // a product's information page
+		rel := "gs1:pip" // a product's information page
 		if p.Kind == "place" {
-			rel = "https://gs1.org/voc/locationInfo"
+			rel = "gs1:locationInfo"
 		}
-		set := map[string]any{"anchor": p.ID,
-			rel:                                []map[string]string{{"href": self, "type": "text/html", "title": title}},
-			"https://gs1.org/voc/defaultLink":  []map[string]string{{"href": self, "type": "text/html"}},
-			"https://gs1.org/voc/traceability": []map[string]string{{"href": self + "?format=json", "type": "application/json"}},
-		}
+		links := []Link{{LinkType: rel, Href: self, Type: "text/html", Title: title},
+			{LinkType: "gs1:defaultLink", Href: self, Type: "text/html"},
+			{LinkType: "gs1:traceability", Href: self + "?format=json", Type: "application/json"}}
 		w.Header().Set("Content-Type", "application/linkset+json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"linkset": []any{set}})
+		_ = json.NewEncoder(w).Encode(linkset(p.ID, links))
 	case wantsJSON(r):
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		enc := json.NewEncoder(w)
