@@ -4,14 +4,12 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 
-	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/readmodel"
 )
@@ -67,8 +65,8 @@ func Rebuild(ctx context.Context, src Source, chaincode, eventName string, heigh
 				if d.err != nil || ev.Chaincode != chaincode || ev.Name != eventName {
 					continue
 				}
-				var rec domain.Recorded
-				if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+				rec, err := readmodel.DecodeRecorded(ev.Payload)
+				if err != nil {
 					d.err = fmt.Errorf("block %d tx %s: undecodable event: %w", n, ev.TxID, err)
 					continue
 				}

@@ -103,7 +103,7 @@ func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (stubState
 
 // emit sends what a transaction recorded as its chaincode event, which the read models follow.
 func emit(ctx contractapi.TransactionContextInterface, out domain.Recorded) error {
-	payload, err := json.Marshal(out)
+	payload, err := domain.PackRecorded(out)
 	if err != nil {
 		return err
 	}

@@ -62,8 +62,8 @@ func TestRecordEventsEmitsAndIsIdempotent(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 || res[0].TxID != "tx-1" {
 		t.Fatalf("results = %s", out)
 	}
-	var rec domain.Recorded
-	if err := json.Unmarshal(ctx.stub.events[EventName], &rec); err != nil || len(rec.Events) != 2 || len(rec.Batches) != 2 {
+	rec, err := domain.UnpackRecorded(ctx.stub.events[EventName])
+	if err != nil || len(rec.Events) != 2 || len(rec.Batches) != 2 {
 		t.Fatalf("chaincode event = %s", ctx.stub.events[EventName])
 	}
 	// a pure replay changes nothing and emits nothing

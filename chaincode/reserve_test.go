@@ -24,8 +24,8 @@ func TestReserveTransactions(t *testing.T) {
 	if _, err := h.cc.RecordStockMovements(ctx, string(m)); err != nil {
 		t.Fatal(err)
 	}
-	var rec domain.Recorded
-	if err := json.Unmarshal(ctx.stub.events[EventName], &rec); err != nil || rec.Reserve == nil ||
+	rec, err := domain.UnpackRecorded(ctx.stub.events[EventName])
+	if err != nil || rec.Reserve == nil ||
 		len(rec.Reserve.Movements) != 1 || len(rec.Reserve.Lots) != 1 || rec.Reserve.Lots[0].Tonnes != 600 || rec.Reserve.Movements[0].Platform != "HenanMSP" {
 		t.Fatalf("chaincode event = %s", ctx.stub.events[EventName])
 	}

@@ -103,3 +103,39 @@ func (e Event) Packing() (container string, contents []string, ok bool) {
 	}
 	return e.Batches[0], e.Batches[1:], true // the decoder puts the parent first
 }
+
+// Projection is the part of an event that its captured EPCIS event (Event.EPCIS) determines: its
+// 产购储加销 projection, which the rules act on.
+type Projection struct {
+	ID, EventTime, BizStep, Reason string
+	Type                           EventType
+	Location                       *Location
+	Batches                        []string
+	Inputs                         []Portion
+	Outputs                        []Output
+	To                             *Party
+	Declaration                    *ErrorDeclaration
+}
+
+// Projection returns e's projection fields.
+func (e *Event) Projection() Projection {
+	return Projection{e.ID, e.EventTime, e.BizStep, e.Reason, e.Type, e.Location, e.Batches, e.Inputs, e.Outputs, e.To, e.Declaration}
+}
+
+// SetProjection sets e's projection fields.
+func (e *Event) SetProjection(p Projection) {
+	e.ID, e.EventTime, e.BizStep, e.Reason, e.Type, e.Location = p.ID, p.EventTime, p.BizStep, p.Reason, p.Type, p.Location
+	e.Batches, e.Inputs, e.Outputs, e.To, e.Declaration = p.Batches, p.Inputs, p.Outputs, p.To, p.Declaration
+}
+
+// Submission is what a transaction carries of an event. A captured event's projection is derived
+// from its EPCIS event by the contract on every endorsement, so it travels without its projection
+// fields but its ID (most of a native event's bytes, on every peer, and derived anyway); a native
+// event travels whole.
+func (e Event) Submission() Event {
+	if len(e.EPCIS) == 0 {
+		return e
+	}
+	e.SetProjection(Projection{ID: e.ID})
+	return e
+}

@@ -85,7 +85,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	// event does not have
 	var e domain.Event
 	if err := strictjson.Unmarshal(trimmed, &e); err == nil {
-		res := s.ingest(r.Context(), caller(r), []domain.Event{e}, nil)
+		events := []domain.Event{e}
+		res := s.ingest(r.Context(), caller(r), events, capturedProblems(events, nil))
 		s.writeSingle(w, r, res[0])
 		return
 	} else if !isBulk(err) {
@@ -117,8 +118,28 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 			pre[i] = p
 		}
 	}
-	results := s.ingest(r.Context(), caller(r), events, pre)
+	results := s.ingest(r.Context(), caller(r), events, capturedProblems(events, pre))
 	writeBulk(w, results)
+}
+
+// capturedProblems adds to pre (decoding problems, may be nil) the native events that carry a
+// captured EPCIS event whose projection their native fields are not. The contract is sent only the
+// EPCIS event of such an event (domain.Event.Submission) and derives the rest, so a mismatch is
+// refused here rather than silently replaced. Events from an EPCIS capture are projections by
+// construction and skip this.
+func capturedProblems(events []domain.Event, pre []*Problem) []*Problem {
+	for i := range events {
+		if len(events[i].EPCIS) == 0 || (pre != nil && pre[i] != nil) {
+			continue
+		}
+		if err := ledger.CheckProjection(events[i]); err != nil {
+			if pre == nil {
+				pre = make([]*Problem, len(events))
+			}
+			pre[i] = problemFrom(err)
+		}
+	}
+	return pre
 }
 
 func (s *Server) writeSingle(w http.ResponseWriter, r *http.Request, res EventResult) {

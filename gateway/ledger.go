@@ -69,7 +69,11 @@ func (l *FabricLedger) Record(ctx context.Context, org string, events []domain.E
 	if err != nil {
 		return nil, fabric.Committed{}, err
 	}
-	args, err := json.Marshal(events)
+	sub := make([]domain.Event, len(events))
+	for i := range events {
+		sub[i] = events[i].Submission()
+	}
+	args, err := json.Marshal(sub)
 	if err != nil {
 		return nil, fabric.Committed{}, err
 	}

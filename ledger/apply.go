@@ -14,9 +14,6 @@ const MaxRecallBatches = 5000
 
 // apply enforces the rules of e's type and updates the batches it touches.
 func (r *Recorder) apply(e *domain.Event) error {
-	if err := checkProjection(e); err != nil {
-		return err
-	}
 	switch e.Type {
 	case domain.Produce:
 		return r.applyProduce(e)

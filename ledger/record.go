@@ -45,6 +45,16 @@ func (r *Recorder) Record(events []domain.Event) ([]domain.RecordResult, error) 
 	if len(events) > MaxAtomicEvents {
 		return nil, domain.Invalid("/events", "%d events in one transaction; at most %d", len(events), MaxAtomicEvents)
 	}
+	// before the prefetch, which reads the batches the projections name
+	for i := range events {
+		if err := projectCaptured(&events[i]); err != nil {
+			var de *domain.Error
+			if errors.As(err, &de) {
+				return nil, de.WithIndex(i)
+			}
+			return nil, fmt.Errorf("project captured event %d (%s): %w", i, events[i].ID, err)
+		}
+	}
 	if err := r.prefetch(events); err != nil {
 		return nil, err
 	}
@@ -187,6 +197,11 @@ func (r *Recorder) storePrivate(e *domain.Event) error {
 // batch, stage, product or region are the read model's job, fed by the chaincode event; keeping them
 // off the ledger saves a peer round trip and a state write per index entry.
 func (r *Recorder) putEvent(e domain.Event) error {
+	// A captured EPCIS event stays out of the world state: no rule reads it back, its hash is in
+	// ContentHash (a changed event under the same ID is still a conflict), and it is on the ledger
+	// in the transaction and in the chaincode event the read models keep it from. Kept here it
+	// was most of the bytes every peer writes, compacts and validates per captured event.
+	e.EPCIS = nil
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err

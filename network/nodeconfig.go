@@ -129,6 +129,11 @@ func (c Config) peerConfig(b Binaries, p Peer) (map[string]any, error) {
 		"useWriteBatch": true, "maxSizeWriteBatch": 1000,
 		"useGetMultipleKeys": true, "maxSizeGetMultipleKeys": 1000,
 	}
+	if os.Getenv("AGRITRACE_PEER_PPROF") != "" {
+		// Go's profiling endpoints on the peer, for profiling a bench phase; the port after the
+		// peer's own ones is free in its stride
+		pe["profile"] = map[string]any{"enabled": true, "listenAddress": hostPort(p.IP, p.CCAASPort+1)}
+	}
 	sub(m, "ledger", "state")["stateDatabase"] = "goleveldb"
 	sub(m, "ledger", "history")["enableHistoryDatabase"] = true
 	sub(m, "ledger", "snapshots")["rootDir"] = filepath.Join(c.nodeDir(p.Name), "data", "snapshots")

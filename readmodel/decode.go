@@ -1,7 +1,11 @@
 package readmodel
 
 import (
+	"fmt"
+
 	json "github.com/go-json-experiment/json"
+
+	"github.com/agritrace/agritrace/domain"
 )
 
 // decodeDoc decodes a batch or event document as the store wrote it (encoding/json output: exact
@@ -10,3 +14,16 @@ import (
 // encoding/json's 16–22 µs (BenchmarkDecodeDoc), and decoding documents was most of a trail's or a
 // recall impact's time.
 func decodeDoc(doc []byte, v any) error { return json.Unmarshal(doc, v) }
+
+// DecodeRecorded decodes a chaincode event payload (domain.PackRecorded) with the same decoder.
+func DecodeRecorded(payload []byte) (domain.Recorded, error) {
+	var rec domain.Recorded
+	b, err := domain.RecordedJSON(payload)
+	if err != nil {
+		return rec, err
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("decode recorded payload: %w", err)
+	}
+	return rec, nil
+}

@@ -2,14 +2,11 @@ package readmodel
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"sync/atomic"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-
-	"github.com/agritrace/agritrace/domain"
 )
 
 // EventSource opens a stream of chaincode events (fabric-gateway's Network.ChaincodeEvents).
@@ -136,8 +133,8 @@ func (f *Follower) follow(ctx context.Context) error {
 			}
 			cur := &blocks[len(blocks)-1]
 			if ev.EventName == f.EventName {
-				var rec domain.Recorded
-				if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+				rec, err := DecodeRecorded(ev.Payload)
+				if err != nil {
 					// a payload we cannot read is a bug to fix, not a row to invent: stop here and say so
 					f.Log.Error("read model: undecodable chaincode event", "tx", ev.TransactionID, "block", ev.BlockNumber, "err", err)
 					if _, aerr := f.Store.ApplyBlocks(ctx, blocks); aerr != nil {

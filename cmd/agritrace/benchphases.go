@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/agritrace/agritrace/audit"
 	"github.com/agritrace/agritrace/bench"
-	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/readmodel"
@@ -329,8 +327,8 @@ func deliverOnly(r *benchRun, reg *fabric.Client, height uint64) (int, error) {
 			if ev.Chaincode != r.net.Chaincode || ev.Name != wire.EventName {
 				continue
 			}
-			var rec domain.Recorded
-			if err := json.Unmarshal(ev.Payload, &rec); err != nil {
+			rec, err := readmodel.DecodeRecorded(ev.Payload)
+			if err != nil {
 				return n, err
 			}
 			n += len(rec.Events)
