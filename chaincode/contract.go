@@ -56,11 +56,16 @@ func (c *Contract) caller(ctx contractapi.TransactionContextInterface) (ledger.C
 	return caller, nil
 }
 
-// RecordEvents records a JSON array of events in one transaction and returns the per-event results.
-// Private terms travel in the transient map, never in the arguments.
+// RecordEvents records a JSON array of events (plain, or packed with domain.PackJSON) in one
+// transaction and returns the per-event results. Private terms travel in the transient map, never
+// in the arguments.
 func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eventsJSON string) (string, error) {
+	raw, err := domain.UnpackJSON([]byte(eventsJSON))
+	if err != nil {
+		return "", domain.Invalid("/events", "events argument: %v", err)
+	}
 	var events []domain.Event
-	if err := json.Unmarshal([]byte(eventsJSON), &events); err != nil {
+	if err := json.Unmarshal(raw, &events); err != nil {
 		return "", domain.Invalid("/events", "events argument is not a JSON array of events: %v", err)
 	}
 	if err := mergePrivate(ctx, events); err != nil {
@@ -78,6 +83,13 @@ func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eve
 	if out := rec.Emitted(); len(out.Events) > 0 {
 		if err := emit(ctx, out); err != nil {
 			return "", err
+		}
+	}
+	// the response is in the block too, and the submitter knows its transaction's ID: a result
+	// names a transaction only when it is another one (a duplicate's original)
+	for i := range results {
+		if results[i].TxID == tx.ID {
+			results[i].TxID = ""
 		}
 	}
 	b, err := json.Marshal(results)

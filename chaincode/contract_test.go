@@ -59,7 +59,7 @@ func TestRecordEventsEmitsAndIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var res []domain.RecordResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 || res[0].TxID != "tx-1" {
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 || res[0].TxID != "" || res[0].EventID != "e1" {
 		t.Fatalf("results = %s", out)
 	}
 	rec, err := domain.UnpackRecorded(ctx.stub.events[EventName])
@@ -177,6 +177,8 @@ func FuzzRecordEventsArgs(f *testing.F) {
 	f.Add(eventsJSON(harvest("e1", "LOT-1")))
 	f.Add(`[{"id":"x","type":"split","inputs":[{"batch":"A"}],"outputs":[]}]`)
 	f.Add(`[{}]`)
+	f.Add(string(domain.PackJSON([]byte(eventsJSON(harvest("e2", "LOT-2"))))))
+	f.Add("\x00\xff\xff\xff\xff\x0f") // packed, claiming a 4 GiB decoded length
 	f.Fuzz(func(t *testing.T, args string) {
 		h := &harness{t: t, cc: &Contract{RegulatorMSP: "RegulatorMSP"}, mem: ledger.NewMemState()}
 		_, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), args)
@@ -235,5 +237,28 @@ func TestRecordEventsBatchesRoundTrips(t *testing.T) {
 	}
 	if ctx.stub.multiKeys < 4 { // at least s1, LOT-1, e2, LOT-2 (plus the registry keys the rules read)
 		t.Fatalf("prefetched %d keys, want every key the events read", ctx.stub.multiKeys)
+	}
+}
+
+// The gateway packs RecordEvents' argument (domain.PackJSON); the contract records from it what it
+// records from plain JSON, and refuses a damaged one as bad input.
+func TestRecordEventsReadsAPackedArgument(t *testing.T) {
+	h := newHarness(t)
+	packed := string(domain.PackJSON([]byte(eventsJSON(harvest("p1", "LOT-P1"), harvest("p2", "LOT-P2")))))
+	ctx := h.ctx("HeilongjiangMSP", nil, nil)
+	out, err := h.cc.RecordEvents(ctx, packed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res []domain.RecordResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 || res[1].EventID != "p2" {
+		t.Fatalf("results = %s", out)
+	}
+	if s, err := h.cc.GetBatch(h.ctx("HeilongjiangMSP", nil, nil), "LOT-P2"); err != nil || !strings.Contains(s, `"createdBy":"p2"`) {
+		t.Fatalf("GetBatch = %s, %v", s, err)
+	}
+	_, err = h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), packed[:len(packed)/2])
+	if de, ok := domain.AsError(err); !ok || de.Status != 400 {
+		t.Fatalf("damaged argument: %v; want a 400 refusal", err)
 	}
 }

@@ -269,8 +269,9 @@ type Recorded struct {
 
 // RecordResult is what recording returns for one event.
 type RecordResult struct {
-	EventID   string `json:"eventId"`
-	TxID      string `json:"txId"`
+	EventID string `json:"eventId"`
+	// TxID is the transaction that recorded the event; RecordEvents leaves it empty for its own.
+	TxID      string `json:"txId,omitempty"`
 	Duplicate bool   `json:"duplicate,omitempty"` // the same event had already been recorded
 	// Renamed maps platform-local batch codes as sent to the platform-namespaced codes they were
 	// kept under (another platform had used the code first).

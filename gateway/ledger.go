@@ -77,6 +77,7 @@ func (l *FabricLedger) Record(ctx context.Context, org string, events []domain.E
 	if err != nil {
 		return nil, fabric.Committed{}, err
 	}
+	args = domain.PackJSON(args)
 	var transient map[string][]byte
 	if len(private) > 0 {
 		b, _ := json.Marshal(private)
@@ -102,6 +103,11 @@ func (l *FabricLedger) Record(ctx context.Context, org string, events []domain.E
 	var results []domain.RecordResult
 	if err := json.Unmarshal(committed.Result, &results); err != nil {
 		return nil, committed, fmt.Errorf("decode RecordEvents result of tx %s: %w", committed.TxID, err)
+	}
+	for i := range results {
+		if results[i].TxID == "" { // recorded by this transaction (see chaincode RecordEvents)
+			results[i].TxID = committed.TxID
+		}
 	}
 	return results, committed, nil
 }

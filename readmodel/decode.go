@@ -18,7 +18,7 @@ func decodeDoc(doc []byte, v any) error { return json.Unmarshal(doc, v) }
 // DecodeRecorded decodes a chaincode event payload (domain.PackRecorded) with the same decoder.
 func DecodeRecorded(payload []byte) (domain.Recorded, error) {
 	var rec domain.Recorded
-	b, err := domain.RecordedJSON(payload)
+	b, err := domain.UnpackJSON(payload)
 	if err != nil {
 		return rec, err
 	}

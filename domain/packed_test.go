@@ -25,6 +25,7 @@ func TestRecordedPayloadRoundTrip(t *testing.T) {
 		{"packed", packed, false},
 		{"plain JSON, as written before packing", plain, false},
 		{"truncated packed payload", corrupt, true},
+		{"packed payload claiming 4 GiB", []byte("\x00\xff\xff\xff\xff\x0f"), true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := UnpackRecorded(c.payload)
