@@ -1,6 +1,7 @@
 package chaincode
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -260,5 +261,31 @@ func TestRecordEventsReadsAPackedArgument(t *testing.T) {
 	_, err = h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), packed[:len(packed)/2])
 	if de, ok := domain.AsError(err); !ok || de.Status != 400 {
 		t.Fatalf("damaged argument: %v; want a 400 refusal", err)
+	}
+}
+
+// Public state values are stored packed; the rules read them back, and values written plain (by
+// the contract before packing) still read.
+func TestStateValuesArePackedAndPlainOnesStillRead(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), eventsJSON(harvest("e1", "LOT-1"))); err != nil {
+		t.Fatal(err)
+	}
+	raw := h.mem.KV[ledger.CompositeKey("batch", "LOT-1")]
+	plain, err := domain.UnpackJSON(raw)
+	if err != nil || len(raw) == 0 || raw[0] != 0 || !json.Valid(plain) {
+		t.Fatalf("stored batch %q (%v): want packed JSON", raw, err)
+	}
+	h.mem.KV[ledger.CompositeKey("batch", "LOT-OLD")] = bytes.ReplaceAll(plain, []byte(`"LOT-1"`), []byte(`"LOT-OLD"`))
+	for _, lot := range []string{"LOT-1", "LOT-OLD"} {
+		store := domain.Event{ID: "store-" + lot, Type: domain.Store, EventTime: "2026-10-08T09:00:00+08:00",
+			Actor: domain.Party{Enterprise: "COOP-1"}, Batches: []string{lot}, Location: &domain.Location{ID: "WH-1"}}
+		if _, err := h.cc.RecordEvents(h.ctx("HeilongjiangMSP", nil, nil), eventsJSON(store)); err != nil {
+			t.Fatalf("store %s: %v", lot, err)
+		}
+		s, err := h.cc.GetBatch(h.ctx("HeilongjiangMSP", nil, nil), lot)
+		if err != nil || !strings.Contains(s, `"lastEvent":"store-`+lot+`"`) {
+			t.Fatalf("GetBatch(%s) = %s, %v", lot, s, err)
+		}
 	}
 }

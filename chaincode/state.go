@@ -7,16 +7,38 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
+	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/ledger"
 )
 
-// stubState adapts Fabric's chaincode stub to ledger.State.
+// stubState adapts Fabric's chaincode stub to ledger.State. Public values are stored packed
+// (domain.PackJSON): each is in a block's write set, which every peer decodes, hashes and stores,
+// and in the state database; the rules see plain JSON, and values written plain still read.
+// Private data stays as written: its hash is the public commitment.
 type stubState struct{ stub shim.ChaincodeStubInterface }
 
-func (s stubState) Get(key string) ([]byte, error)           { return s.stub.GetState(key) }
-func (s stubState) Put(key string, value []byte) error       { return s.stub.PutState(key, value) }
+func (s stubState) Get(key string) ([]byte, error) {
+	v, err := s.stub.GetState(key)
+	if err != nil {
+		return nil, err
+	}
+	return unpackValue(key, v)
+}
+
+func (s stubState) Put(key string, value []byte) error {
+	return s.stub.PutState(key, domain.PackJSON(value))
+}
+
 func (s stubState) Delete(key string) error                  { return s.stub.DelState(key) }
 func (s stubState) PutPrivate(c, key string, v []byte) error { return s.stub.PutPrivateData(c, key, v) }
+
+func unpackValue(key string, v []byte) ([]byte, error) {
+	b, err := domain.UnpackJSON(v)
+	if err != nil {
+		return nil, fmt.Errorf("value of %q: %w", key, err)
+	}
+	return b, nil
+}
 
 // PrivateHash reads the hash of a private-data value, which every peer holds.
 func (s stubState) PrivateHash(c, key string) ([]byte, error) {
@@ -25,7 +47,18 @@ func (s stubState) PrivateHash(c, key string) ([]byte, error) {
 
 // GetMany reads keys in one GetMultipleStates call; the shim splits it into messages of the peer's
 // maxSizeGetMultipleKeys, or falls back to single reads on a peer without the feature.
-func (s stubState) GetMany(keys []string) ([][]byte, error) { return s.stub.GetMultipleStates(keys...) }
+func (s stubState) GetMany(keys []string) ([][]byte, error) {
+	vals, err := s.stub.GetMultipleStates(keys...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range vals {
+		if vals[i], err = unpackValue(keys[i], vals[i]); err != nil {
+			return nil, err
+		}
+	}
+	return vals, nil
+}
 
 func (s stubState) Range(objectType string, attrs []string, pageSize int, bookmark string) ([]ledger.KV, string, error) {
 	var (
@@ -52,7 +85,11 @@ func (s stubState) Range(objectType string, attrs []string, pageSize int, bookma
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, ledger.KV{Key: kv.Key, Value: kv.Value})
+		v, err := unpackValue(kv.Key, kv.Value)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, ledger.KV{Key: kv.Key, Value: v})
 	}
 	if pageSize > 0 && len(out) < pageSize {
 		next = "" // Fabric returns a bookmark even on the last page
@@ -76,7 +113,11 @@ func (s stubState) History(key string) ([]ledger.Version, error) {
 		if m.Timestamp != nil {
 			ts = m.Timestamp.AsTime().UTC().Format(time.RFC3339Nano)
 		}
-		out = append(out, ledger.Version{TxID: m.TxId, Timestamp: ts, IsDelete: m.IsDelete, Value: m.Value})
+		v, err := unpackValue(key, m.Value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ledger.Version{TxID: m.TxId, Timestamp: ts, IsDelete: m.IsDelete, Value: v})
 	}
 	return out, nil
 }
