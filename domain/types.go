@@ -267,6 +267,18 @@ type Recorded struct {
 	Reserve *ReserveRecorded `json:"reserve,omitempty"`
 }
 
+// Touched lists the batch identifiers an event names (its batches, inputs and outputs), as sent.
+func (e Event) Touched() []string {
+	out := append([]string(nil), e.Batches...)
+	for _, in := range e.Inputs {
+		out = append(out, in.Batch)
+	}
+	for _, o := range e.Outputs {
+		out = append(out, o.Batch)
+	}
+	return out
+}
+
 // RecordResult is what recording returns for one event.
 type RecordResult struct {
 	EventID string `json:"eventId"`

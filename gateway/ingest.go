@@ -476,7 +476,7 @@ func pack(events []domain.Event, todo []int, n int, private map[string]domain.Pr
 		parent[i] = i
 	}
 	for _, i := range todo {
-		for _, b := range touched(events[i]) {
+		for _, b := range events[i].Touched() {
 			if j, ok := owner[b]; ok {
 				parent[find(i)] = find(j)
 			} else {
@@ -533,15 +533,4 @@ func pack(events []domain.Event, todo []int, n int, private map[string]domain.Pr
 	}
 	flush()
 	return lanes
-}
-
-func touched(e domain.Event) []string {
-	out := append([]string(nil), e.Batches...)
-	for _, in := range e.Inputs {
-		out = append(out, in.Batch)
-	}
-	for _, o := range e.Outputs {
-		out = append(out, o.Batch)
-	}
-	return out
 }

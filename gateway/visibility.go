@@ -52,7 +52,7 @@ func (v *viewer) event(ctx context.Context, e *domain.Event) (bool, error) {
 	if v.regulator || e.Platform == v.msp || v.involved(e.To) {
 		return true, nil
 	}
-	ids := touched(*e)
+	ids := e.Touched()
 	if len(ids) == 0 {
 		return e.Type == domain.Register, nil // the registry is public
 	}

@@ -43,7 +43,7 @@ func (r *Recorder) applyDeclare(e *domain.Event) error {
 	} else if prev != nil {
 		return domain.Refuse(409, "already-declared", p, "event %s was already declared erroneous", x.ID)
 	}
-	ids := touchedBatches(x)
+	ids := x.Touched()
 	for _, id := range ids {
 		b, err := r.batch(id)
 		if err != nil {

@@ -232,7 +232,7 @@ func (r *Recorder) prefetch(events []domain.Event) error {
 		for _, k := range registryKeys(e) {
 			add(k)
 		}
-		for _, id := range touchedBatches(e) {
+		for _, id := range e.Touched() {
 			if n, err := domain.NormalizeID(id, ""); err == nil {
 				add(CompositeKey(objBatch, n))
 				if isLocal(n) && namespaceOf(n) == "" {
@@ -252,18 +252,6 @@ func (r *Recorder) prefetch(events []domain.Event) error {
 		r.cache[k] = vals[i]
 	}
 	return nil
-}
-
-// touchedBatches lists the batch identifiers an event names, as sent.
-func touchedBatches(e domain.Event) []string {
-	out := append([]string(nil), e.Batches...)
-	for _, in := range e.Inputs {
-		out = append(out, in.Batch)
-	}
-	for _, o := range e.Outputs {
-		out = append(out, o.Batch)
-	}
-	return out
 }
 
 func (r *Recorder) get(key string) ([]byte, error) {
