@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -76,5 +77,34 @@ func TestScaleShape(t *testing.T) {
 	}
 	if len(down) < shape.RetailMin+3 {
 		t.Errorf("farm lot %s reaches %d descendants, want at least %d", ids.Farms[0], len(down), shape.RetailMin+3)
+	}
+}
+
+// A query-only re-measurement (bench-scale --reuse) samples the IDs of a database an earlier run
+// wrote by generating the same ledger without a store: both must name the same lots and blocks.
+func TestScaleWithoutStore(t *testing.T) {
+	ctx := t.Context()
+	store, err := readmodel.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	shape := ScaleShape{FarmsMin: 20, FarmsMax: 40, RetailMin: 100, RetailMax: 300}
+	wrote, err := Scale(ctx, store, 6000, shape, 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Scale(ctx, nil, 6000, shape, 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(wrote, again) {
+		t.Fatalf("generated again: %d events, %d blocks, %d retail, %d farm lots; written: %d, %d, %d, %d",
+			again.Events, again.Blocks, len(again.Retail), len(again.Farms), wrote.Events, wrote.Blocks, len(wrote.Retail), len(wrote.Farms))
+	}
+	for _, id := range append(again.Retail[:3], again.Farms[:3]...) {
+		if _, err := store.Batch(ctx, id); err != nil {
+			t.Errorf("lot %s of the regenerated IDs: %v", id, err)
+		}
 	}
 }
