@@ -106,7 +106,13 @@ func Open(target string) (*Store, error) {
 	case target == ":memory:":
 		dsn = "file::memory:?_pragma=busy_timeout(5000)"
 	}
-	raw, err := sql.Open(driver, dsn)
+	var raw *sql.DB
+	var err error
+	if d == postgresDialect {
+		raw, err = openPostgres(dsn)
+	} else {
+		raw, err = sql.Open(driver, dsn)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open read model %s: %w", redact(target), err)
 	}
