@@ -90,7 +90,7 @@ plan or server setting), without the catch-up row.`)
 			}
 		}
 	}
-	rep.Machine = fmt.Sprintf("%d CPUs, %s, %s", runtime.NumCPU(), runtime.Version(), pgVersion())
+	rep.Machine = fmt.Sprintf("%d CPUs, %s, %s", runtime.NumCPU(), runtime.Version(), pgVersion(*pgURL == ""))
 	rep.Took = time.Since(start)
 	section := scaleSection(rep.Markdown())
 	if *out == "" {
@@ -112,7 +112,9 @@ func scaleSection(md string) string {
 	return strings.Replace(md, "`make bench` runs it at full size", "`make bench-scale` runs it at 10⁷ events", 1)
 }
 
-func pgVersion() string {
+// pgVersion names the installed server; throwAway says the run started its own cluster with it
+// (with --pg the database's server and its settings are the operator's).
+func pgVersion(throwAway bool) string {
 	bin, err := pgcluster.Binaries()
 	if err != nil {
 		return "PostgreSQL not installed"
@@ -120,6 +122,9 @@ func pgVersion() string {
 	out, err := exec.Command(filepath.Join(bin, "postgres"), "--version").Output()
 	if err != nil {
 		return "PostgreSQL ?"
+	}
+	if !throwAway {
+		return strings.TrimSpace(string(out)) + " installed (the run used the --pg database's server)"
 	}
 	return strings.TrimSpace(string(out)) + " (a throw-away cluster, fsync off)"
 }
