@@ -240,15 +240,16 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 	defer release()
 	defer tx.Rollback() //nolint:errcheck
 	w := s.writer(ctx, tx)
-	rows := newBlockRows()
-	n := 0
+	var todo []blockTx
+	events := 0
 	here := map[string]bool{}
 	for _, b := range blocks {
 		// blocks are applied in order, so only a block at or before the checkpoint can hold
 		// transactions applied already (delivered again after a reconnect): a query per transaction
 		// to find out was a fifth of applying a one-event transaction
 		mayBeSeen := b.Block <= s.block.Load()
-		for _, t := range b.Txs {
+		for i := range b.Txs {
+			t := &b.Txs[i]
 			seen := 0
 			if mayBeSeen {
 				if err := w["seen"].QueryRowContext(ctx, t.TxID).Scan(&seen); err != nil {
@@ -264,23 +265,51 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 					return 0, fmt.Errorf("apply reserve records of tx %s: %w", t.TxID, err)
 				}
 			}
-			for _, e := range t.Recorded.Events {
-				if err := rows.event(e, b.Block); err != nil {
-					return 0, fmt.Errorf("apply event %s of tx %s: %w", e.ID, t.TxID, err)
-				}
-			}
-			for _, bt := range t.Recorded.Batches {
-				if err := rows.batch(bt, b.Block); err != nil {
-					return 0, fmt.Errorf("apply batch %s of tx %s: %w", bt.ID, t.TxID, err)
-				}
-			}
-			n++
+			todo = append(todo, blockTx{b.Block, t})
+			events += len(t.Recorded.Events)
 		}
 	}
-	if err := rows.write(ctx, s, tx, w); err != nil {
+	type rendered struct {
+		rows epcisRows
+		err  error
+	}
+	var epcis chan rendered
+	if events >= parallelEPCISFrom {
+		epcis = make(chan rendered, 1) // buffered: an early return leaves no goroutine blocked
+		go func() {
+			r, err := renderEPCIS(todo)
+			epcis <- rendered{r, err}
+		}()
+	}
+	rows := newBlockRows()
+	for _, t := range todo {
+		for _, e := range t.tx.Recorded.Events {
+			if err := rows.event(e, t.block); err != nil {
+				return 0, fmt.Errorf("apply event %s of tx %s: %w", e.ID, t.tx.TxID, err)
+			}
+		}
+		for _, bt := range t.tx.Recorded.Batches {
+			if err := rows.batch(bt, t.block); err != nil {
+				return 0, fmt.Errorf("apply batch %s of tx %s: %w", bt.ID, t.tx.TxID, err)
+			}
+		}
+	}
+	if err := rows.write(ctx, s, tx); err != nil {
 		return 0, fmt.Errorf("apply blocks up to %d: %w", lastBlock, err)
 	}
 	if err := rows.writeRegions(ctx, s, tx, w); err != nil {
+		return 0, fmt.Errorf("apply blocks up to %d: %w", lastBlock, err)
+	}
+	var ep rendered
+	if epcis != nil {
+		ep = <-epcis
+	} else {
+		ep.rows, ep.err = renderEPCIS(todo)
+	}
+	if ep.err != nil {
+		return 0, ep.err
+	}
+	if err := ep.rows.write(ctx, s, tx, w); err != nil {
 		return 0, fmt.Errorf("apply blocks up to %d: %w", lastBlock, err)
 	}
 	if _, err := w["checkpoint"].ExecContext(ctx, lastBlock, last); err != nil {
@@ -295,7 +324,7 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 		return 0, err
 	}
 	s.advance(lastBlock)
-	return n, nil
+	return len(todo), nil
 }
 
 func anyTxs(blocks []BlockTxs) bool {
