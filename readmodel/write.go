@@ -16,9 +16,6 @@ type blockRows struct {
 	events, batchEvents, edges [][]any
 	batches                    [][]any
 	batchAt                    map[string]int // batch id → its row: a batch written twice keeps its last version
-	// the EPCIS view of the block's new events, in order (seq numbered by write), and the lineage
-	// edges of their packing, written after the block's other edges as they always were
-	epcis, packing [][]any
 	// where each batch written (in order, every time) grew: its own origin, or its parents'
 	regionOf []batchRegion
 }
@@ -41,12 +38,6 @@ func (r *blockRows) event(e domain.Event, block uint64) error {
 	if e.Location != nil {
 		region = e.Location.Region
 	}
-	row, packing, err := epcisRow(e, block)
-	if err != nil {
-		return fmt.Errorf("EPCIS view: %w", err)
-	}
-	r.epcis = append(r.epcis, row)
-	r.packing = append(r.packing, packing...)
 	r.events = append(r.events, []any{e.ID, string(doc), string(e.Type), e.Type.Stage(), when, e.Platform, e.Actor.Enterprise, region, e.ContentHash, e.TxID, block})
 	ids := map[string]bool{}
 	add := func(b string) {
@@ -102,24 +93,22 @@ func (r *blockRows) batch(b domain.Batch, block uint64) error {
 // PostgreSQL's 65,535.
 const rowsPerInsert = 500
 
-var blockInserts = []struct {
+// insert is a table's multi-row INSERT: its columns, and what a row already there makes it do.
+type insert struct {
 	table, columns, conflict string
-	rows                     func(*blockRows) [][]any
-}{
-	{"events", "id, doc, type, stage, event_time, platform, actor, region, content_hash, tx_id, block", "",
-		func(r *blockRows) [][]any { return r.events }},
-	{"batch_events", "batch, event, event_time", "ON CONFLICT DO NOTHING", func(r *blockRows) [][]any { return r.batchEvents }},
-	{"edges", "parent, child, event, kind", "ON CONFLICT DO NOTHING", func(r *blockRows) [][]any { return r.edges }},
-	{"batches", "id, doc, product_key, product_name, category, region, status, external, custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block",
+}
+
+var (
+	eventsInsert      = insert{"events", "id, doc, type, stage, event_time, platform, actor, region, content_hash, tx_id, block", ""}
+	batchEventsInsert = insert{"batch_events", "batch, event, event_time", "ON CONFLICT DO NOTHING"}
+	edgesInsert       = insert{"edges", "parent, child, event, kind", "ON CONFLICT DO NOTHING"}
+	batchesInsert     = insert{"batches", "id, doc, product_key, product_name, category, region, status, external, custodian, custodian_platform, owner, recalled_by, created_at, updated_at, block",
 		`ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, product_key = excluded.product_key, product_name = excluded.product_name,
 		category = excluded.category, region = excluded.region, status = excluded.status, external = excluded.external,
 		custodian = excluded.custodian, custodian_platform = excluded.custodian_platform, owner = excluded.owner,
-		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`,
-		func(r *blockRows) [][]any { return r.batches }},
-	{"edges", "parent, child, event, kind", "ON CONFLICT DO NOTHING", func(r *blockRows) [][]any { return r.packing }},
-	{"epcis_events", "seq, id, event_id, event_type, action, biz_step, disposition, read_point, biz_location, event_time, record_time, platform, block, doc", "",
-		func(r *blockRows) [][]any { return r.epcis }},
-}
+		recalled_by = excluded.recalled_by, updated_at = excluded.updated_at, block = excluded.block`}
+	epcisInsert = insert{"epcis_events", "seq, id, event_id, event_type, action, biz_step, disposition, read_point, biz_location, event_time, record_time, platform, block, doc", ""}
+)
 
 // exec runs a multi-row INSERT: prepared once (in the store's statement cache) when it has the
 // full rowsPerInsert rows, the shape nearly every chunk of a catch-up has — compiling a statement
@@ -135,34 +124,87 @@ func (s *Store) execInsert(ctx context.Context, t *tx, q string, full bool, args
 	return err
 }
 
-func (r *blockRows) write(ctx context.Context, s *Store, t *tx, w txWriter) error {
-	for _, ins := range blockInserts {
-		rows := ins.rows(r)
-		if ins.table == "epcis_events" && len(rows) > 0 {
-			// numbered in commit order after the last event there; read once the block's first
-			// INSERT holds the write lock, so no other writer can number in between
-			var last int64
-			if err := w["epcisLastSeq"].QueryRowContext(ctx).Scan(&last); err != nil {
-				return fmt.Errorf("last EPCIS seq: %w", err)
-			}
-			for i, row := range rows {
-				row[0] = last + int64(i) + 1
-			}
+// insertRows writes rows into one table with multi-row INSERTs of up to rowsPerInsert rows.
+func (s *Store) insertRows(ctx context.Context, t *tx, ins insert, rows [][]any) error {
+	for start := 0; start < len(rows); start += rowsPerInsert {
+		chunk := rows[start:min(len(rows), start+rowsPerInsert)]
+		row := "(" + placeholders(len(chunk[0])) + ")"
+		q := "INSERT INTO " + ins.table + " (" + ins.columns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+",", len(chunk)), ",") + " " + ins.conflict
+		args := make([]any, 0, len(chunk)*len(chunk[0]))
+		for _, c := range chunk {
+			args = append(args, c...)
 		}
-		for start := 0; start < len(rows); start += rowsPerInsert {
-			chunk := rows[start:min(len(rows), start+rowsPerInsert)]
-			row := "(" + placeholders(len(chunk[0])) + ")"
-			q := "INSERT INTO " + ins.table + " (" + ins.columns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+",", len(chunk)), ",") + " " + ins.conflict
-			args := make([]any, 0, len(chunk)*len(chunk[0]))
-			for _, c := range chunk {
-				args = append(args, c...)
-			}
-			if err := s.execInsert(ctx, t, q, len(chunk) == rowsPerInsert, args); err != nil {
-				return fmt.Errorf("insert into %s: %w", ins.table, err)
-			}
+		if err := s.execInsert(ctx, t, q, len(chunk) == rowsPerInsert, args); err != nil {
+			return fmt.Errorf("insert into %s: %w", ins.table, err)
 		}
 	}
 	return nil
+}
+
+// write writes the events, their batches and lineage.
+func (r *blockRows) write(ctx context.Context, s *Store, t *tx) error {
+	for _, w := range []struct {
+		ins  insert
+		rows [][]any
+	}{{eventsInsert, r.events}, {batchEventsInsert, r.batchEvents}, {edgesInsert, r.edges}, {batchesInsert, r.batches}} {
+		if err := s.insertRows(ctx, t, w.ins, w.rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// epcisRows are the EPCIS view of new events, in order (seq numbered when written), and the
+// lineage edges of their packing, written after the events' other edges as they always were.
+type epcisRows struct {
+	rows, packing [][]any
+}
+
+// parallelEPCISFrom is the number of events from which their EPCIS view is rendered by a goroutine
+// of its own while the other rows are rendered and written: rendering it (a JSON document built
+// from the event, then read back for its columns) was a quarter of applying a block, and catch-up's
+// apply stage kept one core busy while the other, decoding blocks, waited for it.
+const parallelEPCISFrom = 64
+
+// renderEPCIS renders the EPCIS view of txs' events, in order.
+func renderEPCIS(txs []blockTx) (epcisRows, error) {
+	var out epcisRows
+	for _, t := range txs {
+		for _, e := range t.tx.Recorded.Events {
+			row, packing, err := epcisRow(e, t.block)
+			if err != nil {
+				return epcisRows{}, fmt.Errorf("EPCIS view of event %s of tx %s: %w", e.ID, t.tx.TxID, err)
+			}
+			out.rows = append(out.rows, row)
+			out.packing = append(out.packing, packing...)
+		}
+	}
+	return out, nil
+}
+
+// write writes the packing edges and the EPCIS rows, numbered in commit order after the last
+// event there; read inside the write transaction, so no other writer can number in between.
+func (r epcisRows) write(ctx context.Context, s *Store, t *tx, w txWriter) error {
+	if err := s.insertRows(ctx, t, edgesInsert, r.packing); err != nil {
+		return err
+	}
+	if len(r.rows) == 0 {
+		return nil
+	}
+	var last int64
+	if err := w["epcisLastSeq"].QueryRowContext(ctx).Scan(&last); err != nil {
+		return fmt.Errorf("last EPCIS seq: %w", err)
+	}
+	for i, row := range r.rows {
+		row[0] = last + int64(i) + 1
+	}
+	return s.insertRows(ctx, t, epcisInsert, r.rows)
+}
+
+// blockTx is a transaction to apply, with its block.
+type blockTx struct {
+	block uint64
+	tx    *TxRecord
 }
 
 // writeRegions records where each batch's raw material grew, in the order the batches were
