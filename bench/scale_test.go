@@ -10,29 +10,33 @@ import (
 	"github.com/agritrace/agritrace/readmodel"
 )
 
-// The bench-scale section lives inside docs/BENCHMARKS.md, which `make bench` rewrites: writing it
-// replaces only the section, and KeepSection hands it back for the rewrite.
+// The bench-scale sections live inside docs/BENCHMARKS.md, which `make bench` rewrites: writing one
+// replaces only the section of its kind, and KeepSections hands both back for the rewrite.
 func TestScaleSection(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
 	if err := os.WriteFile(path, []byte("# Benchmarks\n\n| main table |\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSection(path, "## Read models at scale\n\nfirst run\n"); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteSection(path, "## Read models at scale\n\nsecond run\n"); err != nil {
-		t.Fatal(err)
+	for _, w := range []struct {
+		kind ScaleSection
+		text string
+	}{{ScaleFull, "first run"}, {ScaleReuse, "first re-measure"}, {ScaleFull, "second run"}, {ScaleReuse, "second re-measure"}} {
+		if err := WriteSection(path, w.kind, "## Read models at scale\n\n"+w.text+"\n"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	b, _ := os.ReadFile(path)
 	got := string(b)
-	if !strings.HasPrefix(got, "# Benchmarks\n\n| main table |\n") || strings.Contains(got, "first run") || strings.Count(got, ScaleBegin) != 1 || !strings.Contains(got, "second run") {
-		t.Fatalf("after two runs:\n%s", got)
+	fullBegin, fullEnd := ScaleFull.markers()
+	if !strings.HasPrefix(got, "# Benchmarks\n\n| main table |\n") || strings.Contains(got, "first") ||
+		strings.Count(got, fullBegin) != 1 || !strings.Contains(got, "second run") || !strings.Contains(got, "second re-measure") {
+		t.Fatalf("after two runs of each kind:\n%s", got)
 	}
-	keep := KeepSection(path)
-	if !strings.HasPrefix(keep, ScaleBegin) || !strings.HasSuffix(keep, ScaleEnd+"\n") || !strings.Contains(keep, "second run") {
-		t.Fatalf("kept section:\n%s", keep)
+	keep := KeepSections(path)
+	if !strings.HasPrefix(keep, fullBegin) || !strings.Contains(keep, fullEnd+"\n\n<!-- bench-scale-reuse") || !strings.Contains(keep, "second re-measure") {
+		t.Fatalf("kept sections:\n%s", keep)
 	}
-	if KeepSection(filepath.Join(t.TempDir(), "none.md")) != "" {
+	if KeepSections(filepath.Join(t.TempDir(), "none.md")) != "" {
 		t.Fatal("a missing file has a section")
 	}
 }

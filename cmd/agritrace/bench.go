@@ -179,8 +179,8 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	rep.Took = time.Since(start)
 	md := rep.Markdown()
-	// the bench-scale section is another command's output (tens of minutes): carry it over
-	if keep := bench.KeepSection(o.out); keep != "" {
+	// the bench-scale sections are another command's output (tens of minutes): carry them over
+	if keep := bench.KeepSections(o.out); keep != "" {
 		md += "\n" + keep
 	}
 	if err := os.WriteFile(o.out, []byte(md), 0o644); err != nil {

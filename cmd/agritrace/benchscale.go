@@ -29,7 +29,7 @@ measures catch-up events/s, full trail of a retail lot, recall impact of a farm 
 disk bytes per event. PostgreSQL is a throw-away cluster of its own unless --pg names a database.
 Replaces the bench-scale section of --out (make bench keeps it). With --reuse it only measures the
 queries again on the database a run with --pg and the same --events left (after a change of index,
-plan or server setting), without the catch-up row.`)
+plan or server setting), without the catch-up row, into a section of its own beside the full run's.`)
 	events := fs.Int("events", 10_000_000, "events in the synthetic ledger")
 	stores := fs.String("stores", "sqlite,postgres", "stores to measure")
 	pgURL := fs.String("pg", "", "PostgreSQL database to use (default: a throw-away cluster)")
@@ -92,19 +92,27 @@ plan or server setting), without the catch-up row.`)
 	}
 	rep.Machine = fmt.Sprintf("%d CPUs, %s, %s", runtime.NumCPU(), runtime.Version(), pgVersion(*pgURL == ""))
 	rep.Took = time.Since(start)
-	section := scaleSection(rep.Markdown())
+	kind := bench.ScaleFull
+	if *reuse {
+		kind = bench.ScaleReuse
+	}
+	section := scaleSection(rep.Markdown(), *reuse)
 	if *out == "" {
 		fmt.Print(section)
 		return nil
 	}
-	return bench.WriteSection(*out, section)
+	return bench.WriteSection(*out, kind, section)
 }
 
 // scaleSection turns a report into a section of docs/BENCHMARKS.md: its title one level down,
 // its sections two.
-func scaleSection(md string) string {
+func scaleSection(md string, reuse bool) string {
 	md = strings.ReplaceAll(md, "\n## ", "\n### ")
-	md = strings.Replace(md, "# Benchmarks\n", "## Read models at scale (`make bench-scale`)\n", 1)
+	title := "## Read models at scale (`make bench-scale`)\n"
+	if reuse {
+		title = "## Read models at scale: queries measured again (`agritrace bench-scale --reuse`)\n"
+	}
+	md = strings.Replace(md, "# Benchmarks\n", title, 1)
 	md = strings.Replace(md, "Every figure below was measured by this run, each next to its baseline from the same run, on the same\n"+
 		"machine and network. This file is written by `agritrace bench`;",
 		"Every figure below was measured by this run (synthetic ledgers written through the catch-up path, no network).\n"+
