@@ -191,6 +191,19 @@ func (s *Store) EventsOf(ctx context.Context, ids []string) ([]domain.Event, err
 // Trail returns a batch with its ancestors and descendants (each way within depth, at most
 // maxBatches in all) and their events.
 func (s *Store) Trail(ctx context.Context, id string, depth, maxBatches int) (*domain.Trail, error) {
+	read := s.trailAtOnce // PostgreSQL: one round trip
+	if s.d == sqliteDialect {
+		read = s.trailWalk
+	}
+	if t, ok, err := read(ctx, id, depth, maxBatches); ok || err != nil {
+		return t, err
+	}
+	return s.trailStepwise(ctx, id, depth, maxBatches)
+}
+
+// trailStepwise reads a trail one query at a time: the walks first, to fit the size bound, then
+// the batches and events they kept.
+func (s *Store) trailStepwise(ctx context.Context, id string, depth, maxBatches int) (*domain.Trail, error) {
 	root, err := s.Batch(ctx, id)
 	if err != nil {
 		return nil, err

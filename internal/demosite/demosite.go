@@ -25,10 +25,14 @@ type Site struct {
 	Store *readmodel.Store
 }
 
-// New starts a site and loads the seeds.
-func New(t testing.TB) *Site {
+// New starts a site over an in-memory read model and loads the seeds.
+func New(t testing.TB) *Site { return NewAt(t, ":memory:") }
+
+// NewAt starts a site over the read model at target (a SQLite file is what a gateway runs on: a
+// pool of connections rather than the in-memory store's one) and loads the seeds.
+func NewAt(t testing.TB, target string) *Site {
 	t.Helper()
-	m := memgateway.Start(t, nil)
+	m := memgateway.StartAt(t, target, nil)
 	srv, log := m.Server, m.Log
 	assets.Mount(srv.Mux())
 	(&landing.Page{Public: m.URL, Console: "/console", Self: srv.Health, OpenAPI: gateway.OpenAPI(), Log: log}).Mount(srv.Mux())

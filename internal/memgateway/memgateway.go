@@ -26,11 +26,19 @@ type Site struct {
 	Log    *slog.Logger
 }
 
-// Start serves the API for the default orgs. wrap, when set, stands between the gateway and the
-// in-memory ledger (a spy that records what the gateway asks of the ledger).
+// Start serves the API for the default orgs over an in-memory read model. wrap, when set, stands
+// between the gateway and the in-memory ledger (a spy that records what the gateway asks of the
+// ledger).
 func Start(t testing.TB, wrap func(*memledger.Ledger) gateway.Ledger) *Site {
 	t.Helper()
-	store, err := readmodel.Open(":memory:")
+	return StartAt(t, ":memory:", wrap)
+}
+
+// StartAt is Start over the read model at target: a SQLite file is what a gateway runs on, with a
+// pool of connections rather than the in-memory store's one (for benchmarks of its reads).
+func StartAt(t testing.TB, target string, wrap func(*memledger.Ledger) gateway.Ledger) *Site {
+	t.Helper()
+	store, err := readmodel.Open(target)
 	if err != nil {
 		t.Fatal(err)
 	}
