@@ -54,8 +54,9 @@ func TestTrailReaders(t *testing.T) {
 	})
 }
 
-// BenchmarkTrail: the rice bag B2 of the fixture (five batches up and their events) read by the
-// generation walk, in one statement and step by step, on a SQLite file. CPU per read (this process's, from getrusage) is
+// BenchmarkTrail: a lone lot (F3: two events, no lineage) read by the generation walk and step by
+// step; the rice bag B2 of the fixture (five batches up and their events) read by the generation
+// walk, in one statement and step by step, on a SQLite file. CPU per read (this process's, from getrusage) is
 // the figure to compare on a shared machine.
 func BenchmarkTrail(b *testing.B) {
 	s, err := Open(filepath.Join(b.TempDir(), "readmodel.db"))
@@ -73,6 +74,8 @@ func BenchmarkTrail(b *testing.B) {
 		name string
 		read func() error
 	}{
+		{"lone-lot/walk", func() error { _, _, err := s.trailWalk(ctx, "F3", 30, 300); return err }},
+		{"lone-lot/stepwise", func() error { _, err := s.trailStepwise(ctx, "F3", 30, 300); return err }},
 		{"walk", func() error { _, _, err := s.trailWalk(ctx, "B2", 30, 300); return err }},
 		{"at-once", func() error { _, _, err := s.trailAtOnce(ctx, "B2", 30, 300); return err }},
 		{"stepwise", func() error { _, err := s.trailStepwise(ctx, "B2", 30, 300); return err }},

@@ -5,18 +5,20 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/agritrace/agritrace/domain"
 )
 
-// trailRootSQL reads a batch, its events (by event time, then id) and its edges both ways in one
-// statement: rows (part, id, doc, block, time), part 1 the batch, 2 its events, 3 its parents,
-// 4 its children. A batch with no edges (a lot not yet processed or split) needs nothing more.
+// trailRootSQL reads a batch, its events and its edges both ways in one statement: rows (part,
+// id, doc, block, event time), part 1 the batch, 2 its events, 3 its parents, 4 its children. A
+// batch with no edges (a lot not yet processed or split) needs nothing more. Nothing is ordered
+// in SQL: each ORDER BY of a compound statement is a temporary B-tree, which cost more than the
+// lookups themselves; the events are sorted here.
 const trailRootSQL = `SELECT 1 AS part, b.id, b.doc, b.block, NULL AS at FROM batches b WHERE b.id = ?
-UNION ALL SELECT 2, e.id, e.doc, e.block, e.event_time FROM events e WHERE e.id IN (SELECT be.event FROM batch_events be WHERE be.batch = ?)
+UNION ALL SELECT 2, e.id, e.doc, e.block, e.event_time FROM batch_events be JOIN events e ON e.id = be.event WHERE be.batch = ?
 UNION ALL SELECT 3, g.parent, NULL, NULL, NULL FROM edges g WHERE g.child = ?
-UNION ALL SELECT 4, g.child, NULL, NULL, NULL FROM edges g WHERE g.parent = ?
-ORDER BY 1, 5, 2`
+UNION ALL SELECT 4, g.child, NULL, NULL, NULL FROM edges g WHERE g.parent = ?`
 
 // trailWalk reads a trail on SQLite generation by generation: the batch with its events and edges
 // in one statement, then one statement per further generation (both ways at once), then the
@@ -34,13 +36,13 @@ func (s *Store) trailWalk(ctx context.Context, id string, depth, maxBatches int)
 	var root *domain.Batch
 	var events []rawEvent
 	var parents, children []string
-	err = scanTrailRows(rows, func(part int, rid string, doc []byte, block uint64) error {
+	err = scanTrailRows(rows, func(part int, rid string, doc []byte, block uint64, at string) error {
 		switch part {
 		case 1:
 			root = new(domain.Batch)
 			return decodeDoc(doc, root)
 		case 2:
-			events = append(events, rawEvent{doc: slices.Clone(doc), block: block})
+			events = append(events, rawEvent{id: rid, at: at, doc: slices.Clone(doc), block: block})
 		case 3:
 			parents = append(parents, rid)
 		case 4:
@@ -58,6 +60,7 @@ func (s *Store) trailWalk(ctx context.Context, id string, depth, maxBatches int)
 	t.Batches = []domain.Batch{*root}
 	t.LedgerBlock = s.Block()
 	if len(parents) == 0 && len(children) == 0 {
+		sortEvents(events)
 		t.Events = make([]domain.Event, len(events))
 		for i, e := range events {
 			if err := decodeDoc(e.doc, &t.Events[i]); err != nil {
@@ -74,9 +77,21 @@ func (s *Store) trailWalk(ctx context.Context, id string, depth, maxBatches int)
 	return t, true, s.trailDocs(ctx, t, ups, downs)
 }
 
+// rawEvent is an event's row, decoded once its place in the trail is known.
 type rawEvent struct {
-	doc   []byte
-	block uint64
+	id, at string // the event's id and stored event time: the trail's order
+	doc    []byte
+	block  uint64
+}
+
+// sortEvents puts events in the order the read model lists them: by stored event time, then id.
+func sortEvents(events []rawEvent) {
+	slices.SortFunc(events, func(a, b rawEvent) int {
+		if c := strings.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
 }
 
 // walkGenerations finds the ancestors and descendants of id from its parents and children, each
@@ -122,7 +137,7 @@ func (s *Store) walkGenerations(ctx context.Context, id string, parents, childre
 			return nil, nil, false, fmt.Errorf("lineage of %s, generation %d: %w", id, d+1, err)
 		}
 		var nextUp, nextDown []string
-		err = scanTrailRows(rows, func(part int, rid string, _ []byte, _ uint64) error {
+		err = scanTrailRows(rows, func(part int, rid string, _ []byte, _ uint64, _ string) error {
 			if part == 3 {
 				nextUp = append(nextUp, rid)
 			} else {
@@ -144,14 +159,15 @@ func (s *Store) trailDocs(ctx context.Context, t *domain.Trail, ups, downs []str
 	others := append(append([]string{}, ups...), downs...)
 	all := append([]string{t.Batch}, others...)
 	rows, err := s.query(ctx, `SELECT 1 AS part, b.id, b.doc, b.block, NULL AS at FROM batches b WHERE b.id IN (`+placeholders(len(others))+`)
-		UNION ALL SELECT 2, e.id, e.doc, e.block, e.event_time FROM events e
-			WHERE e.id IN (SELECT be.event FROM batch_events be WHERE be.batch IN (`+placeholders(len(all))+`))
-		ORDER BY 1, 5, 2`, append(anySlice(others), anySlice(all)...)...)
+		UNION ALL SELECT 2, e.id, e.doc, e.block, e.event_time FROM batch_events be JOIN events e ON e.id = be.event
+			WHERE be.batch IN (`+placeholders(len(all))+`)`, append(anySlice(others), anySlice(all)...)...)
 	if err != nil {
 		return fmt.Errorf("trail of %s: %w", t.Batch, err)
 	}
 	byID := map[string]domain.Batch{}
-	err = scanTrailRows(rows, func(part int, rid string, doc []byte, block uint64) error {
+	var events []rawEvent
+	seen := map[string]bool{} // an event of two batches of the trail comes once for each
+	err = scanTrailRows(rows, func(part int, rid string, doc []byte, block uint64, at string) error {
 		if part == 1 {
 			var b domain.Batch
 			if err := decodeDoc(doc, &b); err != nil {
@@ -160,16 +176,22 @@ func (s *Store) trailDocs(ctx context.Context, t *domain.Trail, ups, downs []str
 			byID[rid] = b
 			return nil
 		}
-		var e domain.Event
-		if err := decodeDoc(doc, &e); err != nil {
-			return fmt.Errorf("event %s: %w", rid, err)
+		if !seen[rid] {
+			seen[rid] = true
+			events = append(events, rawEvent{id: rid, at: at, doc: slices.Clone(doc), block: block})
 		}
-		e.Block = block
-		t.Events = append(t.Events, e)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("trail of %s: %w", t.Batch, err)
+	}
+	sortEvents(events)
+	t.Events = make([]domain.Event, len(events))
+	for i, e := range events {
+		if err := decodeDoc(e.doc, &t.Events[i]); err != nil {
+			return fmt.Errorf("trail of %s: event %s: %w", t.Batch, e.id, err)
+		}
+		t.Events[i].Block = e.block
 	}
 	for _, u := range ups {
 		if b, ok := byID[u]; ok {
@@ -188,7 +210,7 @@ func (s *Store) trailDocs(ctx context.Context, t *domain.Trail, ups, downs []str
 }
 
 // scanTrailRows calls f for each (part, id, doc, block, time) row; doc is valid only during the call.
-func scanTrailRows(rows *sql.Rows, f func(part int, id string, doc []byte, block uint64) error) error {
+func scanTrailRows(rows *sql.Rows, f func(part int, id string, doc []byte, block uint64, at string) error) error {
 	defer rows.Close()
 	for rows.Next() {
 		var part int
@@ -198,7 +220,7 @@ func scanTrailRows(rows *sql.Rows, f func(part int, id string, doc []byte, block
 		if err := rows.Scan(&part, &id, &doc, &block, &at); err != nil {
 			return err
 		}
-		if err := f(part, id, doc, uint64(block.Int64)); err != nil {
+		if err := f(part, id, doc, uint64(block.Int64), string(at)); err != nil {
 			return err
 		}
 	}
