@@ -260,7 +260,7 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(pt)
 	default:
-		err = pageFor(lg).Execute(buf, map[string]any{"T": pt, "Lang": lg, "Self": self, "OK": true})
+		err = writePage(buf, &pt, lg)
 	}
 	if err != nil {
 		h.Log.Error("render trace page", "id", id, "err", err)
