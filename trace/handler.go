@@ -219,13 +219,13 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 		return
 	}
 	lg, asJSON := Lang(r), wantsJSON(r)
-	linkset := r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json")
+	asLinkset := r.URL.Query().Get("linkType") == "all" || strings.Contains(r.Header.Get("Accept"), "application/linkset+json")
 	// a certificate expires at midnight without any new block: the day is part of the cache key
 	now := time.Now()
-	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, linkset, now.In(domain.ChinaTime).Format("2006-01-02"))
+	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, asLinkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
 	if body, ok := h.cached(r.Context(), key); ok {
-		h.write(w, h.selfURL(id), asJSON, linkset, body)
+		h.write(w, h.selfURL(id), asJSON, asLinkset, body)
 		return
 	}
 	h.renders.Add(1)
@@ -253,8 +253,8 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	buf.Reset()
 	defer renderBuffers.Put(buf)
 	switch {
-	case linkset:
-		err = json.NewEncoder(buf).Encode(map[string]any{"linkset": []any{map[string]any{"anchor": self, "links": pt.Links}}})
+	case asLinkset:
+		err = json.NewEncoder(buf).Encode(linkset(id, pt.Links))
 	case asJSON:
 		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
@@ -269,13 +269,13 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	}
 	body := bytes.Clone(buf.Bytes())
 	h.remember(key, block, t, body)
-	h.write(w, self, asJSON, linkset, body)
+	h.write(w, self, asJSON, asLinkset, body)
 }
 
 // write answers with body; self is the identifier's resolver URL.
-func (h *Handler) write(w http.ResponseWriter, self string, asJSON, linkset bool, body []byte) {
+func (h *Handler) write(w http.ResponseWriter, self string, asJSON, asLinkset bool, body []byte) {
 	switch {
-	case linkset:
+	case asLinkset:
 		w.Header().Set("Content-Type", "application/linkset+json")
 	case asJSON:
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -155,8 +155,10 @@ func TestTracePage(t *testing.T) {
 	if st, _, _ := get(t, item, "text/html"); st != 200 {
 		t.Errorf("serialised item: %d", st)
 	}
+	// the lot's linkset (RFC 9264) is anchored at its canonical Digital Link, link types by URI
 	st, ctype, ls := get(t, u+"?linkType=all", "")
-	if st != 200 || ctype != "application/linkset+json" || !strings.Contains(ls, "gs1:traceability") {
+	if st != 200 || ctype != "application/linkset+json" || !strings.Contains(ls, `"anchor":"`+rice.Consumer+`"`) ||
+		!strings.Contains(ls, `"https://gs1.org/voc/traceability":[`) || !strings.Contains(ls, `"https://gs1.org/voc/defaultLink":[`) {
 		t.Errorf("linkset: %d %s %s", st, ctype, ls)
 	}
 }
