@@ -255,7 +255,8 @@ func phaseScans(r *benchRun) error {
 	load := fmt.Sprintf("bulk ingest alongside at %.0f events/s (target half of %.0f)", ingested, r.bulkRate)
 	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("%d distinct lots, each scanned once (cache misses), HTML, %d clients", len(paths), o.workers),
 		Value: distinct.PerSecond(), Unit: "req/s", Baseline: bare.PerSecond(), Target: "≥ 5,000 req/s, p99 ≤ 20 ms",
-		Met: bench.Met(distinct.PerSecond() >= 5000 && distinct.P(.99) <= 20),
+		// the scans count only beside the load they promise: ingest alongside at ≥ 90% of half speed
+		Met: bench.Met(distinct.PerSecond() >= 5000 && distinct.P(.99) <= 20 && ingested >= 0.9*rate),
 		Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, %d failures; gateway CPU %.3f ms a scan (ingest alongside included; bare server %.3f ms); %s",
 			distinct.P(.5), distinct.P(.99), distinct.Failures, distinctCPU, bareCPU, load)})
 	r.rep.Add(bench.Row{Section: sec, Name: "one lot scanned repeatedly (answer cached until a block changes its trail)", Value: same.PerSecond(), Unit: "req/s",
