@@ -119,6 +119,11 @@ var localCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._\-:/]{0,127}$`)
 
 // Parse accepts an EPC URN, a GS1 Digital Link URI, or a platform-local code.
 func Parse(s string) (ID, error) {
+	e, err := lookup(s)
+	return e.id, err
+}
+
+func parse(s string) (ID, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
@@ -145,11 +150,8 @@ func Parse(s string) (ID, error) {
 
 // Normalize returns the canonical form of s.
 func Normalize(s string) (string, error) {
-	id, err := Parse(s)
-	if err != nil {
-		return "", err
-	}
-	return id.String(), nil
+	e, err := lookup(s)
+	return e.canon, err
 }
 
 var digits = regexp.MustCompile(`^[0-9]+$`)
