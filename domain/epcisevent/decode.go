@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
@@ -87,7 +89,7 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	}
 	out := make([]domain.Event, 0, len(list))
 	for i, raw := range list {
-		e, err := decodeEvent(raw, fmt.Sprintf("/epcisBody/eventList/%d", i), actor, ns, true)
+		e, err := decodeEvent(raw, "/epcisBody/eventList/"+strconv.Itoa(i), actor, ns, true)
 		if err != nil {
 			return nil, err
 		}
@@ -424,22 +426,23 @@ func refs(m map[string]json.RawMessage, epcKey, qtyKey, at string) ([]ref, error
 			return nil, errAt(at+"/"+qtyKey, "must be an array of {epcClass, quantity, uom}")
 		}
 		for j, q := range qs {
-			p := fmt.Sprintf("%s/%s/%d", at, qtyKey, j)
+			// the pointer is only spelt out for a refusal: most items are fine
+			p := func() string { return at + "/" + qtyKey + "/" + strconv.Itoa(j) }
 			id, err := gs1.Normalize(q.EPCClass)
 			if err != nil {
-				return nil, errAt(p+"/epcClass", "%v", err)
+				return nil, errAt(p()+"/epcClass", "%v", err)
 			}
 			r := ref{id: id}
 			if q.Quantity != "" {
 				v, err := q.Quantity.Float64()
 				if err != nil || v <= 0 {
-					return nil, errAt(p+"/quantity", "quantity must be a positive number, got %s", q.Quantity)
+					return nil, errAt(p()+"/quantity", "quantity must be a positive number, got %s", q.Quantity)
 				}
 				unit := "piece"
 				if q.UOM != "" {
 					u, ok := domain.UnitFromUNECE(q.UOM)
 					if !ok {
-						return nil, errAt(p+"/uom", "unit of measure %q is not supported (KGM, GRM, TNE, LTR, MLT, H87, …)", q.UOM)
+						return nil, errAt(p()+"/uom", "unit of measure %q is not supported (KGM, GRM, TNE, LTR, MLT, H87, …)", q.UOM)
 					}
 					unit = u
 				}
@@ -479,18 +482,42 @@ func eventTime(m map[string]json.RawMessage, at string) (string, error) {
 	if off[0] == '-' {
 		sign = -1
 	}
-	var hh, mm int
-	fmt.Sscanf(off[1:], "%d:%d", &hh, &mm)
+	// offsetRe has checked the shape ±hh:mm
+	hh := int(off[1]-'0')*10 + int(off[2]-'0')
+	mm := int(off[4]-'0')*10 + int(off[5]-'0')
 	// express the instant in the zone where the event happened
 	return t.In(time.FixedZone(off, sign*(hh*3600+mm*60))).Format(time.RFC3339Nano), nil
 }
 
 func str(m map[string]json.RawMessage, k string) string {
+	raw := m[k]
+	if s, ok := plainString(raw); ok {
+		return s
+	}
 	var s string
-	if json.Unmarshal(m[k], &s) != nil {
+	if json.Unmarshal(raw, &s) != nil {
 		return ""
 	}
 	return s
+}
+
+// plainString reads a JSON string with no escapes, control characters or invalid UTF-8 — nearly
+// every string of an event — as json.Unmarshal would, without its reflection; ok is false for
+// anything else, which is left to json.Unmarshal.
+func plainString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(body) {
+		return "", false
+	}
+	return string(body), true
 }
 
 // shortName reduces a CBV URI (urn:epcglobal:cbv:bizstep:shipping, https://ref.gs1.org/cbv/BizStep-shipping,

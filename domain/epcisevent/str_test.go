@@ -1,0 +1,26 @@
+package epcisevent
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// str reads a member exactly as json.Unmarshal into a string would, on its fast path and off it.
+func TestStrAgreesWithUnmarshal(t *testing.T) {
+	for _, raw := range []string{
+		`"commissioning"`, `""`, `"urn:epc:id:sgln:6901234.00001.0"`, `"稻谷"`, `"a\"b"`, `"a\\b"`, `"\u00e9"`,
+		`"` + "\x01" + `"`, "\"\xff\"", `"<&>"`, `12`, `null`, `{"id":"x"}`, `["a"]`, `true`, ``,
+	} {
+		m := map[string]json.RawMessage{"k": json.RawMessage(raw)}
+		if raw == "" {
+			m = map[string]json.RawMessage{}
+		}
+		var want string
+		if json.Unmarshal([]byte(raw), &want) != nil {
+			want = ""
+		}
+		if got := str(m, "k"); got != want {
+			t.Errorf("str(%q) = %q, json.Unmarshal gives %q", raw, got, want)
+		}
+	}
+}
