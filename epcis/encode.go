@@ -5,6 +5,9 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -41,10 +44,11 @@ func EventID(e domain.Event) string {
 func EventJSON(e domain.Event) (json.RawMessage, error) {
 	if len(e.EPCIS) > 0 {
 		var m map[string]json.RawMessage
-		dec := json.NewDecoder(bytes.NewReader(e.EPCIS))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil {
+		if err := json.Unmarshal(e.EPCIS, &m); err != nil {
 			return nil, err
+		}
+		if m == nil {
+			return nil, fmt.Errorf("captured EPCIS event %s is not a JSON object", e.ID)
 		}
 		if e.RecordTime != "" {
 			m["recordTime"], _ = json.Marshal(e.RecordTime)
@@ -52,9 +56,30 @@ func EventJSON(e domain.Event) (json.RawMessage, error) {
 		if _, ok := m["eventID"]; !ok {
 			m["eventID"], _ = json.Marshal(EventID(e))
 		}
-		return json.Marshal(m) // map keys sorted, values as stored: still canonical
+		return writeObject(m), nil
 	}
 	return json.Marshal(native(e))
+}
+
+// writeObject writes m as json.Marshal would — keys sorted, values HTML-escaped — but takes the
+// values as the compact JSON they are (the stored canonical form), where json.Marshal validates
+// and compacts each one again: every captured event is rendered so when its block is read.
+func writeObject(m map[string]json.RawMessage) json.RawMessage {
+	keys := slices.Sorted(maps.Keys(m))
+	var buf bytes.Buffer
+	buf.Grow(len(keys) * 32)
+	buf.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		key, _ := json.Marshal(k)
+		buf.Write(key)
+		buf.WriteByte(':')
+		json.HTMLEscape(&buf, m[k])
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
 }
 
 func native(e domain.Event) map[string]any {

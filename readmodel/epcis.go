@@ -118,9 +118,13 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 	if err := jsonv2.Unmarshal(doc, &f, jsonv2.MatchCaseInsensitiveNames(true)); err != nil {
 		return nil, nil, err
 	}
+	id := f.EventID // the rendering names it: spares reading the stored event once more
+	if id == "" {
+		id = epcis.EventID(e)
+	}
 	t, _ := domain.ParseEventTime(e.EventTime)
 	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
-	return []any{int64(0), e.ID, epcis.EventID(e), f.Type, f.Action,
+	return []any{int64(0), e.ID, id, f.Type, f.Action,
 		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint.ID),
 		IndexKey(f.BizLocation.ID), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)}, packing, nil
 }
