@@ -351,6 +351,10 @@ func encodeCanonical(v any) ([]byte, error) {
 // extensions keep their meaning. Canonicalising raw itself spares re-encoding m first.
 func canonicalEvent(raw json.RawMessage, m map[string]json.RawMessage, ns []json.RawMessage) ([]byte, error) {
 	if _, own := m["@context"]; own || len(ns) == 0 {
+		// raw has been read into m: it is valid JSON, as canonicalPlain needs
+		if out, ok := canonicalPlain(raw); ok {
+			return out, nil
+		}
 		return Canonical(raw)
 	}
 	obj, err := decodeNumbers(raw)
