@@ -123,12 +123,18 @@ func Parse(s string) (ID, error) {
 	return e.id, err
 }
 
+// hasPrefixFold is strings.HasPrefix(strings.ToLower(s), prefix) for an ASCII prefix without k or s
+// (letters another rune folds to), without lowering the whole of s.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
 func parse(s string) (ID, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 		return ID{}, ErrEmpty
-	case strings.HasPrefix(strings.ToLower(s), "urn:epc:"):
+	case hasPrefixFold(s, "urn:epc:"):
 		return parseURN(s)
 	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
 		return parseDigitalLink(s)
@@ -138,7 +144,7 @@ func parse(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%q: not a valid platform-local code", s)
 		}
 		return ID{Kind: KindLocal, Local: code}, nil
-	case strings.HasPrefix(strings.ToLower(s), "urn:"):
+	case hasPrefixFold(s, "urn:"):
 		return ID{}, fmt.Errorf("%q: only urn:epc: identifiers are supported", s)
 	}
 	if !localCode.MatchString(s) {
@@ -154,7 +160,16 @@ func Normalize(s string) (string, error) {
 	return e.canon, err
 }
 
-var digits = regexp.MustCompile(`^[0-9]+$`)
+// allDigits reports whether s is one or more ASCII digits (a regular expression here was a good
+// part of reading an identifier).
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 func parseURN(s string) (ID, error) {
 	parts := strings.SplitN(s, ":", 5)
@@ -177,7 +192,7 @@ func parseURN(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%q: want CompanyPrefix.IndicatorItemRef.*", s)
 		}
 		cp, item := fields[0], fields[1]
-		if !digits.MatchString(cp) || !digits.MatchString(item) || len(cp)+len(item) != 13 || len(cp) < 6 || len(cp) > 12 {
+		if !allDigits(cp) || !allDigits(item) || len(cp)+len(item) != 13 || len(cp) < 6 || len(cp) > 12 {
 			return ID{}, fmt.Errorf("%q: company prefix and item reference must be digits totalling 13 (prefix 6–12)", s)
 		}
 		body := item[:1] + cp + item[1:]
@@ -187,7 +202,7 @@ func parseURN(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%q: want CompanyPrefix.SerialReference", s)
 		}
 		cp, ref := fields[0], fields[1]
-		if !digits.MatchString(cp) || !digits.MatchString(ref) || len(cp)+len(ref) != 17 || len(cp) < 6 || len(cp) > 12 {
+		if !allDigits(cp) || !allDigits(ref) || len(cp)+len(ref) != 17 || len(cp) < 6 || len(cp) > 12 {
 			return ID{}, fmt.Errorf("%q: company prefix and serial reference must be digits totalling 17", s)
 		}
 		body := ref[:1] + cp + ref[1:]
@@ -197,7 +212,7 @@ func parseURN(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%q: want CompanyPrefix.IndicatorItemRef.%s", s, map[bool]string{true: "Lot", false: "Serial"}[scheme == "class:lgtin"])
 		}
 		cp, item := fields[0], fields[1]
-		if !digits.MatchString(cp) || !digits.MatchString(item) || len(cp)+len(item) != 13 || len(cp) < 6 || len(cp) > 12 {
+		if !allDigits(cp) || !allDigits(item) || len(cp)+len(item) != 13 || len(cp) < 6 || len(cp) > 12 {
 			return ID{}, fmt.Errorf("%q: company prefix and item reference must be digits totalling 13 (prefix 6–12)", s)
 		}
 		body := item[:1] + cp + item[1:]
@@ -219,7 +234,7 @@ func parseURN(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%q: want CompanyPrefix.LocationRef.Extension", s)
 		}
 		cp, loc := fields[0], fields[1]
-		if !digits.MatchString(cp) || (loc != "" && !digits.MatchString(loc)) || len(cp)+len(loc) != 12 {
+		if !allDigits(cp) || (loc != "" && !allDigits(loc)) || len(cp)+len(loc) != 12 {
 			return ID{}, fmt.Errorf("%q: company prefix and location reference must be digits totalling 12", s)
 		}
 		body := cp + loc
@@ -345,7 +360,7 @@ func CheckDigit(body string) byte {
 
 // VerifyCheckDigit checks that s has n digits and a correct check digit.
 func VerifyCheckDigit(s string, n int) error {
-	if len(s) != n || !digits.MatchString(s) {
+	if len(s) != n || !allDigits(s) {
 		return fmt.Errorf("%q must be %d digits", s, n)
 	}
 	if want := CheckDigit(s[:n-1]); s[n-1] != want {
