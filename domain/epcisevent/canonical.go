@@ -2,7 +2,6 @@ package epcisevent
 
 import (
 	"bytes"
-	"cmp"
 	"slices"
 	"unicode/utf8"
 )
@@ -140,7 +139,7 @@ func (c *canonWriter) object(buf *bytes.Buffer) bool {
 	}
 	// as encoding/json sorts a map's keys: by the key itself, which for a plain key is what is quoted
 	slices.SortFunc(ms, func(a, b member) int {
-		return cmp.Compare(string(a.key[1:len(a.key)-1]), string(b.key[1:len(b.key)-1]))
+		return bytes.Compare(a.key[1:len(a.key)-1], b.key[1:len(b.key)-1])
 	})
 	buf.WriteByte('{')
 	for j, m := range ms {
