@@ -87,6 +87,7 @@ type epcisFields struct {
 // event.
 type epcisColumns struct {
 	Type        string `json:"type"`
+	EventID     string `json:"eventID"`
 	Action      string `json:"action"`
 	BizStep     string `json:"bizStep"`
 	Disposition string `json:"disposition"`
