@@ -94,19 +94,7 @@ func (s *Store) trailAtOnce(ctx context.Context, id string, depth, maxBatches in
 	t.RecalledBy = root.RecalledBy
 	t.Batches = make([]domain.Batch, 0, 1+len(ups)+len(downs))
 	t.Batches = append(t.Batches, root)
-	for _, u := range ups {
-		if b, ok := byID[u]; ok {
-			t.Batches = append(t.Batches, b)
-			if t.RecalledBy == "" {
-				t.RecalledBy = b.RecalledBy
-			}
-		}
-	}
-	for _, d := range downs {
-		if b, ok := byID[d]; ok {
-			t.Batches = append(t.Batches, b)
-		}
-	}
+	addLineage(t, byID, ups, downs)
 	t.LedgerBlock = s.Block()
 	return t, true, nil
 }

@@ -193,6 +193,13 @@ func (s *Store) trailDocs(ctx context.Context, t *domain.Trail, ups, downs []str
 		}
 		t.Events[i].Block = e.block
 	}
+	addLineage(t, byID, ups, downs)
+	return nil
+}
+
+// addLineage appends to t the batches up and down its lineage, in walk order; a recall upstream
+// reaches the trail (a recall downstream does not make its inputs unsafe).
+func addLineage(t *domain.Trail, byID map[string]domain.Batch, ups, downs []string) {
 	for _, u := range ups {
 		if b, ok := byID[u]; ok {
 			t.Batches = append(t.Batches, b)
@@ -206,7 +213,6 @@ func (s *Store) trailDocs(ctx context.Context, t *domain.Trail, ups, downs []str
 			t.Batches = append(t.Batches, b)
 		}
 	}
-	return nil
 }
 
 // scanTrailRows calls f for each (part, id, doc, block, time) row; doc is valid only during the call.
