@@ -39,8 +39,7 @@ func (c *memo) put(s string, id ID) memoEntry {
 	if len(c.m) >= memoCap {
 		clear(c.m)
 	}
-	// the key may be a slice of a large request body: keep a copy, not the body
-	c.m[strings.Clone(s)] = e
+	c.m[s] = e
 	c.mu.Unlock()
 	return e
 }
@@ -50,6 +49,9 @@ func lookup(s string) (memoEntry, error) {
 	if e, ok := parsed.get(s); ok {
 		return e, nil
 	}
+	// s may be a slice of a large request body, and an ID's fields are slices of what was parsed:
+	// the memo keeps a copy, not the body
+	s = strings.Clone(s)
 	id, err := parse(s)
 	if err != nil {
 		return memoEntry{}, err
