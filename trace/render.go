@@ -248,10 +248,7 @@ func writePage(b *bytes.Buffer, p *PublicTrail, l string) error {
 		w.t("package")
 		b.WriteString(`</dt><dd id="package">`)
 		w.e(p.Package)
-		if p.Product.Variety != "" {
-			b.WriteString(" · ")
-			w.e(p.Product.Variety)
-		}
+		w.also(p.Product.Variety)
 		if p.Product.Grade != "" {
 			b.WriteString(" ")
 			w.e(p.Product.Grade)
@@ -369,10 +366,7 @@ func (w pageWriter) step(s *PublicStep) error {
 	w.e(day(s.Time))
 	b.WriteString(" · ")
 	w.e(s.Actor)
-	if s.Place != "" {
-		b.WriteString(" · ")
-		w.e(s.Place)
-	}
+	w.also(s.Place)
 	b.WriteString("</span>\n")
 	if s.DeclaredErroneous != "" {
 		b.WriteString(`<div class="fail declared" data-declared="`)
@@ -411,14 +405,8 @@ func (w pageWriter) step(s *PublicStep) error {
 		b.WriteString(`">`)
 		w.t(in.Result)
 		b.WriteString("</span>")
-		if in.Standard != "" {
-			b.WriteString(" · ")
-			w.e(in.Standard)
-		}
-		if in.Lab != "" {
-			b.WriteString(" · ")
-			w.e(in.Lab)
-		}
+		w.also(in.Standard)
+		w.also(in.Lab)
 		b.WriteString("</div>")
 	}
 	b.WriteString("\n")
@@ -431,10 +419,7 @@ func (w pageWriter) step(s *PublicStep) error {
 		}
 		b.WriteString(" ")
 		w.e(c.ID)
-		if c.Issuer != "" {
-			b.WriteString(" · ")
-			w.e(c.Issuer)
-		}
+		w.also(c.Issuer)
 		b.WriteString("</div>")
 	}
 	b.WriteString("\n")
@@ -509,6 +494,15 @@ func (w pageWriter) e(s string) { _, _ = htmlEscaper.WriteString(w.b, s) }
 
 // t writes the translation of key, escaped.
 func (w pageWriter) t(key string) { w.e(tr(w.l, key)) }
+
+// also writes " · " and s escaped, when s is not empty: the page's way of adding an optional
+// detail to a line.
+func (w pageWriter) also(s string) {
+	if s != "" {
+		w.b.WriteString(" · ")
+		w.e(s)
+	}
+}
 
 // hrefTmpl holds page.html's href forms, so their values are filtered and escaped as URLs by
 // html/template itself: a link from the ledger (a document's URI) must never become a script.
