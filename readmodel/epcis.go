@@ -57,7 +57,7 @@ type epcisQuantity struct {
 	EPCClass string `json:"epcClass"`
 }
 
-// epcisFields are the columns and EPC lists of one event.
+// epcisFields are the identifiers of one event, by the list they are in (the roles MATCH_ asks of).
 type epcisFields struct {
 	EPCList            []string        `json:"epcList"`
 	ChildEPCs          []string        `json:"childEPCs"`
@@ -67,18 +67,7 @@ type epcisFields struct {
 	ChildQuantityList  []epcisQuantity `json:"childQuantityList"`
 	InputQuantityList  []epcisQuantity `json:"inputQuantityList"`
 	OutputQuantityList []epcisQuantity `json:"outputQuantityList"`
-	Type               string          `json:"type"`
-	EventID            string          `json:"eventID"`
-	Action             string          `json:"action"`
-	BizStep            string          `json:"bizStep"`
-	Disposition        string          `json:"disposition"`
-	ReadPoint          struct {
-		ID string `json:"id"`
-	} `json:"readPoint"`
-	BizLocation struct {
-		ID string `json:"id"`
-	} `json:"bizLocation"`
-	ParentID string `json:"parentID"`
+	ParentID           string          `json:"parentID"`
 }
 
 // epcisColumns are the fields of an event's EPCIS document that epcis_events has columns for,
