@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/agritrace/agritrace/epcis"
 	"github.com/agritrace/agritrace/readmodel"
@@ -55,12 +54,12 @@ func (s *Server) epcisCollection(list listFunc) http.HandlerFunc {
 		v := r.URL.Query()
 		perPage := epcisDefaultPerPage
 		if x := v.Get("perPage"); x != "" {
-			n, err := strconv.Atoi(x)
-			if err != nil || n < 1 || n > epcisMaxPerPage {
-				writeProblem(w, r, queryParamProblem("perPage", "perPage must be 1 to "+strconv.Itoa(epcisMaxPerPage)+", got "+strconv.Quote(x)))
+			q, p := ParseEPCISQuery(url.Values{"perPage": {x}})
+			if p != nil {
+				writeProblem(w, r, p)
 				return
 			}
-			perPage = n
+			perPage = q.Limit
 		}
 		after, err := base64.RawURLEncoding.DecodeString(v.Get("nextPageToken"))
 		if err != nil {
