@@ -32,6 +32,12 @@ func (r Result) PerSecond() float64 {
 // P is a latency percentile in ms.
 func (r Result) P(p float64) float64 { return percentile(r.Latencies, p) }
 
+// Plus is r and o, two windows of the same load, counted as one.
+func (r Result) Plus(o Result) Result {
+	return Result{Ops: r.Ops + o.Ops, Items: r.Items + o.Items, Failures: r.Failures + o.Failures, Elapsed: r.Elapsed + o.Elapsed,
+		Latencies: append(append([]time.Duration(nil), r.Latencies...), o.Latencies...)}
+}
+
 // Op is one operation of a load: it returns how many items it carried.
 type Op func(ctx context.Context, worker int, seq int64) (int, error)
 
@@ -160,6 +166,19 @@ type Span struct {
 
 // Seconds is the window's length.
 func (s Span) Seconds() float64 { return s.To.Sub(s.From).Seconds() }
+
+// Plus is s and o, two windows of the same load, counted as one window of their summed length
+// starting at s.From: what a baseline measured on both sides of another load reports.
+func (s Span) Plus(o Span) Span {
+	cpu := CPUUse{}
+	for _, u := range []CPUUse{s.CPU, o.CPU} {
+		for n, d := range u {
+			cpu[n] += d
+		}
+	}
+	return Span{From: s.From, To: s.From.Add(s.To.Sub(s.From) + o.To.Sub(o.From)), CPU: cpu,
+		Machine: s.Machine + o.Machine, Load: s.Load + o.Load, Committed: s.Committed + o.Committed}
+}
 
 // CPUPer is the CPU of the named processes (all when none) per committed item, in ms.
 func (s Span) CPUPer(names ...string) float64 {

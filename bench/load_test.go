@@ -58,3 +58,28 @@ func TestLoadMaxOps(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanPlus: a baseline measured in two windows on both sides of another load reports the
+// rate and CPU per item of both windows together, not of either alone.
+func TestSpanPlus(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	before := Span{From: t0, To: t0.Add(10 * time.Second), Committed: 30000,
+		CPU: CPUUse{"peer": 6 * time.Second, "gateway": 4 * time.Second}}
+	after := Span{From: t0.Add(40 * time.Second), To: t0.Add(50 * time.Second), Committed: 20000,
+		CPU: CPUUse{"peer": 9 * time.Second, "gateway": 6 * time.Second}}
+	both := before.Plus(after)
+	if got := float64(both.Committed) / both.Seconds(); got != 2500 {
+		t.Fatalf("rate of both windows %.0f/s, want 2500 (50,000 in 20 s, not %0.f or %.0f)", got, 3000.0, 2000.0)
+	}
+	if got := both.CPUPer(); got != 0.5 {
+		t.Fatalf("CPU per item %.3f ms, want 0.5 (25 s for 50,000)", got)
+	}
+	if got := both.CPUPer("gateway"); got != 0.2 {
+		t.Fatalf("gateway CPU per item %.3f ms, want 0.2", got)
+	}
+	r := Result{Ops: 2, Items: 2000, Elapsed: 10 * time.Second, Latencies: []time.Duration{time.Second, time.Second}}
+	r2 := Result{Ops: 1, Items: 1000, Failures: 1, Elapsed: 10 * time.Second, Latencies: []time.Duration{3 * time.Second}}
+	if sum := r.Plus(r2); sum.PerSecond() != 150 || sum.Failures != 1 || sum.P(1) != 3000 || len(r.Latencies) != 2 {
+		t.Fatalf("results together: %.0f/s, %d failures, max %.0f ms; first keeps %d latencies", sum.PerSecond(), sum.Failures, sum.P(1), len(r.Latencies))
+	}
+}

@@ -45,7 +45,7 @@ func UnpackJSON(payload []byte) ([]byte, error) {
 
 // PackRecorded is the chaincode event payload of what a transaction recorded (PackJSON).
 func PackRecorded(rec Recorded) ([]byte, error) {
-	b, err := json.Marshal(rec)
+	b, err := marshalRecorded(rec)
 	if err != nil {
 		return nil, fmt.Errorf("encode recorded: %w", err)
 	}

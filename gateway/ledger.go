@@ -73,7 +73,7 @@ func (l *FabricLedger) Record(ctx context.Context, org string, events []domain.E
 	for i := range events {
 		sub[i] = events[i].Submission()
 	}
-	args, err := json.Marshal(sub)
+	args, err := domain.MarshalEvents(sub)
 	if err != nil {
 		return nil, fabric.Committed{}, err
 	}

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -11,12 +10,11 @@ import (
 
 // eventBytes is the size an event takes in a RecordEvents argument (private terms travel apart).
 func eventBytes(e domain.Event) int {
-	e.Private = nil
-	b, err := json.Marshal(e)
+	n, err := domain.EventSize(e)
 	if err != nil {
 		return wire.MaxEventBytes + 1
 	}
-	return len(b)
+	return n
 }
 
 // checkEventSize refuses, before Fabric, an event that no transaction can carry: Fabric would

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/agritrace/agritrace/bench"
@@ -16,8 +17,10 @@ import (
 
 const epcisSection = "EPCIS 2.0"
 
-// phaseEPCIS: EPCIS 2.0 capture of 1,000-event documents next to native bulk ingest (same
-// clients, same network, CPU per event of the same processes).
+// phaseEPCIS: EPCIS 2.0 capture of 1,000-event documents against native bulk ingest of the very
+// same events, measured on both sides of it on the same network, ledger and clients. The bulk phase's
+// figure is not the baseline: its harvests carry no GS1 keys (no registry checks), and it ran on
+// a ledger several phases younger (the peers' state database compacts more as it grows).
 func phaseEPCIS(r *benchRun) error {
 	o := r.o
 	if o.window < 10*time.Second {
@@ -25,35 +28,56 @@ func phaseEPCIS(r *benchRun) error {
 		r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf("epcis capture: the %s window is shorter than a capture job of %d events", o.window, o.bulkPer))
 		return nil
 	}
+	// the native baseline runs half its window before the capture and half after, so the ledger's
+	// growth over the phase (the peers' state database compacts more as it grows) falls on both
+	twin := func() (bench.Result, bench.Span, error) {
+		return r.measureFor(o.window/2, o.bulkClients, bench.NativeTwinOp(r.env, o.bulkPer), r.procs(true), r.env.Recorded, "")
+	}
+	tw, twSpan, err := twin()
+	if err != nil {
+		return fmt.Errorf("native bulk of the capture's events: %w", err)
+	}
 	ec, ecSpan, err := r.measure(o.bulkClients, bench.EPCISCaptureOp(r.env, o.bulkPer, "proceed"), r.procs(true), r.env.Recorded, "gateway-epcis-capture.pprof")
 	if err != nil {
 		return fmt.Errorf("EPCIS capture: %w", err)
 	}
+	tw2, twSpan2, err := twin()
+	if err != nil {
+		return fmt.Errorf("native bulk of the capture's events, after: %w", err)
+	}
+	tw, twSpan = tw.Plus(tw2), twSpan.Plus(twSpan2)
+	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "same events, native", Per: "event", Committed: twSpan.Committed, Seconds: twSpan.Seconds(), Use: twSpan.CPU, Machine: twSpan.Machine, Load: twSpan.Load})
+	twRate := float64(twSpan.Committed) / twSpan.Seconds()
 	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "EPCIS capture", Per: "event", Committed: ecSpan.Committed, Seconds: ecSpan.Seconds(), Use: ecSpan.CPU, Machine: ecSpan.Machine, Load: ecSpan.Load})
 	rate := float64(ecSpan.Committed) / ecSpan.Seconds()
 	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("EPCIS capture (GS1-Capture-Error-Behaviour: proceed), %d-event documents, %d clients", o.bulkPer, o.bulkClients),
-		Value: rate, Unit: "events/s", Baseline: r.bulkRate, BaseUnit: "native bulk events/s", Target: "≥ native bulk ingest", Met: bench.Met(rate >= r.bulkRate),
-		Note: fmt.Sprintf("request→capture job finished p50 %.0f ms, p99 %.0f ms; %d failed documents", ec.P(.5), ec.P(.99), ec.Failures)})
-	if bulk, ok := cpuRow(r.rep, "bulk"); ok && bulk.Committed > 0 {
-		cpu, bulkCPU := ecSpan.CPUPer(), ms(bulk.Use.Total())/float64(bulk.Committed)
+		Value: rate, Unit: "events/s", Baseline: twRate, BaseUnit: "events/s, the same events native", Target: "≥ native bulk ingest", Met: bench.Met(rate >= twRate),
+		Note: fmt.Sprintf("request→capture job finished p50 %.0f ms, p99 %.0f ms; %d failed documents; the bulk phase's harvests (no GS1 keys, younger ledger) ran at %.0f events/s", ec.P(.5), ec.P(.99), ec.Failures, r.bulkRate)})
+	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("baseline: the same events through the native bulk API, %d-event requests, %d clients, half just before the capture and half just after", o.bulkPer, o.bulkClients),
+		Value: twRate, Unit: "events/s", Note: fmt.Sprintf("each capture document decoded by the gateway's EPCIS decoder in the bench process and posted to /v1/events; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests", tw.P(.5), tw.P(.99), tw.Failures)})
+	if twSpan.Committed > 0 {
+		cpu, twCPU := ecSpan.CPUPer(), twSpan.CPUPer()
 		r.rep.Add(bench.Row{Section: epcisSection, Name: "EPCIS capture: CPU per committed event, all network processes + gateway", Value: cpu, Unit: "ms",
-			Baseline: bulkCPU, BaseUnit: "ms per native bulk event", Target: "≤ native bulk", Met: bench.Met(cpu <= bulkCPU),
-			Note: fmt.Sprintf("the gateway alone %.3f ms per event (native bulk %.3f ms)", ecSpan.CPUPer("gateway"), ms(bulk.Use.Total("gateway"))/float64(bulk.Committed))})
+			Baseline: twCPU, BaseUnit: "ms per event, the same events native", Target: "≤ native bulk", Met: bench.Met(cpu <= twCPU),
+			Note: fmt.Sprintf("the gateway alone %.3f ms per event (native %.3f ms), the chaincode servers %.3f ms (native %.3f ms)",
+				ecSpan.CPUPer("gateway"), twSpan.CPUPer("gateway"), chaincodeCPU(ecSpan), chaincodeCPU(twSpan))})
 	}
 	return nil
 }
 
-// cpuRow is the CPU row an earlier phase of this run measured.
-func cpuRow(rep *bench.Report, phase string) (bench.CPURow, bool) {
-	for _, c := range rep.CPU {
-		if c.Phase == phase {
-			return c, true
+// chaincodeCPU is the CPU per committed event of every chaincode server of a span.
+func chaincodeCPU(s bench.Span) float64 {
+	var names []string
+	for name := range s.CPU {
+		if strings.HasPrefix(name, "chaincode.") {
+			names = append(names, name)
 		}
 	}
-	return bench.CPURow{}, false
+	if len(names) == 0 {
+		return 0 // CPUPer of no names is every process's
+	}
+	return s.CPUPer(names...)
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // phaseEPCISPaging: a platform pulling every event of a read model of o.epcisEvents captured
 // EPCIS events through GET /epcis/events, 1,000 per page in commit order with nextPageToken,

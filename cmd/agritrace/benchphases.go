@@ -26,6 +26,11 @@ const loadGenerator = "load generator"
 // items committed by committed's count, or by the load's own when nil), then profiles the
 // gateway for a further window when profile names a file, and stops the load.
 func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
+	return r.measureFor(r.o.window, workers, op, procs, committed, profile)
+}
+
+// measureFor is measure with a window of its own.
+func (r *benchRun) measureFor(window time.Duration, workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
 	load := bench.Start(r.ctx, workers, 0, op)
 	if committed == nil {
 		committed = load.Completed
@@ -34,7 +39,7 @@ func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committe
 	if !slices.Contains(slices.Collect(maps.Values(procs)), os.Getpid()) {
 		procs[loadGenerator] = os.Getpid() // sampled to be shown apart, never counted
 	}
-	span, err := bench.Measure(r.ctx, procs, committed, r.o.warm, r.o.window)
+	span, err := bench.Measure(r.ctx, procs, committed, r.o.warm, window)
 	if len(procs) > counted {
 		span.Load = span.CPU[loadGenerator]
 		delete(span.CPU, loadGenerator)

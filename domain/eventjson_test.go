@@ -1,0 +1,105 @@
+package domain_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/domain/epcisevent"
+)
+
+// captured decodes one EPCIS ObjectEvent as the gateway does, so its EPCIS is the canonical form
+// the decoder writes.
+func captured(t *testing.T) domain.Event {
+	t.Helper()
+	doc := `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",
+		"creationDate":"2026-10-01T08:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent","eventID":"urn:uuid:6c0f5a1e-0d2b-4c55-9a55-2f1b0a7d5e01",
+		"eventTime":"2026-10-01T08:00:00+08:00","eventTimeZoneOffset":"+08:00","action":"ADD","bizStep":"commissioning",
+		"quantityList":[{"epcClass":"urn:epc:class:lgtin:6901234.050002.L1","quantity":1000,"uom":"KGM"}],
+		"bizLocation":{"id":"urn:epc:id:sgln:6901234.00001.0"}}]}}`
+	evs, err := epcisevent.Decode([]byte(doc), domain.Party{Enterprise: "COOP-1", Platform: "HeilongjiangMSP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs[0]
+}
+
+// TestMarshalEvents: the events of a transaction's argument and chaincode event are the JSON
+// json.Marshal writes, byte for byte when the EPCIS is canonical and holds no <, > or &, and the
+// same JSON value when it does.
+func TestMarshalEvents(t *testing.T) {
+	native := domain.Event{ID: "e1", Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "COOP"},
+		Outputs: []domain.Output{{Batch: "LOT-1", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 1000, Unit: "kg"}}}}
+	plain := captured(t)
+	amp := plain
+	amp.EPCIS = json.RawMessage(`{"example:note":"gate <2> & dock","type":"ObjectEvent"}`)
+	spaced := plain
+	spaced.EPCIS = json.RawMessage(`{ "type" : "ObjectEvent" }`)
+	for _, c := range []struct {
+		name      string
+		events    []domain.Event
+		identical bool
+	}{
+		{"none", nil, true},
+		{"empty", []domain.Event{}, true},
+		{"native", []domain.Event{native}, true},
+		{"captured", []domain.Event{plain, native, plain.Submission()}, true},
+		{"captured with & < >", []domain.Event{amp}, false},
+		{"EPCIS not compact", []domain.Event{spaced}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := domain.MarshalEvents(c.events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(c.events)
+			if c.identical && string(got) != string(want) {
+				t.Fatalf("got  %s\nwant %s", got, want)
+			}
+			var a, b any
+			if err := json.Unmarshal(got, &a); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, got)
+			}
+			_ = json.Unmarshal(want, &b)
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("another value:\ngot  %s\nwant %s", got, want)
+			}
+			var back []domain.Event
+			if err := json.Unmarshal(got, &back); err != nil || len(back) != len(c.events) {
+				t.Fatalf("read back %d events of %d: %v", len(back), len(c.events), err)
+			}
+			for i := range back {
+				if back[i].ID != c.events[i].ID || domain.Fingerprint(back[i]) != domain.Fingerprint(c.events[i]) {
+					t.Fatalf("event %d changed in the round trip: %+v", i, back[i])
+				}
+			}
+			for _, e := range c.events {
+				n, err := domain.EventSize(e)
+				one, _ := domain.MarshalEvents([]domain.Event{e})
+				if err != nil || n != len(one)-2 {
+					t.Fatalf("EventSize %d, want %d (%v)", n, len(one)-2, err)
+				}
+			}
+		})
+	}
+}
+
+// TestPackRecordedReserve: what a reserve transaction recorded survives the chaincode event.
+func TestPackRecordedReserve(t *testing.T) {
+	rec := domain.Recorded{Events: []domain.Event{captured(t)},
+		Reserve: &domain.ReserveRecorded{Granaries: []domain.Granary{{ID: "G-1", Name: "一号库"}}}}
+	p, err := domain.PackRecorded(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := domain.UnpackRecorded(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(rec)
+	got, _ := json.Marshal(back)
+	if string(got) != string(want) {
+		t.Fatalf("round trip:\ngot  %s\nwant %s", got, want)
+	}
+}
