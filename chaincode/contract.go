@@ -64,8 +64,8 @@ func (c *Contract) RecordEvents(ctx contractapi.TransactionContextInterface, eve
 	if err != nil {
 		return "", domain.Invalid("/events", "events argument: %v", err)
 	}
-	var events []domain.Event
-	if err := json.Unmarshal(raw, &events); err != nil {
+	events, err := domain.UnmarshalEvents(raw)
+	if err != nil {
 		return "", domain.Invalid("/events", "events argument is not a JSON array of events: %v", err)
 	}
 	if err := mergePrivate(ctx, events); err != nil {

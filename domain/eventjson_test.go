@@ -30,7 +30,9 @@ func captured(t *testing.T) domain.Event {
 // same JSON value when it does.
 func TestMarshalEvents(t *testing.T) {
 	native := domain.Event{ID: "e1", Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "COOP"},
-		Outputs: []domain.Output{{Batch: "LOT-1", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 1000, Unit: "kg"}}}}
+		Outputs:    []domain.Output{{Batch: "LOT-1", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 1000.5, Unit: "kg"}}},
+		Attributes: map[string]any{"moisture_pct": 14.1, "bins": []any{1.0, "二号仓"}, "dryer": map[string]any{"on": true, "temp_c": -3.25e1}},
+		Extensions: json.RawMessage(`{"example:grade":"一等","example:n":12}`), PrivateHash: "ab12", Batches: []string{}}
 	plain := captured(t)
 	amp := plain
 	amp.EPCIS = json.RawMessage(`{"example:note":"gate <2> & dock","type":"ObjectEvent"}`)
@@ -68,6 +70,10 @@ func TestMarshalEvents(t *testing.T) {
 			var back []domain.Event
 			if err := json.Unmarshal(got, &back); err != nil || len(back) != len(c.events) {
 				t.Fatalf("read back %d events of %d: %v", len(back), len(c.events), err)
+			}
+			// the contract reads them with UnmarshalEvents: the same events as encoding/json's
+			if v2, err := domain.UnmarshalEvents(got); err != nil || !reflect.DeepEqual(v2, back) {
+				t.Fatalf("UnmarshalEvents: %v\n%+v\nencoding/json:\n%+v", err, v2, back)
 			}
 			for i := range back {
 				if back[i].ID != c.events[i].ID || domain.Fingerprint(back[i]) != domain.Fingerprint(c.events[i]) {
