@@ -189,8 +189,9 @@ func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Even
 	var todo []int
 	var problems []*Problem
 	now := s.now()
+	known := s.knownEvents(ctx, events)
 	for i := range events {
-		dup, p := s.admit(ctx, key, &events[i], now)
+		dup, p := s.admit(ctx, key, &events[i], now, known)
 		switch {
 		case p != nil:
 			idx := i

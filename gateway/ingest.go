@@ -187,6 +187,7 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 	var todo []int
 	private := map[string]domain.Private{}
 	now := s.now()
+	known := s.knownEvents(ctx, events)
 	for i := range events {
 		e := &events[i]
 		results[i] = EventResult{Index: i, EventID: e.ID}
@@ -214,7 +215,7 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 		if e.Private != nil && e.Private.Salt == "" {
 			e.Private.Salt = privateSalt(key, e.ID)
 		}
-		if dup, p := s.admit(ctx, key, e, now); p != nil {
+		if dup, p := s.admit(ctx, key, e, now, known); p != nil {
 			reject(p)
 			continue
 		} else if dup != nil {
@@ -236,7 +237,7 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 // admit runs the checks that need no ledger round trip: the permission function the contract
 // applies (so a refusal costs no Fabric round trip), validation, size, and replay against the read
 // model (a duplicate returns its original record).
-func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now time.Time) (*EventResult, *Problem) {
+func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now time.Time, known map[string]bool) (*EventResult, *Problem) {
 	if e.Type.Valid() {
 		if err := ledger.MayRecord(key.Caller(), e); err != nil {
 			return nil, problemFrom(err)
@@ -249,7 +250,24 @@ func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now ti
 	if p := checkEventSize(*e); p != nil {
 		return nil, p
 	}
-	return s.replay(ctx, *e, key.MSPID)
+	return s.replay(ctx, *e, key.MSPID, known)
+}
+
+// knownEvents is which of the events' IDs the read model holds (nil when it cannot say: replay
+// then asks about each event).
+func (s *Server) knownEvents(ctx context.Context, events []domain.Event) map[string]bool {
+	ids := make([]string, 0, len(events))
+	for _, e := range events {
+		if e.ID != "" {
+			ids = append(ids, e.ID)
+		}
+	}
+	known, err := s.store.KnownEvents(ctx, ids)
+	if err != nil {
+		s.log.Warn("replay check event by event", "err", err)
+		return nil
+	}
+	return known
 }
 
 // awaitReadModel gives read-your-writes: it waits (briefly) until the read model has applied the
@@ -289,7 +307,12 @@ func newProblemAt(status int, kind, pointer, detail string) *Problem {
 
 // replay answers a re-sent event from the read model: same content → the original record;
 // different content → 409. Events the read model has not seen yet are checked by the contract.
-func (s *Server) replay(ctx context.Context, e domain.Event, msp string) (*EventResult, *Problem) {
+// known, when set, is which event IDs the read model held a moment ago (knownEvents): the others
+// are not read back one by one.
+func (s *Server) replay(ctx context.Context, e domain.Event, msp string, known map[string]bool) (*EventResult, *Problem) {
+	if known != nil && !known[e.ID] {
+		return nil, nil
+	}
 	old, err := s.store.Event(ctx, e.ID)
 	if err == nil && old.Platform != msp {
 		// another platform used the ID first: this platform's event lives in its own namespace

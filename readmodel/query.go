@@ -134,6 +134,33 @@ func anySlice(ss []string) []any {
 	return out
 }
 
+// KnownEvents returns which of ids the read model holds, in a statement per 500 IDs: a bulk's
+// replay check then reads back only the events sent before, instead of asking for each one.
+func (s *Store) KnownEvents(ctx context.Context, ids []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(len(ids), start+500)]
+		rows, err := s.query(ctx, `SELECT id FROM events WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("known events: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("known events: %w", err)
+			}
+			known[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("known events: %w", err)
+		}
+	}
+	return known, nil
+}
+
 // Batches returns the batches with the given IDs, in that order (unknown IDs skipped).
 func (s *Store) Batches(ctx context.Context, ids []string) ([]domain.Batch, error) {
 	out := make([]domain.Batch, 0, len(ids))

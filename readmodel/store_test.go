@@ -3,6 +3,8 @@ package readmodel
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -38,6 +40,28 @@ func TestLineage(t *testing.T) {
 			if !slices.Equal(got, c.want) || cut != c.truncated {
 				t.Errorf("%s: got %v truncated=%v, want %v truncated=%v", c.name, got, cut, c.want, c.truncated)
 			}
+		}
+	})
+}
+
+// TestKnownEvents: of a bulk's IDs, the ones recorded before, also past a statement's 500.
+func TestKnownEvents(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, _ string) {
+		newFixture().applyAll(t, s)
+		ids := []string{"e-h1", "new-1", "e-p1"}
+		for i := range 600 {
+			ids = append(ids, fmt.Sprintf("new-%d", i+2))
+		}
+		ids = append(ids, "e-r1", "E-H1")
+		known, err := s.KnownEvents(context.Background(), ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]bool{"e-h1": true, "e-p1": true, "e-r1": true}; !maps.Equal(known, want) {
+			t.Fatalf("known %v, want %v", known, want)
+		}
+		if none, err := s.KnownEvents(context.Background(), nil); err != nil || len(none) != 0 {
+			t.Fatalf("no IDs: %v %v", none, err)
 		}
 	})
 }
