@@ -41,20 +41,30 @@ func TestScaleSection(t *testing.T) {
 	}
 }
 
-// The synthetic ledger has the shape bench-scale claims: merges of FarmsMin..FarmsMax farm lots,
-// splits into RetailMin..RetailMax retail lots, lineages through silo, depot and flour.
-func TestScaleShape(t *testing.T) {
-	ctx := t.Context()
+// testShape is a small version of bench-scale's shape.
+var testShape = ScaleShape{FarmsMin: 20, FarmsMax: 40, RetailMin: 100, RetailMax: 300}
+
+// scaled writes a synthetic ledger of about events events into an in-memory read model.
+func scaled(t *testing.T, events int, seed uint64) (*readmodel.Store, ScaleIDs) {
+	t.Helper()
 	store, err := readmodel.Open(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	shape := ScaleShape{FarmsMin: 20, FarmsMax: 40, RetailMin: 100, RetailMax: 300}
-	ids, err := Scale(ctx, store, 8000, shape, 1, nil)
+	t.Cleanup(func() { store.Close() })
+	ids, err := Scale(t.Context(), store, events, testShape, seed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return store, ids
+}
+
+// The synthetic ledger has the shape bench-scale claims: merges of FarmsMin..FarmsMax farm lots,
+// splits into RetailMin..RetailMax retail lots, lineages through silo, depot and flour.
+func TestScaleShape(t *testing.T) {
+	ctx := t.Context()
+	shape := testShape
+	store, ids := scaled(t, 8000, 1)
 	c, _ := store.Counts(ctx)
 	if ids.Events < 8000 || c.Events != ids.Events || uint64(ids.Blocks) != c.Block {
 		t.Fatalf("wrote %d events in %d blocks; store has %+v", ids.Events, ids.Blocks, c)
@@ -88,17 +98,8 @@ func TestScaleShape(t *testing.T) {
 // wrote by generating the same ledger without a store: both must name the same lots and blocks.
 func TestScaleWithoutStore(t *testing.T) {
 	ctx := t.Context()
-	store, err := readmodel.Open(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	shape := ScaleShape{FarmsMin: 20, FarmsMax: 40, RetailMin: 100, RetailMax: 300}
-	wrote, err := Scale(ctx, store, 6000, shape, 5, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := Scale(ctx, nil, 6000, shape, 5, nil)
+	store, wrote := scaled(t, 6000, 5)
+	again, err := Scale(ctx, nil, 6000, testShape, 5, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
