@@ -11,7 +11,7 @@ import (
 	"github.com/agritrace/agritrace/internal/pgcluster/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 25432)) }
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 0)) }
 
 // backends are the two stores every behaviour test runs on. Each call gives a new, empty store
 // target: a SQLite file in a temp dir, or a fresh database on the package's throw-away cluster.

@@ -21,7 +21,7 @@ import (
 	"github.com/agritrace/agritrace/internal/testnet"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 25434)) }
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 0)) }
 
 var client = &http.Client{Timeout: 60 * time.Second}
 

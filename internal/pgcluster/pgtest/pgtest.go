@@ -6,6 +6,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,16 +17,18 @@ import (
 
 var (
 	port    int
+	inMain  bool
 	once    sync.Once
 	server  *pgcluster.Server
 	startEr error
 	dbs     atomic.Int64
 )
 
-// Main runs the package's tests with a cluster on 127.0.0.1:p (started only if a test asks for
-// one) and stops it afterwards. Call it from TestMain: os.Exit(pgtest.Main(m, 25432)).
+// Main runs the package's tests with a cluster on 127.0.0.1:p, or on a free loopback port when p
+// is 0 (started only if a test asks for one), and stops it afterwards. Call it from TestMain:
+// os.Exit(pgtest.Main(m, 0)).
 func Main(m *testing.M, p int) int {
-	port = p
+	port, inMain = p, true
 	code := m.Run()
 	if server != nil {
 		server.Stop()
@@ -36,14 +39,31 @@ func Main(m *testing.M, p int) int {
 // Server returns the package's running cluster, starting it on first use.
 func Server(t testing.TB) *pgcluster.Server {
 	t.Helper()
-	if port == 0 {
+	if !inMain {
 		t.Fatal("pgtest: call pgtest.Main from the package's TestMain to choose a port and stop the cluster at the end")
 	}
-	once.Do(func() { server, startEr = pgcluster.Start(context.Background(), "", port) })
+	once.Do(func() {
+		if port == 0 {
+			// another test binary or agent may hold any fixed port: ask the kernel for a free one
+			if port, startEr = freePort(); startEr != nil {
+				return
+			}
+		}
+		server, startEr = pgcluster.Start(context.Background(), "", port)
+	})
 	if startEr != nil {
 		t.Fatalf("pgtest: cannot start a throw-away PostgreSQL on port %d: %v", port, startEr)
 	}
 	return server
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free loopback port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // URL creates an empty database for this test and returns its connection URL.
