@@ -47,16 +47,7 @@ func NativeTwinOp(e Env, perDoc int) Op {
 		for i := range events {
 			events[i].EPCIS = nil
 		}
-		b, _ := json.Marshal(map[string]any{"events": events})
-		st, body, err := e.post(ctx, "/v1/events", b)
-		if err != nil {
-			return 0, err
-		}
-		var resp struct{ Accepted, Rejected int }
-		if st != http.StatusOK || json.Unmarshal(body, &resp) != nil || resp.Rejected > 0 {
-			return 0, fmt.Errorf("status %d: %.300s", st, body)
-		}
-		return resp.Accepted, nil
+		return e.postBulk(ctx, events)
 	}
 }
 

@@ -129,22 +129,31 @@ func BulkOp(e Env, tag string, perRequest int) Op {
 		for i := range evs {
 			evs[i] = harvest(fmt.Sprintf("%s-%s-%d-%d", e.Run, tag, n, i))
 		}
-		b, _ := json.Marshal(map[string]any{"events": evs})
-		st, body, err := e.post(ctx, "/v1/events", b)
+		accepted, err := e.postBulk(ctx, evs)
 		if err != nil {
 			return 0, err
-		}
-		var resp struct{ Accepted, Rejected int }
-		if st != http.StatusOK || json.Unmarshal(body, &resp) != nil || resp.Rejected > 0 {
-			return 0, fmt.Errorf("status %d: %.300s", st, body)
 		}
 		if e.Lots != nil {
 			for _, ev := range evs {
 				e.Lots.add(ev.Outputs[0].Batch)
 			}
 		}
-		return resp.Accepted, nil
+		return accepted, nil
 	}
+}
+
+// postBulk posts events to the native bulk API; all of them must be accepted.
+func (e Env) postBulk(ctx context.Context, evs []domain.Event) (int, error) {
+	b, _ := json.Marshal(map[string]any{"events": evs})
+	st, body, err := e.post(ctx, "/v1/events", b)
+	if err != nil {
+		return 0, err
+	}
+	var resp struct{ Accepted, Rejected int }
+	if st != http.StatusOK || json.Unmarshal(body, &resp) != nil || resp.Rejected > 0 {
+		return 0, fmt.Errorf("status %d: %.300s", st, body)
+	}
+	return resp.Accepted, nil
 }
 
 // Paced spaces the starts of op's calls interval apart across all workers, so a load runs at a
