@@ -283,22 +283,33 @@ func (r *Recorder) put(key string, v []byte) error {
 
 // batch loads a batch (nil when the ledger has never seen it).
 func (r *Recorder) batch(id string) (*domain.Batch, error) {
-	if b, ok := r.batches[id]; ok {
-		return b, nil
+	b, fresh, err := cached(r.batches, id, CompositeKey(objBatch, id), "batch", r.get)
+	if err != nil || !fresh {
+		return b, err
 	}
-	raw, err := r.get(CompositeKey(objBatch, id))
+	if err := r.lapse(b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// cached returns the record under key decoded as a T, reading and decoding it at most once per
+// transaction (cache holds it by id); fresh says it was read just now. It is nil when the state has
+// none.
+func cached[T any](cache map[string]*T, id, key, kind string, get func(string) ([]byte, error)) (v *T, fresh bool, err error) {
+	if v, ok := cache[id]; ok {
+		return v, false, nil
+	}
+	raw, err := get(key)
 	if err != nil || raw == nil {
-		return nil, err
+		return nil, false, err
 	}
-	var b domain.Batch
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, fmt.Errorf("decode batch %s: %w", id, err)
+	v = new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, false, fmt.Errorf("decode %s %s: %w", kind, id, err)
 	}
-	r.batches[id] = &b
-	if err := r.lapse(&b); err != nil {
-		return nil, err
-	}
-	return &b, nil
+	cache[id] = v
+	return v, true, nil
 }
 
 // saveBatch writes a batch and marks it changed.

@@ -126,19 +126,8 @@ func (r *ReserveRecorder) remember(kind, id string, content any) (dup bool, txID
 
 // granary loads a granary (nil when unknown).
 func (r *ReserveRecorder) granary(id string) (*domain.Granary, error) {
-	if g, ok := r.granaries[id]; ok {
-		return g, nil
-	}
-	raw, err := r.get(CompositeKey(objGranary, id))
-	if err != nil || raw == nil {
-		return nil, err
-	}
-	var g domain.Granary
-	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, fmt.Errorf("decode granary %s: %w", id, err)
-	}
-	r.granaries[id] = &g
-	return &g, nil
+	g, _, err := cached(r.granaries, id, CompositeKey(objGranary, id), "granary", r.get)
+	return g, err
 }
 
 func (r *ReserveRecorder) knownBin(granaryID, bin, pointer string) (*domain.Granary, domain.Bin, error) {
