@@ -94,7 +94,9 @@ func EPCISCaptureOp(e Env, perDoc int, behaviour string) Op {
 				}
 				return perDoc, nil
 			}
-			time.Sleep(50 * time.Millisecond)
+			// a platform polls its job a few times a second, not as fast as it can: each poll is a
+			// request the gateway serves, counted in the capture's CPU per event
+			time.Sleep(200 * time.Millisecond)
 		}
 		return 0, ctx.Err()
 	}
