@@ -51,6 +51,11 @@ func NativeTwinOp(e Env, perDoc int) Op {
 	}
 }
 
+// CapturePoll is how often EPCISCaptureOp asks whether its job has finished: a few times a second,
+// as a platform would, not as fast as it can (each poll is a request the gateway serves, counted in
+// the capture's CPU per event).
+const CapturePoll = 200 * time.Millisecond
+
 // EPCISCaptureOp posts an EPCIS document of perDoc commissioning ObjectEvents to /epcis/capture
 // and waits for its capture job: the EPCIS counterpart of BulkOp, over the same network and
 // gateway. behaviour is the GS1-Capture-Error-Behaviour (rollback: one transaction per document,
@@ -94,9 +99,7 @@ func EPCISCaptureOp(e Env, perDoc int, behaviour string) Op {
 				}
 				return perDoc, nil
 			}
-			// a platform polls its job a few times a second, not as fast as it can: each poll is a
-			// request the gateway serves, counted in the capture's CPU per event
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(CapturePoll)
 		}
 		return 0, ctx.Err()
 	}
