@@ -19,6 +19,7 @@ func runChaincode(ctx context.Context, args []string) error {
 	if len(args) != 1 || args[0] != "serve" {
 		return fmt.Errorf("usage: agritrace chaincode serve  (CHAINCODE_ID and CHAINCODE_SERVER_ADDRESS in the environment)")
 	}
+	network.ApplyGC()
 	return chaincode.Serve(ctx, slog.Default())
 }
 

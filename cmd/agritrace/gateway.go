@@ -20,6 +20,7 @@ import (
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/fabric"
 	"github.com/agritrace/agritrace/gateway"
+	"github.com/agritrace/agritrace/network"
 	"github.com/agritrace/agritrace/readmodel"
 )
 
@@ -105,6 +106,7 @@ func runGateway(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	network.ApplyGC()
 	_, shutdown, err := startGateway(ctx, gf, slog.Default())
 	if err != nil {
 		return err
