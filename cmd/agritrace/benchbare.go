@@ -32,6 +32,7 @@ func runBenchBare(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bench-bare: %w", err)
 	}
+	network.ApplyGC() // collects as the gateway it stands in for does
 	srv := &http.Server{Addr: *addr, Handler: bench.BareHandler(body), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
