@@ -124,6 +124,8 @@ func runBench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// the catch-up phase builds a read model in this process, as a gateway would: collect as one
+	network.ApplyGC()
 	o.cmdString = strings.Join(append([]string{"agritrace bench"}, args...), " ")
 	abs, err := filepath.Abs(*profiles)
 	if err != nil {
