@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gs1"
@@ -41,55 +40,58 @@ var offsetRe = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
 // Decode reads an EPCISDocument. actor is the enterprise recorded when an event names none
 // (EPCIS has no actor field; the capturing platform's enterprise stands in).
 func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
-	// the strict decoder every request path shares refuses duplicate members and invalid UTF-8
-	// anywhere in the document before the generic reading below
-	if err := strictjson.Check(data); err != nil {
-		var se *strictjson.Error
-		if errors.As(err, &se) {
-			return nil, &Error{Pointer: se.Pointer, Detail: se.Error()}
+	s := scanner{src: data, write: true}
+	d, ok := s.document()
+	if !ok {
+		// not plain: the strict decoder every request path shares refuses duplicate members and
+		// invalid UTF-8 anywhere in the document before the generic reading
+		if err := strictjson.Check(data); err != nil {
+			var se *strictjson.Error
+			if errors.As(err, &se) {
+				return nil, &Error{Pointer: se.Pointer, Detail: se.Error()}
+			}
+			return nil, errAt("", "%v", err)
 		}
-		return nil, errAt("", "%v", err)
+		var err error
+		if d, err = readDocument(data); err != nil {
+			return nil, err
+		}
 	}
-	var doc map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, errAt("", "not a JSON object: %v", err)
-	}
-	typ := str(doc, "type")
+	return d.events(actor)
+}
+
+// document is a capture document as read, by the scanner or generically.
+type document struct {
+	fields  object
+	bodyOK  bool     // epcisBody is an object
+	list    []source // its events (eventList's elements, or event)
+	listErr *Error   // eventList is missing or not an array
+}
+
+func (d *document) events(actor domain.Party) ([]domain.Event, error) {
+	typ := d.fields.str("type")
 	if typ == "" {
-		typ = str(doc, "isA") // early EPCIS 2.0 drafts
+		typ = d.fields.str("isA") // early EPCIS 2.0 drafts
 	}
 	if typ != "EPCISDocument" {
 		return nil, errAt("/type", "want an EPCISDocument, got %q", typ)
 	}
-	if v := strings.Trim(string(doc["schemaVersion"]), `"`); v != "" && !strings.HasPrefix(v, "2") {
+	sv, _ := d.fields.get("schemaVersion")
+	if v := strings.Trim(string(sv), `"`); v != "" && !strings.HasPrefix(v, "2") {
 		return nil, errAt("/schemaVersion", "EPCIS schema version %s: only 2.x is accepted", v)
 	}
-	var body map[string]json.RawMessage
-	if err := json.Unmarshal(doc["epcisBody"], &body); err != nil || body == nil {
+	if !d.bodyOK {
 		return nil, errAt("/epcisBody", "missing or not an object")
 	}
-	var list []json.RawMessage
-	if raw, ok := body["eventList"]; ok {
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, errAt("/epcisBody/eventList", "must be an array of events")
-		}
-	} else if raw, ok := body["event"]; ok {
-		list = []json.RawMessage{raw}
-	} else {
-		return nil, errAt("/epcisBody/eventList", "missing")
+	if d.listErr != nil {
+		return nil, d.listErr
 	}
-	if len(list) == 0 || len(list) > MaxEvents {
-		return nil, errAt("/epcisBody/eventList", "a capture carries 1 to %d events, got %d", MaxEvents, len(list))
+	if len(d.list) == 0 || len(d.list) > MaxEvents {
+		return nil, errAt("/epcisBody/eventList", "a capture carries 1 to %d events, got %d", MaxEvents, len(d.list))
 	}
-	ns, err := namespaces(doc["@context"])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]domain.Event, 0, len(list))
-	for i, raw := range list {
-		e, err := decodeEvent(raw, "/epcisBody/eventList/"+strconv.Itoa(i), actor, ns, true)
+	out := make([]domain.Event, 0, len(d.list))
+	for i := range d.list {
+		e, err := decodeEvent(&d.list[i], "/epcisBody/eventList/"+strconv.Itoa(i), actor, true)
 		if err != nil {
 			return nil, err
 		}
@@ -98,26 +100,208 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	return out, nil
 }
 
-// decodeEvent projects one event. keep asks for the event of record (its canonical form in
-// e.EPCIS); without it the canonical form is computed only when the ID derives from it.
-func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.RawMessage, keep bool) (domain.Event, error) {
+// document reads a whole capture document the plain way; ok is false when it is not plain.
+func (s *scanner) document() (*document, bool) {
+	s.space()
+	if s.i >= len(s.src) || s.src[s.i] != '{' {
+		return nil, false // not an object: the generic way says what it is
+	}
+	s.fields = make([]member, 0, len(s.src)/32)
+	s.out = make([]byte, 0, len(s.src))
+	if !s.object(docLevel, false) || !s.end() {
+		return nil, false
+	}
+	d := &document{fields: s.object_(s.doc, false)}
+	if raw, ok := d.fields.get("epcisBody"); ok && raw[0] == '{' {
+		d.bodyOK = true
+	}
+	body := s.object_(s.body, false)
+	ctx, ok := s.namespaces(d.fields)
+	if !ok {
+		return nil, false
+	}
+	all := s.object_(s.fields, true)
+	events := func(sc []scanned) {
+		for _, e := range sc {
+			src := source{raw: s.src[e.vs:e.ve:e.ve], ok: e.obj, plain: true, canon: true, ctx: ctx}
+			if e.obj {
+				src.fields = all[e.from:e.to:e.to]
+			}
+			d.list = append(d.list, src)
+		}
+	}
+	if raw, ok := body.get("eventList"); ok {
+		switch raw[0] {
+		case '[':
+			d.list = make([]source, 0, len(s.list))
+			events(s.list)
+		case 'n': // null: no events
+		default:
+			d.listErr = errAt("/epcisBody/eventList", "must be an array of events")
+		}
+	} else if raw, ok := body.get("event"); ok {
+		if raw[0] == '{' {
+			events(s.single)
+		} else {
+			d.list = []source{{raw: raw, plain: true}}
+		}
+	} else {
+		d.listErr = errAt("/epcisBody/eventList", "missing")
+	}
+	return d, true
+}
+
+// object_ gives members read by the scanner their names (unquoted: plain) and values.
+func (s *scanner) object_(ms []member, canon bool) object {
+	o := make(object, len(ms))
+	for i, m := range ms {
+		o[i] = field{key: m.key[1 : len(m.key)-1 : len(m.key)-1], val: s.src[m.vs:m.ve:m.ve]}
+		if canon && s.write {
+			o[i].canon = s.out[m.start:m.end:m.end]
+		}
+	}
+	return o
+}
+
+// namespaces is the canonical JSON of the document's @context entries other than the standard
+// EPCIS context, which an event without a @context of its own takes (nil: none).
+func (s *scanner) namespaces(doc object) ([]byte, bool) {
+	raw, ok := doc.get("@context")
+	if !ok {
+		return nil, true
+	}
+	entries := [][]byte{raw}
+	switch raw[0] {
+	case 'n':
+		return nil, true // null: no entries
+	case '[':
+		entries = entries[:0]
+		c := cursor{b: raw}
+		c.i++
+		if c.peek() != ']' {
+			for more := true; more; more = c.next() {
+				c.peek()
+				start := c.i
+				c.skip()
+				entries = append(entries, raw[start:c.i])
+			}
+		}
+	}
+	out := []byte{'['}
+	n := 0
+	for _, c := range entries {
+		if v, ok := plainString(c); ok && standardContexts[v] {
+			continue
+		}
+		canon, ok := canonicalPlain(c)
+		if !ok {
+			return nil, false
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		out, n = append(out, canon...), n+1
+	}
+	if n == 0 {
+		return nil, true
+	}
+	return append(out, ']'), true
+}
+
+// readDocument reads a capture document the generic way.
+func readDocument(data []byte) (*document, error) {
+	var doc map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, errAt("", "not a JSON object: %v", err)
+	}
+	d := &document{fields: fromMap(doc)}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(doc["epcisBody"], &body); err == nil && body != nil {
+		d.bodyOK = true
+	}
+	ns, _ := namespaces(doc["@context"])
+	var list []json.RawMessage
+	if raw, ok := body["eventList"]; ok {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			d.listErr = errAt("/epcisBody/eventList", "must be an array of events")
+		}
+	} else if raw, ok := body["event"]; ok {
+		list = []json.RawMessage{raw}
+	} else {
+		d.listErr = errAt("/epcisBody/eventList", "missing")
+	}
+	for _, raw := range list {
+		d.list = append(d.list, source{raw: raw, ns: ns})
+	}
+	return d, nil
+}
+
+func fromMap(m map[string]json.RawMessage) object {
+	o := make(object, 0, len(m))
+	for k, v := range m {
+		o = append(o, field{key: []byte(k), val: v})
+	}
+	return o
+}
+
+// source is one event to decode.
+type source struct {
+	raw    []byte // as sent
+	fields object // its members, once read
+	ok     bool   // raw is an object, read into fields
+	// plain: read by the scanner (raw is plain strict JSON); canon: fields carry their canonical
+	// values; ctx: the document's namespaces in canonical form, for an event without @context
+	plain, canon bool
+	ctx          []byte
+	ns           []json.RawMessage // generic: the document's namespaces
+}
+
+// open reads the event's members the generic way, unless the scanner has.
+func (src *source) open() bool {
+	if src.plain || src.ok {
+		return src.ok
+	}
 	var m map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(src.raw))
 	dec.UseNumber()
 	if err := dec.Decode(&m); err != nil || m == nil {
+		return false
+	}
+	src.fields, src.ok = fromMap(m), true
+	return true
+}
+
+// single reads one event on its own: the plain way when it is plain, else the generic way.
+func single(raw []byte, write bool) source {
+	s := scanner{src: raw, write: write}
+	s.space()
+	if s.i < len(raw) && raw[s.i] == '{' && s.event(&s.single) && s.end() {
+		e := s.single[0]
+		return source{raw: raw, ok: true, plain: true, canon: write, fields: s.object_(s.fields[e.from:e.to], true)}
+	}
+	return source{raw: raw}
+}
+
+// decodeEvent projects one event. keep asks for the event of record (its canonical form in
+// e.EPCIS); without it the canonical form is computed only when the ID derives from it.
+func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.Event, error) {
+	if !src.open() {
 		return domain.Event{}, errAt(at, "event is not a JSON object")
 	}
-	typ := str(m, "type")
+	m := src.fields
+	typ := m.str("type")
 	if typ == "" {
-		typ = str(m, "isA")
+		typ = m.str("isA")
 	}
-	action := str(m, "action")
-	bizStep := shortName(str(m, "bizStep"), "bizstep")
+	action := m.str("action")
+	bizStep := shortName(m.str("bizStep"), "bizstep")
 	t, ok := domain.MapEPCIS(typ, action, bizStep)
 	if !ok {
 		return domain.Event{}, errAt(at+"/type", "unsupported EPCIS event type %q (ObjectEvent, AggregationEvent, TransformationEvent, AssociationEvent, TransactionEvent are)", typ)
 	}
-	_, declared := m["errorDeclaration"]
+	_, declared := m.get("errorDeclaration")
 	if declared {
 		// an error declaration restates an event to say it was wrong: for the rules it is an
 		// observation, never the transformation or harvest it restates
@@ -130,13 +314,12 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 	}
 	e.EventTime = when
 	for _, k := range []string{"bizLocation", "readPoint"} {
-		var l struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(m[k], &l) != nil || l.ID == "" {
+		raw, _ := m.get(k)
+		l, skip := locationID(raw)
+		if skip {
 			continue
 		}
-		id, err := gs1.NormalizeLocation(l.ID)
+		id, err := gs1.NormalizeLocation(l)
 		if err != nil {
 			return e, errAt(at+"/"+k+"/id", "%v", err)
 		}
@@ -144,6 +327,7 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 			e.Location = &domain.Location{ID: id}
 		}
 	}
+	sensors, _ := m.get("sensorElementList")
 	switch typ {
 	case "TransformationEvent":
 		ins, err := refs(m, "inputEPCList", "inputQuantityList", at)
@@ -157,9 +341,11 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 		if len(ins) == 0 || len(outs) == 0 {
 			return e, errAt(at, "a TransformationEvent needs inputs and outputs")
 		}
+		e.Inputs = make([]domain.Portion, 0, len(ins))
 		for _, r := range ins {
 			e.Inputs = append(e.Inputs, domain.Portion{Batch: r.id, Quantity: r.qty})
 		}
+		e.Outputs = make([]domain.Output, 0, len(outs))
 		for _, r := range outs {
 			q := domain.Quantity{Value: 1, Unit: "piece"}
 			if r.qty != nil {
@@ -169,7 +355,7 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 		}
 	case "AggregationEvent", "AssociationEvent":
 		var parts []ref
-		if p := str(m, "parentID"); p != "" {
+		if p := m.str("parentID"); p != "" {
 			id, err := gs1.Normalize(p)
 			if err != nil {
 				return e, errAt(at+"/parentID", "%v", err)
@@ -188,7 +374,7 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 		if err != nil {
 			return e, err
 		}
-		if len(rs) == 0 && typ == "ObjectEvent" && len(m["sensorElementList"]) > 0 {
+		if len(rs) == 0 && typ == "ObjectEvent" && len(sensors) > 0 {
 			t, e.Type = domain.Observe, domain.Observe // sensor readings of a place, about no object
 		}
 		if typ == "TransactionEvent" && !declared {
@@ -220,7 +406,8 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 			Reason             string   `json:"reason"`
 			CorrectiveEventIDs []string `json:"correctiveEventIDs"`
 		}
-		if err := json.Unmarshal(m["errorDeclaration"], &d); err != nil {
+		raw, _ := m.get("errorDeclaration")
+		if err := json.Unmarshal(raw, &d); err != nil {
 			return e, errAt(at+"/errorDeclaration", "must be an object with declarationTime, reason and correctiveEventIDs")
 		}
 		reason := shortName(d.Reason, "er")
@@ -228,21 +415,21 @@ func decodeEvent(raw json.RawMessage, at string, actor domain.Party, ns []json.R
 			reason = "unspecified" // EPCIS makes the reason optional; the ledger wants one
 		}
 		e.Type, e.Batches, e.Inputs, e.Outputs, e.To = domain.DeclareError, nil, nil, nil, nil
-		e.Declaration = &domain.ErrorDeclaration{Event: str(m, "eventID"), Reason: reason, CorrectiveEventIDs: d.CorrectiveEventIDs}
+		e.Declaration = &domain.ErrorDeclaration{Event: m.str("eventID"), Reason: reason, CorrectiveEventIDs: d.CorrectiveEventIDs}
 	}
 	if len(e.Batches) == 0 && len(e.Outputs) == 0 && len(e.Inputs) == 0 && e.Type != domain.Observe && !declared {
 		return e, errAt(at, "the event names no EPC or EPC class")
 	}
-	if len(e.Batches) == 0 && len(e.Outputs) == 0 && len(e.Inputs) == 0 && len(m["sensorElementList"]) == 0 && !declared {
+	if len(e.Batches) == 0 && len(e.Outputs) == 0 && len(e.Inputs) == 0 && len(sensors) == 0 && !declared {
 		return e, errAt(at, "the event names no EPC or EPC class and carries no sensor data")
 	}
 	if t == domain.Recall {
 		e.Reason = "EPCIS recall event"
 	}
-	e.ID = str(m, "eventID")
+	e.ID = m.str("eventID")
 	derived := e.ID == "" || strings.HasPrefix(e.ID, "_:")
 	if keep || derived {
-		canon, err := canonicalEvent(raw, m, ns)
+		canon, err := src.canonical()
 		if err != nil {
 			return e, errAt(at, "%v", err)
 		}
@@ -269,17 +456,27 @@ const ErrorDeclarationSuffix = "#errorDeclaration"
 
 // newOwner is the party a TransactionEvent hands ownership to: its owning_party destination
 // (possessing_party when no owner is named), on ADD only.
-func newOwner(m map[string]json.RawMessage, action, at string) (string, error) {
+func newOwner(m object, action, at string) (string, error) {
 	if action != "ADD" {
 		return "", nil
 	}
-	var dests []struct {
+	type dest struct {
 		Type        string `json:"type"`
 		Destination string `json:"destination"`
 	}
-	if raw, ok := m["destinationList"]; ok {
-		if err := json.Unmarshal(raw, &dests); err != nil {
-			return "", errAt(at+"/destinationList", "must be an array of {type, destination}")
+	var dests []dest
+	if raw, ok := m.get("destinationList"); ok {
+		quick := objects(raw, destNames, func(v [][]byte) bool {
+			t, ok1 := optString(v[0])
+			d, ok2 := optString(v[1])
+			dests = append(dests, dest{t, d})
+			return ok1 && ok2
+		})
+		if !quick {
+			dests = nil
+			if err := json.Unmarshal(raw, &dests); err != nil {
+				return "", errAt(at+"/destinationList", "must be an array of {type, destination}")
+			}
 		}
 	}
 	pick := ""
@@ -302,6 +499,8 @@ func newOwner(m map[string]json.RawMessage, action, at string) (string, error) {
 	}
 	return id, nil
 }
+
+var destNames = []string{"type", "destination"}
 
 // Canonical is the stored form of an EPCIS event: keys sorted, numbers exactly as written, no
 // insignificant space. Two captures mean the same content exactly when their canonical forms match.
@@ -346,12 +545,63 @@ func encodeCanonical(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// canonicalEvent is the canonical form of one captured event (raw, already read into m): the
-// document's namespaces travel with the event when it has no @context of its own, so its
-// extensions keep their meaning. Canonicalising raw itself spares re-encoding m first.
-func canonicalEvent(raw json.RawMessage, m map[string]json.RawMessage, ns []json.RawMessage) ([]byte, error) {
-	if _, own := m["@context"]; own || len(ns) == 0 {
-		// raw has been read into m: it is valid JSON, as canonicalPlain needs
+// canonical is the canonical form of the event: the document's namespaces travel with the event
+// when it has no @context of its own, so its extensions keep their meaning.
+func (src *source) canonical() ([]byte, error) {
+	_, own := src.fields.get("@context")
+	if src.plain {
+		ctx := src.ctx
+		if own {
+			ctx = nil
+		}
+		if src.canon {
+			return assemble(src.fields, ctx), nil
+		}
+		if ctx == nil {
+			if out, ok := canonicalPlain(src.raw); ok {
+				return out, nil
+			}
+		}
+	}
+	return canonicalEvent(src.raw, own, src.ns)
+}
+
+// assemble writes an event whose members the scanner wrote in canonical form, sorted by name,
+// adding ctx as its @context when ctx is set.
+func assemble(fields object, ctx []byte) []byte {
+	const ctxName = "@context"
+	n := 2 + len(ctx) + len(ctxName) + 4
+	for _, f := range fields {
+		n += len(f.key) + len(f.canon) + 4
+	}
+	out := make([]byte, 0, n)
+	out = append(out, '{')
+	put := func(k string, v []byte) {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, k...)
+		out = append(out, '"', ':')
+		out = append(out, v...)
+	}
+	for _, f := range fields {
+		if ctx != nil && string(f.key) > ctxName {
+			put(ctxName, ctx)
+			ctx = nil
+		}
+		put(string(f.key), f.canon)
+	}
+	if ctx != nil {
+		put(ctxName, ctx)
+	}
+	return append(out, '}')
+}
+
+// canonicalEvent is the canonical form of one captured event read the generic way (raw is valid
+// JSON: encoding/json has read it into its members; own: it has a @context).
+func canonicalEvent(raw json.RawMessage, own bool, ns []json.RawMessage) ([]byte, error) {
+	if own || len(ns) == 0 {
 		if out, ok := canonicalPlain(raw); ok {
 			return out, nil
 		}
@@ -405,12 +655,14 @@ type ref struct {
 }
 
 // refs reads an EPC list and a quantity list into normalised identifiers.
-func refs(m map[string]json.RawMessage, epcKey, qtyKey, at string) ([]ref, error) {
+func refs(m object, epcKey, qtyKey, at string) ([]ref, error) {
 	var out []ref
-	if raw, ok := m[epcKey]; ok {
-		var epcs []string
-		if err := json.Unmarshal(raw, &epcs); err != nil {
-			return nil, errAt(at+"/"+epcKey, "must be an array of EPC URIs")
+	if raw, ok := m.get(epcKey); ok {
+		epcs, quick := stringList(raw)
+		if !quick {
+			if err := json.Unmarshal(raw, &epcs); err != nil {
+				return nil, errAt(at+"/"+epcKey, "must be an array of EPC URIs")
+			}
 		}
 		for j, s := range epcs {
 			id, err := gs1.Normalize(s)
@@ -420,14 +672,27 @@ func refs(m map[string]json.RawMessage, epcKey, qtyKey, at string) ([]ref, error
 			out = append(out, ref{id: id})
 		}
 	}
-	if raw, ok := m[qtyKey]; ok {
-		var qs []struct {
+	if raw, ok := m.get(qtyKey); ok {
+		type qty struct {
 			EPCClass string      `json:"epcClass"`
 			Quantity json.Number `json:"quantity"`
 			UOM      string      `json:"uom"`
 		}
-		if err := json.Unmarshal(raw, &qs); err != nil {
-			return nil, errAt(at+"/"+qtyKey, "must be an array of {epcClass, quantity, uom}")
+		var qs []qty
+		quick := objects(raw, qtyNames, func(v [][]byte) bool {
+			class, ok1 := optString(v[0])
+			uom, ok2 := optString(v[2])
+			n := v[1]
+			// a number as written is what json.Number keeps; a string or null is left to encoding/json
+			ok3 := n == nil || n[0] == '-' || isDigit(n[0])
+			qs = append(qs, qty{class, json.Number(n), uom})
+			return ok1 && ok2 && ok3
+		})
+		if !quick {
+			qs = nil
+			if err := json.Unmarshal(raw, &qs); err != nil {
+				return nil, errAt(at+"/"+qtyKey, "must be an array of {epcClass, quantity, uom}")
+			}
 		}
 		for j, q := range qs {
 			// the pointer is only spelt out for a refusal: most items are fine
@@ -458,6 +723,8 @@ func refs(m map[string]json.RawMessage, epcKey, qtyKey, at string) ([]ref, error
 	return out, nil
 }
 
+var qtyNames = []string{"epcClass", "quantity", "uom"}
+
 func productOf(id string) domain.Product {
 	p, err := gs1.Parse(id)
 	if err != nil || p.GTIN == "" {
@@ -466,8 +733,8 @@ func productOf(id string) domain.Product {
 	return domain.Product{GTIN: p.GTIN, Name: "GTIN " + p.GTIN}
 }
 
-func eventTime(m map[string]json.RawMessage, at string) (string, error) {
-	s := str(m, "eventTime")
+func eventTime(m object, at string) (string, error) {
+	s := m.str("eventTime")
 	if s == "" {
 		return "", errAt(at+"/eventTime", "eventTime is required")
 	}
@@ -475,7 +742,7 @@ func eventTime(m map[string]json.RawMessage, at string) (string, error) {
 	if err != nil {
 		return "", errAt(at+"/eventTime", "%q is not an RFC 3339 time with a zone", s)
 	}
-	off := str(m, "eventTimeZoneOffset")
+	off := m.str("eventTimeZoneOffset")
 	if off == "" {
 		return "", errAt(at+"/eventTimeZoneOffset", "eventTimeZoneOffset is required by EPCIS (e.g. +08:00)")
 	}
@@ -491,37 +758,6 @@ func eventTime(m map[string]json.RawMessage, at string) (string, error) {
 	mm := int(off[4]-'0')*10 + int(off[5]-'0')
 	// express the instant in the zone where the event happened
 	return t.In(time.FixedZone(off, sign*(hh*3600+mm*60))).Format(time.RFC3339Nano), nil
-}
-
-func str(m map[string]json.RawMessage, k string) string {
-	raw := m[k]
-	if s, ok := plainString(raw); ok {
-		return s
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
-}
-
-// plainString reads a JSON string with no escapes, control characters or invalid UTF-8 — nearly
-// every string of an event — as json.Unmarshal would, without its reflection; ok is false for
-// anything else, which is left to json.Unmarshal.
-func plainString(raw json.RawMessage) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	body := raw[1 : len(raw)-1]
-	for _, c := range body {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	if !utf8.Valid(body) {
-		return "", false
-	}
-	return string(body), true
 }
 
 // shortName reduces a CBV URI (urn:epcglobal:cbv:bizstep:shipping, https://ref.gs1.org/cbv/BizStep-shipping,
@@ -546,12 +782,14 @@ func ShortName(s, kind string) string { return shortName(s, kind) }
 // DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
 // projection, with the event kept as captured.
 func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeEvent(raw, "/epcis", actor, nil, true)
+	src := single(raw, true)
+	return decodeEvent(&src, "/epcis", actor, true)
 }
 
 // Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was
 // captured, without keeping it (EPCIS stays empty): the contract uses it to check that the
 // projection it is asked to apply is the one the event of record gives, on every endorsement.
 func Project(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeEvent(raw, "/epcis", actor, nil, false)
+	src := single(raw, false)
+	return decodeEvent(&src, "/epcis", actor, false)
 }

@@ -11,15 +11,15 @@ func TestStrAgreesWithUnmarshal(t *testing.T) {
 		`"commissioning"`, `""`, `"urn:epc:id:sgln:6901234.00001.0"`, `"稻谷"`, `"a\"b"`, `"a\\b"`, `"\u00e9"`,
 		`"` + "\x01" + `"`, "\"\xff\"", `"<&>"`, `12`, `null`, `{"id":"x"}`, `["a"]`, `true`, ``,
 	} {
-		m := map[string]json.RawMessage{"k": json.RawMessage(raw)}
+		m := object{{key: []byte("k"), val: []byte(raw)}}
 		if raw == "" {
-			m = map[string]json.RawMessage{}
+			m = nil
 		}
 		var want string
 		if json.Unmarshal([]byte(raw), &want) != nil {
 			want = ""
 		}
-		if got := str(m, "k"); got != want {
+		if got := m.str("k"); got != want {
 			t.Errorf("str(%q) = %q, json.Unmarshal gives %q", raw, got, want)
 		}
 	}
