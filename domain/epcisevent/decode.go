@@ -10,9 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -35,7 +35,12 @@ func errAt(pointer, format string, a ...any) *Error {
 // MaxEvents bounds the events of one capture document.
 const MaxEvents = 1000
 
-var offsetRe = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
+// zoneOffset reports whether off is a zone offset ±hh:mm, -14:59 to +14:59.
+func zoneOffset(off string) bool {
+	return len(off) == 6 && (off[0] == '+' || off[0] == '-') &&
+		(off[1] == '0' && isDigit(off[2]) || off[1] == '1' && '0' <= off[2] && off[2] <= '4') &&
+		off[3] == ':' && '0' <= off[4] && off[4] <= '5' && isDigit(off[5])
+}
 
 // Decode reads an EPCISDocument. actor is the enterprise recorded when an event names none
 // (EPCIS has no actor field; the capturing platform's enterprise stands in).
@@ -275,14 +280,33 @@ func (src *source) open() bool {
 
 // single reads one event on its own: the plain way when it is plain, else the generic way.
 func single(raw []byte, write bool) source {
-	s := scanner{src: raw, write: write}
+	// the contract projects every event of a transaction on every endorsement: its scanners'
+	// working space is reused
+	s := singles.Get().(*scanner)
+	defer singles.Put(s)
+	*s = scanner{src: raw, write: write, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0]}
+	if write {
+		s.out = make([]byte, 0, len(raw)) // kept by the event (its canonical members)
+	}
 	s.space()
 	if s.i < len(raw) && raw[s.i] == '{' && s.event(&s.single) && s.end() {
 		e := s.single[0]
-		return source{raw: raw, ok: true, plain: true, canon: write, fields: s.object_(s.fields[e.from:e.to], true)}
+		src := source{raw: raw, ok: true, plain: true, canon: write, fields: s.object_(s.fields[e.from:e.to], true)}
+		s.release()
+		return src
 	}
+	s.release()
 	return source{raw: raw}
 }
+
+// release lets go of the event a pooled scanner read (its members point into it).
+func (s *scanner) release() {
+	s.src, s.out = nil, nil
+	clear(s.stack[:cap(s.stack)])
+	clear(s.fields[:cap(s.fields)])
+}
+
+var singles = sync.Pool{New: func() any { return new(scanner) }}
 
 // decodeEvent projects one event. keep asks for the event of record (its canonical form in
 // e.EPCIS); without it the canonical form is computed only when the ID derives from it.
@@ -746,18 +770,30 @@ func eventTime(m object, at string) (string, error) {
 	if off == "" {
 		return "", errAt(at+"/eventTimeZoneOffset", "eventTimeZoneOffset is required by EPCIS (e.g. +08:00)")
 	}
-	if !offsetRe.MatchString(off) {
+	if !zoneOffset(off) {
 		return "", errAt(at+"/eventTimeZoneOffset", "%q is not a zone offset like +08:00", off)
 	}
 	sign := 1
 	if off[0] == '-' {
 		sign = -1
 	}
-	// offsetRe has checked the shape ±hh:mm
+	// zoneOffset has checked the shape ±hh:mm
 	hh := int(off[1]-'0')*10 + int(off[2]-'0')
 	mm := int(off[4]-'0')*10 + int(off[5]-'0')
 	// express the instant in the zone where the event happened
-	return t.In(time.FixedZone(off, sign*(hh*3600+mm*60))).Format(time.RFC3339Nano), nil
+	return t.In(zone(off, sign*(hh*3600+mm*60))).Format(time.RFC3339Nano), nil
+}
+
+// zones keeps the zone of each offset met (at most the 1,800 zoneOffset allows): the time's
+// written form depends only on the offset, and a zone costs an allocation.
+var zones sync.Map
+
+func zone(name string, offset int) *time.Location {
+	if z, ok := zones.Load(name); ok {
+		return z.(*time.Location)
+	}
+	z, _ := zones.LoadOrStore(name, time.FixedZone(name, offset))
+	return z.(*time.Location)
 }
 
 // shortName reduces a CBV URI (urn:epcglobal:cbv:bizstep:shipping, https://ref.gs1.org/cbv/BizStep-shipping,

@@ -413,3 +413,29 @@ func FuzzProjectMatchesOracle(f *testing.F) {
 		checkProject(t, raw)
 	})
 }
+
+// zoneOffset accepts exactly the offsets the pattern it replaced did: every character at each
+// place on either side of its bounds, one character short and one over.
+func TestZoneOffsetMatchesPattern(t *testing.T) {
+	places := []string{"+-0 ", "0129/", "03459:", ":0", "05609", "09:"}
+	n := 0
+	var gen func(prefix string, at int)
+	gen = func(prefix string, at int) {
+		if at == len(places) {
+			for _, s := range []string{prefix, prefix[:5], prefix + "0", prefix + "\n"} {
+				if got, want := zoneOffset(s), oldOffsetRe.MatchString(s); got != want {
+					t.Errorf("zoneOffset(%q) = %v, pattern %v", s, got, want)
+				}
+				n++
+			}
+			return
+		}
+		for _, c := range places[at] {
+			gen(prefix+string(c), at+1)
+		}
+	}
+	gen("", 0)
+	if n < 5000 {
+		t.Fatalf("only %d offsets tried", n)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"testing"
 	"unicode/utf8"
 
 	"github.com/agritrace/agritrace/domain"
@@ -726,4 +727,28 @@ func oldFingerprint(e domain.Event) string {
 	b, _ := json.Marshal(e)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// The oracle's benchmarks, beside BenchmarkDecode and BenchmarkProject: the rewrite's gain, A/B
+// in one process.
+func BenchmarkDecodeOracle(b *testing.B) {
+	doc := benchDoc(1000)
+	for b.Loop() {
+		if _, err := oldDecode(doc, domain.Party{Enterprise: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/event")
+}
+
+func BenchmarkProjectOracle(b *testing.B) {
+	evs, err := oldDecode(benchDoc(1), domain.Party{Enterprise: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := oldProject(evs[0].EPCIS, evs[0].Actor); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
