@@ -364,8 +364,8 @@ func TestProjectMatchesOracle(t *testing.T) {
 		var ind bytes.Buffer
 		_ = json.Indent(&ind, b, "\t", "\t")
 		checkProject(t, ind.Bytes())
-		checkProject(t, append(b, " x"...))                                            // trailing data: a decoder reads the first value
-		checkProject(t, bytes.Replace(b, []byte(`{"`), []byte(`{"type":"x","`), 1))    // a repeated member: the last one counts
+		checkProject(t, append(b, " x"...))                                           // trailing data: a decoder reads the first value
+		checkProject(t, bytes.Replace(b, []byte(`{"`), []byte(`{"type":"x","`), 1))   // a repeated member: the last one counts
 		checkProject(t, bytes.Replace(b, []byte(`"type"`), []byte(`"\u0074ype"`), 1)) // an escaped name
 		checkProject(t, bytes.Replace(b, []byte(`+08:00"`), []byte("+08:00\xff\""), 1))
 	}

@@ -15,8 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/agritrace/agritrace/domain"
