@@ -310,10 +310,27 @@ func Fingerprint(e Event) string {
 		e.PrivateHash = PrivateHash(*e.Private)
 		e.Private = nil
 	}
-	b, _ := json.Marshal(e) // struct field order and sorted map keys make this canonical
-	sum := sha256.Sum256(b)
+	var sum [sha256.Size]byte
+	if raw := e.EPCIS; len(raw) > 0 && writtenAsIs(raw) {
+		// encoding/json would check a captured event's EPCIS and write it as it is, as the last
+		// member (the struct's last field): the rest is marshalled, and the bytes hashed after it
+		e.EPCIS = nil
+		h := sha256.New()
+		if b, err := json.Marshal(e); err == nil {
+			h.Write(b[:len(b)-1])
+			h.Write(epcisMember)
+			h.Write(raw)
+			h.Write(closeObject)
+		}
+		h.Sum(sum[:0])
+	} else {
+		b, _ := json.Marshal(e) // struct field order and sorted map keys make this canonical
+		sum = sha256.Sum256(b)
+	}
 	return hex.EncodeToString(sum[:])
 }
+
+var epcisMember, closeObject = []byte(`,"epcis":`), []byte(`}`)
 
 // ValidatePrivate checks private terms on their own (they may travel apart from their event).
 func ValidatePrivate(p Private) error {
