@@ -158,12 +158,16 @@ func (s *scanner) document() (*document, bool) {
 
 // object_ gives members read by the scanner their names (unquoted: plain) and values.
 func (s *scanner) object_(ms []member, canon bool) object {
-	o := make(object, len(ms))
-	for i, m := range ms {
-		o[i] = field{key: m.key[1 : len(m.key)-1 : len(m.key)-1], val: s.src[m.vs:m.ve:m.ve]}
+	return s.appendObject(make(object, 0, len(ms)), ms, canon)
+}
+
+func (s *scanner) appendObject(o object, ms []member, canon bool) object {
+	for _, m := range ms {
+		f := field{key: m.key[1 : len(m.key)-1 : len(m.key)-1], val: s.src[m.vs:m.ve:m.ve]}
 		if canon && s.write {
-			o[i].canon = s.out[m.start:m.end:m.end]
+			f.canon = s.out[m.start:m.end:m.end]
 		}
+		o = append(o, f)
 	}
 	return o
 }
@@ -278,25 +282,26 @@ func (src *source) open() bool {
 	return true
 }
 
-// single reads one event on its own: the plain way when it is plain, else the generic way.
-func single(raw []byte, write bool) source {
-	// the contract projects every event of a transaction on every endorsement: its scanners'
-	// working space is reused
+// decodeSingle reads one event on its own, the plain way when it is plain, else the generic way,
+// and projects it.
+func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, error) {
+	// the contract projects every event of a transaction on every endorsement: the working space
+	// of reading one is reused (the event decoded keeps none of it)
 	s := singles.Get().(*scanner)
 	defer singles.Put(s)
-	*s = scanner{src: raw, write: write, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0]}
-	if write {
-		s.out = make([]byte, 0, len(raw)) // kept by the event (its canonical members)
+	*s = scanner{src: raw, write: keep, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0], obj: s.obj[:0]}
+	defer s.release()
+	if keep {
+		s.out = make([]byte, 0, len(raw))
 	}
+	src := source{raw: raw}
 	s.space()
 	if s.i < len(raw) && raw[s.i] == '{' && s.event(&s.single) && s.end() {
 		e := s.single[0]
-		src := source{raw: raw, ok: true, plain: true, canon: write, fields: s.object_(s.fields[e.from:e.to], true)}
-		s.release()
-		return src
+		s.obj = s.appendObject(s.obj, s.fields[e.from:e.to], true)
+		src = source{raw: raw, ok: true, plain: true, canon: keep, fields: s.obj}
 	}
-	s.release()
-	return source{raw: raw}
+	return decodeEvent(&src, "/epcis", actor, keep)
 }
 
 // release lets go of the event a pooled scanner read (its members point into it).
@@ -304,6 +309,7 @@ func (s *scanner) release() {
 	s.src, s.out = nil, nil
 	clear(s.stack[:cap(s.stack)])
 	clear(s.fields[:cap(s.fields)])
+	clear(s.obj[:cap(s.obj)])
 }
 
 var singles = sync.Pool{New: func() any { return new(scanner) }}
@@ -818,14 +824,12 @@ func ShortName(s, kind string) string { return shortName(s, kind) }
 // DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
 // projection, with the event kept as captured.
 func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	src := single(raw, true)
-	return decodeEvent(&src, "/epcis", actor, true)
+	return decodeSingle(raw, actor, true)
 }
 
 // Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was
 // captured, without keeping it (EPCIS stays empty): the contract uses it to check that the
 // projection it is asked to apply is the one the event of record gives, on every endorsement.
 func Project(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	src := single(raw, false)
-	return decodeEvent(&src, "/epcis", actor, false)
+	return decodeSingle(raw, actor, false)
 }

@@ -29,7 +29,52 @@ func (o object) get(k string) ([]byte, bool) {
 // str reads a member as json.Unmarshal into a string would ("" when it is missing or not a string).
 func (o object) str(k string) string {
 	raw, _ := o.get(k)
+	if len(raw) > 2 && raw[0] == '"' {
+		if s, ok := vocabulary(raw[1 : len(raw)-1]); ok {
+			return s
+		}
+	}
 	return rawString(raw)
+}
+
+// vocabulary returns the words nearly every event spells (its type, action, bizStep, zone) without
+// allocating them again each time.
+func vocabulary(b []byte) (string, bool) {
+	switch string(b) {
+	case "ObjectEvent":
+		return "ObjectEvent", true
+	case "AggregationEvent":
+		return "AggregationEvent", true
+	case "TransformationEvent":
+		return "TransformationEvent", true
+	case "TransactionEvent":
+		return "TransactionEvent", true
+	case "AssociationEvent":
+		return "AssociationEvent", true
+	case "ADD":
+		return "ADD", true
+	case "OBSERVE":
+		return "OBSERVE", true
+	case "DELETE":
+		return "DELETE", true
+	case "commissioning":
+		return "commissioning", true
+	case "shipping":
+		return "shipping", true
+	case "receiving":
+		return "receiving", true
+	case "storing":
+		return "storing", true
+	case "inspecting":
+		return "inspecting", true
+	case "packing":
+		return "packing", true
+	case "+08:00":
+		return "+08:00", true
+	case "+00:00":
+		return "+00:00", true
+	}
+	return "", false
 }
 
 func rawString(raw []byte) string {
@@ -224,7 +269,8 @@ func objects(raw []byte, names []string, f func(vals [][]byte) bool) bool {
 	if c.peek() == ']' {
 		return true
 	}
-	vals := make([][]byte, len(names))
+	var buf [4][]byte
+	vals := buf[:len(names)]
 	for more := true; more; more = c.next() {
 		if !c.members(names, vals) || !f(vals) {
 			return false
@@ -248,9 +294,9 @@ func locationID(raw []byte) (id string, skip bool) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return "", true // missing or not an object (a value as sent starts with itself): decoding fails, or null gives no id
 	}
-	vals := make([][]byte, 1)
+	var vals [1][]byte
 	c := cursor{b: raw}
-	if c.members(idName, vals) {
+	if c.members(idName, vals[:]) {
 		if s, ok := optString(vals[0]); ok {
 			return s, s == ""
 		}

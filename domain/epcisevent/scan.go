@@ -31,6 +31,7 @@ type scanner struct {
 	single    []scanned  // epcisBody.event, when it is an object
 	inList    bool       // reading eventList's elements
 	top       *[]scanned // where a finished event object goes
+	obj       object     // a single event's members (decodeSingle)
 }
 
 // member is a member of an object: its name as written (quoted), where its value is in src, and
