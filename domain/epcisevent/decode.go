@@ -4,7 +4,6 @@
 package epcisevent
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -35,13 +34,6 @@ func errAt(pointer, format string, a ...any) *Error {
 // MaxEvents bounds the events of one capture document.
 const MaxEvents = 1000
 
-// zoneOffset reports whether off is a zone offset ±hh:mm, -14:59 to +14:59.
-func zoneOffset(off string) bool {
-	return len(off) == 6 && (off[0] == '+' || off[0] == '-') &&
-		(off[1] == '0' && isDigit(off[2]) || off[1] == '1' && '0' <= off[2] && off[2] <= '4') &&
-		off[3] == ':' && '0' <= off[4] && off[4] <= '5' && isDigit(off[5])
-}
-
 // Decode reads an EPCISDocument. actor is the enterprise recorded when an event names none
 // (EPCIS has no actor field; the capturing platform's enterprise stands in).
 func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
@@ -65,254 +57,22 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	return d.events(actor)
 }
 
-// document is a capture document as read, by the scanner or generically.
-type document struct {
-	fields  object
-	bodyOK  bool     // epcisBody is an object
-	list    []source // its events (eventList's elements, or event)
-	listErr *Error   // eventList is missing or not an array
+// DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
+// projection, with the event kept as captured.
+func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
+	return decodeSingle(raw, actor, true)
 }
 
-func (d *document) events(actor domain.Party) ([]domain.Event, error) {
-	typ := d.fields.str("type")
-	if typ == "" {
-		typ = d.fields.str("isA") // early EPCIS 2.0 drafts
-	}
-	if typ != "EPCISDocument" {
-		return nil, errAt("/type", "want an EPCISDocument, got %q", typ)
-	}
-	sv, _ := d.fields.get("schemaVersion")
-	if v := strings.Trim(string(sv), `"`); v != "" && !strings.HasPrefix(v, "2") {
-		return nil, errAt("/schemaVersion", "EPCIS schema version %s: only 2.x is accepted", v)
-	}
-	if !d.bodyOK {
-		return nil, errAt("/epcisBody", "missing or not an object")
-	}
-	if d.listErr != nil {
-		return nil, d.listErr
-	}
-	if len(d.list) == 0 || len(d.list) > MaxEvents {
-		return nil, errAt("/epcisBody/eventList", "a capture carries 1 to %d events, got %d", MaxEvents, len(d.list))
-	}
-	out := make([]domain.Event, 0, len(d.list))
-	for i := range d.list {
-		e, err := decodeEvent(&d.list[i], "/epcisBody/eventList/"+strconv.Itoa(i), actor, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+// Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was
+// captured, without keeping it (EPCIS stays empty): the contract uses it to check that the
+// projection it is asked to apply is the one the event of record gives, on every endorsement.
+func Project(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
+	return decodeSingle(raw, actor, false)
 }
 
-// document reads a whole capture document the plain way; ok is false when it is not plain.
-func (s *scanner) document() (*document, bool) {
-	s.space()
-	if s.i >= len(s.src) || s.src[s.i] != '{' {
-		return nil, false // not an object: the generic way says what it is
-	}
-	s.fields = make([]member, 0, len(s.src)/32)
-	s.out = make([]byte, 0, len(s.src))
-	if !s.object(docLevel, false) || !s.end() {
-		return nil, false
-	}
-	d := &document{fields: s.object_(s.doc, false)}
-	if raw, ok := d.fields.get("epcisBody"); ok && raw[0] == '{' {
-		d.bodyOK = true
-	}
-	body := s.object_(s.body, false)
-	ctx, ok := s.namespaces(d.fields)
-	if !ok {
-		return nil, false
-	}
-	all := s.object_(s.fields, true)
-	events := func(sc []scanned) {
-		for _, e := range sc {
-			src := source{raw: s.src[e.vs:e.ve:e.ve], ok: e.obj, plain: true, canon: true, ctx: ctx}
-			if e.obj {
-				src.fields = all[e.from:e.to:e.to]
-			}
-			d.list = append(d.list, src)
-		}
-	}
-	if raw, ok := body.get("eventList"); ok {
-		switch raw[0] {
-		case '[':
-			d.list = make([]source, 0, len(s.list))
-			events(s.list)
-		case 'n': // null: no events
-		default:
-			d.listErr = errAt("/epcisBody/eventList", "must be an array of events")
-		}
-	} else if raw, ok := body.get("event"); ok {
-		if raw[0] == '{' {
-			events(s.single)
-		} else {
-			d.list = []source{{raw: raw, plain: true}}
-		}
-	} else {
-		d.listErr = errAt("/epcisBody/eventList", "missing")
-	}
-	return d, true
-}
-
-// object_ gives members read by the scanner their names (unquoted: plain) and values.
-func (s *scanner) object_(ms []member, canon bool) object {
-	return s.appendObject(make(object, 0, len(ms)), ms, canon)
-}
-
-func (s *scanner) appendObject(o object, ms []member, canon bool) object {
-	for _, m := range ms {
-		f := field{key: m.key[1 : len(m.key)-1 : len(m.key)-1], val: s.src[m.vs:m.ve:m.ve]}
-		if canon && s.write {
-			f.canon = s.out[m.start:m.end:m.end]
-		}
-		o = append(o, f)
-	}
-	return o
-}
-
-// namespaces is the canonical JSON of the document's @context entries other than the standard
-// EPCIS context, which an event without a @context of its own takes (nil: none).
-func (s *scanner) namespaces(doc object) ([]byte, bool) {
-	raw, ok := doc.get("@context")
-	if !ok {
-		return nil, true
-	}
-	entries := [][]byte{raw}
-	switch raw[0] {
-	case 'n':
-		return nil, true // null: no entries
-	case '[':
-		entries = entries[:0]
-		c := cursor{b: raw}
-		c.i++
-		if c.peek() != ']' {
-			for more := true; more; more = c.next() {
-				c.peek()
-				start := c.i
-				c.skip()
-				entries = append(entries, raw[start:c.i])
-			}
-		}
-	}
-	out := []byte{'['}
-	n := 0
-	for _, c := range entries {
-		if v, ok := plainString(c); ok && standardContexts[v] {
-			continue
-		}
-		canon, ok := canonicalPlain(c)
-		if !ok {
-			return nil, false
-		}
-		if n > 0 {
-			out = append(out, ',')
-		}
-		out, n = append(out, canon...), n+1
-	}
-	if n == 0 {
-		return nil, true
-	}
-	return append(out, ']'), true
-}
-
-// readDocument reads a capture document the generic way.
-func readDocument(data []byte) (*document, error) {
-	var doc map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, errAt("", "not a JSON object: %v", err)
-	}
-	d := &document{fields: fromMap(doc)}
-	var body map[string]json.RawMessage
-	if err := json.Unmarshal(doc["epcisBody"], &body); err == nil && body != nil {
-		d.bodyOK = true
-	}
-	ns, _ := namespaces(doc["@context"])
-	var list []json.RawMessage
-	if raw, ok := body["eventList"]; ok {
-		if err := json.Unmarshal(raw, &list); err != nil {
-			d.listErr = errAt("/epcisBody/eventList", "must be an array of events")
-		}
-	} else if raw, ok := body["event"]; ok {
-		list = []json.RawMessage{raw}
-	} else {
-		d.listErr = errAt("/epcisBody/eventList", "missing")
-	}
-	for _, raw := range list {
-		d.list = append(d.list, source{raw: raw, ns: ns})
-	}
-	return d, nil
-}
-
-func fromMap(m map[string]json.RawMessage) object {
-	o := make(object, 0, len(m))
-	for k, v := range m {
-		o = append(o, field{key: []byte(k), val: v})
-	}
-	return o
-}
-
-// source is one event to decode.
-type source struct {
-	raw    []byte // as sent
-	fields object // its members, once read
-	ok     bool   // raw is an object, read into fields
-	// plain: read by the scanner (raw is plain strict JSON); canon: fields carry their canonical
-	// values; ctx: the document's namespaces in canonical form, for an event without @context
-	plain, canon bool
-	ctx          []byte
-	ns           []json.RawMessage // generic: the document's namespaces
-}
-
-// open reads the event's members the generic way, unless the scanner has.
-func (src *source) open() bool {
-	if src.plain || src.ok {
-		return src.ok
-	}
-	var m map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(src.raw))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil || m == nil {
-		return false
-	}
-	src.fields, src.ok = fromMap(m), true
-	return true
-}
-
-// decodeSingle reads one event on its own, the plain way when it is plain, else the generic way,
-// and projects it.
-func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, error) {
-	// the contract projects every event of a transaction on every endorsement: the working space
-	// of reading one is reused (the event decoded keeps none of it)
-	s := singles.Get().(*scanner)
-	defer singles.Put(s)
-	*s = scanner{src: raw, write: keep, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0], obj: s.obj[:0]}
-	defer s.release()
-	if keep {
-		s.out = make([]byte, 0, len(raw))
-	}
-	src := source{raw: raw}
-	s.space()
-	if s.i < len(raw) && raw[s.i] == '{' && s.event(&s.single) && s.end() {
-		e := s.single[0]
-		s.obj = s.appendObject(s.obj, s.fields[e.from:e.to], true)
-		src = source{raw: raw, ok: true, plain: true, canon: keep, fields: s.obj}
-	}
-	return decodeEvent(&src, "/epcis", actor, keep)
-}
-
-// release lets go of the event a pooled scanner read (its members point into it).
-func (s *scanner) release() {
-	s.src, s.out = nil, nil
-	clear(s.stack[:cap(s.stack)])
-	clear(s.fields[:cap(s.fields)])
-	clear(s.obj[:cap(s.obj)])
-}
-
-var singles = sync.Pool{New: func() any { return new(scanner) }}
+// ErrorDeclarationSuffix marks the ledger ID of an error declaration: EPCIS gives it the eventID
+// of the event it declares erroneous.
+const ErrorDeclarationSuffix = "#errorDeclaration"
 
 // decodeEvent projects one event. keep asks for the event of record (its canonical form in
 // e.EPCIS); without it the canonical form is computed only when the ID derives from it.
@@ -480,10 +240,6 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 	return e, nil
 }
 
-// ErrorDeclarationSuffix marks the ledger ID of an error declaration: EPCIS gives it the eventID
-// of the event it declares erroneous.
-const ErrorDeclarationSuffix = "#errorDeclaration"
-
 // newOwner is the party a TransactionEvent hands ownership to: its owning_party destination
 // (possessing_party when no owner is named), on ADD only.
 func newOwner(m object, action, at string) (string, error) {
@@ -531,153 +287,6 @@ func newOwner(m object, action, at string) (string, error) {
 }
 
 var destNames = []string{"type", "destination"}
-
-// Canonical is the stored form of an EPCIS event: keys sorted, numbers exactly as written, no
-// insignificant space. Two captures mean the same content exactly when their canonical forms match.
-func Canonical(v any) ([]byte, error) {
-	var b []byte
-	switch x := v.(type) {
-	case []byte:
-		b = x
-	case json.RawMessage:
-		b = x
-	default:
-		var err error
-		if b, err = json.Marshal(v); err != nil {
-			return nil, err
-		}
-	}
-	anyv, err := decodeNumbers(b)
-	if err != nil {
-		return nil, err
-	}
-	return encodeCanonical(anyv)
-}
-
-// decodeNumbers reads JSON keeping numbers as written.
-func decodeNumbers(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	err := dec.Decode(&v)
-	return v, err
-}
-
-// encodeCanonical writes decoded JSON in canonical form: object keys sorted, no insignificant
-// space, no HTML escaping.
-func encodeCanonical(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
-
-// canonical is the canonical form of the event: the document's namespaces travel with the event
-// when it has no @context of its own, so its extensions keep their meaning.
-func (src *source) canonical() ([]byte, error) {
-	_, own := src.fields.get("@context")
-	if src.plain {
-		ctx := src.ctx
-		if own {
-			ctx = nil
-		}
-		if src.canon {
-			return assemble(src.fields, ctx), nil
-		}
-		if ctx == nil {
-			if out, ok := canonicalPlain(src.raw); ok {
-				return out, nil
-			}
-		}
-	}
-	return canonicalEvent(src.raw, own, src.ns)
-}
-
-// assemble writes an event whose members the scanner wrote in canonical form, sorted by name,
-// adding ctx as its @context when ctx is set.
-func assemble(fields object, ctx []byte) []byte {
-	const ctxName = "@context"
-	n := 2 + len(ctx) + len(ctxName) + 4
-	for _, f := range fields {
-		n += len(f.key) + len(f.canon) + 4
-	}
-	out := make([]byte, 0, n)
-	out = append(out, '{')
-	put := func(k string, v []byte) {
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out = append(out, '"')
-		out = append(out, k...)
-		out = append(out, '"', ':')
-		out = append(out, v...)
-	}
-	for _, f := range fields {
-		if ctx != nil && string(f.key) > ctxName {
-			put(ctxName, ctx)
-			ctx = nil
-		}
-		put(string(f.key), f.canon)
-	}
-	if ctx != nil {
-		put(ctxName, ctx)
-	}
-	return append(out, '}')
-}
-
-// canonicalEvent is the canonical form of one captured event read the generic way (raw is valid
-// JSON: encoding/json has read it into its members; own: it has a @context).
-func canonicalEvent(raw json.RawMessage, own bool, ns []json.RawMessage) ([]byte, error) {
-	if own || len(ns) == 0 {
-		if out, ok := canonicalPlain(raw); ok {
-			return out, nil
-		}
-		return Canonical(raw)
-	}
-	obj, err := decodeNumbers(raw)
-	if err != nil {
-		return nil, err
-	}
-	ctx, err := json.Marshal(ns)
-	if err != nil {
-		return nil, err
-	}
-	if obj.(map[string]any)["@context"], err = decodeNumbers(ctx); err != nil {
-		return nil, err
-	}
-	return encodeCanonical(obj)
-}
-
-// standardContexts are the @context entries every EPCIS 2.0 document may name; the rest are the
-// sender's namespaces.
-var standardContexts = map[string]bool{
-	"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld": true,
-	"https://ref.gs1.org/standards/epcis/epcis-context.jsonld":       true,
-	"https://gs1.github.io/EPCIS/epcis-context.jsonld":               true,
-}
-
-// namespaces returns the document's @context entries other than the standard EPCIS context.
-func namespaces(raw json.RawMessage) ([]json.RawMessage, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
-		list = []json.RawMessage{raw}
-	}
-	var out []json.RawMessage
-	for _, c := range list {
-		var s string
-		if json.Unmarshal(c, &s) == nil && standardContexts[s] {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
 
 type ref struct {
 	id  string
@@ -790,6 +399,13 @@ func eventTime(m object, at string) (string, error) {
 	return t.In(zone(off, sign*(hh*3600+mm*60))).Format(time.RFC3339Nano), nil
 }
 
+// zoneOffset reports whether off is a zone offset ±hh:mm, -14:59 to +14:59.
+func zoneOffset(off string) bool {
+	return len(off) == 6 && (off[0] == '+' || off[0] == '-') &&
+		(off[1] == '0' && isDigit(off[2]) || off[1] == '1' && '0' <= off[2] && off[2] <= '4') &&
+		off[3] == ':' && '0' <= off[4] && off[4] <= '5' && isDigit(off[5])
+}
+
 // zones keeps the zone of each offset met (at most the 1,800 zoneOffset allows): the time's
 // written form depends only on the offset, and a zone costs an allocation.
 var zones sync.Map
@@ -820,16 +436,3 @@ func shortName(s, kind string) string {
 
 // ShortName is shortName for other packages (query parameters name CBV values either way).
 func ShortName(s, kind string) string { return shortName(s, kind) }
-
-// DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
-// projection, with the event kept as captured.
-func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeSingle(raw, actor, true)
-}
-
-// Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was
-// captured, without keeping it (EPCIS stays empty): the contract uses it to check that the
-// projection it is asked to apply is the one the event of record gives, on every endorsement.
-func Project(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeSingle(raw, actor, false)
-}
