@@ -109,7 +109,7 @@ func (s *scanner) objectOf(ms []member, canon bool) object {
 
 func (s *scanner) appendObject(o object, ms []member, canon bool) object {
 	for _, m := range ms {
-		f := field{key: m.key[1 : len(m.key)-1 : len(m.key)-1], val: s.src[m.vs:m.ve:m.ve]}
+		f := field{key: s.name(m), val: s.src[m.vs:m.ve:m.ve]}
 		if canon && s.write {
 			f.canon = s.out[m.start:m.end:m.end]
 		}

@@ -34,13 +34,17 @@ type scanner struct {
 	obj       object     // a single event's members (decodeSingle)
 }
 
-// member is a member of an object: its name as written (quoted), where its value is in src, and
-// where its canonical form is in out.
+// member is a member of an object: where its name (quoted: plain) and its value are in src, and
+// where its canonical form is in out. Offsets, not slices: members are copied about, and a struct
+// without pointers is copied without the garbage collector's write barriers.
 type member struct {
-	key        []byte
+	ks, ke     int
 	vs, ve     int
 	start, end int
 }
+
+// name is a member's name as written, without its quotes.
+func (s *scanner) name(m member) []byte { return s.src[m.ks+1 : m.ke-1 : m.ke-1] }
 
 // scanned is an event (or an element of eventList that is not an object, with obj false).
 type scanned struct {
@@ -311,7 +315,7 @@ func (s *scanner) object(lv level, write bool) bool {
 			if !s.member(lv, key, write) {
 				return false
 			}
-			s.stack = append(s.stack, member{key: key, vs: vs, ve: s.i, start: start, end: len(s.out)})
+			s.stack = append(s.stack, member{ks: ks, ke: ks + len(key), vs: vs, ve: s.i, start: start, end: len(s.out)})
 			s.space()
 			if s.i >= len(s.src) {
 				return false
@@ -328,9 +332,9 @@ func (s *scanner) object(lv level, write bool) bool {
 	}
 	ms := s.stack[base:]
 	// as encoding/json sorts a map's keys: by the key itself, which for a plain key is what is quoted
-	slices.SortFunc(ms, func(a, b member) int { return bytes.Compare(a.key[1:len(a.key)-1], b.key[1:len(b.key)-1]) })
+	slices.SortFunc(ms, func(a, b member) int { return bytes.Compare(s.name(a), s.name(b)) })
 	for j := 1; j < len(ms); j++ {
-		if bytes.Equal(ms[j].key, ms[j-1].key) {
+		if bytes.Equal(s.name(ms[j]), s.name(ms[j-1])) {
 			return false // strict JSON names a member once
 		}
 	}
@@ -350,7 +354,7 @@ func (s *scanner) object(lv level, write bool) bool {
 				if j > 0 {
 					s.tmp = append(s.tmp, ',')
 				}
-				s.tmp = append(s.tmp, m.key...)
+				s.tmp = append(s.tmp, s.src[m.ks:m.ke]...)
 				s.tmp = append(s.tmp, ':')
 				s.tmp = append(s.tmp, s.out[m.start:m.end]...)
 			}

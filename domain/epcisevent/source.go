@@ -57,12 +57,11 @@ func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, erro
 	return decodeEvent(&src, "/epcis", actor, keep)
 }
 
-// release lets go of the event a pooled scanner read (its members point into it).
+// release lets go of the event a pooled scanner read (its fields point into it; an earlier
+// event's beyond their length were let go of then).
 func (s *scanner) release() {
 	s.src, s.out = nil, nil
-	clear(s.stack[:cap(s.stack)])
-	clear(s.fields[:cap(s.fields)])
-	clear(s.obj[:cap(s.obj)])
+	clear(s.obj)
 }
 
 var singles = sync.Pool{New: func() any { return new(scanner) }}
