@@ -1,18 +1,47 @@
 package domain
 
-// writtenAsIs reports whether encoding/json marshals raw, a json.RawMessage, as the very bytes it
-// holds: valid JSON without insignificant white space, and nothing encoding/json escapes on the
-// way out (<, >, & and U+2028, U+2029). A captured event's EPCIS is such JSON nearly always (the
-// canonical form, or as the gateway's encoding/json sent it), so its fingerprint need not have
-// encoding/json check and copy it again. Anything else is false: encoding/json then decides.
-func writtenAsIs(raw []byte) bool {
+import "io"
+
+// compactJSON reports whether raw, a json.RawMessage, is valid JSON without insignificant white
+// space: encoding/json marshals such JSON as the very bytes it holds, but for the characters it
+// escapes on the way out (<, >, &, U+2028, U+2029; escapes reports whether there are any). A
+// captured event's EPCIS is such JSON nearly always (the canonical form, or as encoding/json wrote
+// it), so its fingerprint need not have encoding/json check and copy it again. Anything else is
+// false: encoding/json then decides.
+func compactJSON(raw []byte) (ok, escapes bool) {
 	r := asIs{b: raw}
-	return r.value(0) && r.i == len(raw)
+	return r.value(0) && r.i == len(raw), r.escapes
+}
+
+// writeEscaped writes compact JSON as encoding/json marshals it: <, >, &, U+2028 and U+2029
+// escaped, the rest as it is.
+func writeEscaped(w io.Writer, raw []byte) {
+	const hex = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(raw); i++ {
+		var esc string
+		switch c := raw[i]; {
+		case c == '<' || c == '>' || c == '&':
+			esc = `\u00` + string(hex[c>>4]) + string(hex[c&0xF])
+		case c == 0xE2 && i+2 < len(raw) && raw[i+1] == 0x80 && raw[i+2]&^1 == 0xA8:
+			esc = `\u202` + string(hex[raw[i+2]&0xF])
+		default:
+			continue
+		}
+		w.Write(raw[start:i])
+		io.WriteString(w, esc)
+		if raw[i] == 0xE2 {
+			i += 2
+		}
+		start = i + 1
+	}
+	w.Write(raw[start:])
 }
 
 type asIs struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	escapes bool
 }
 
 // maxAsIsDepth stays below encoding/json's own nesting limit.
@@ -86,8 +115,10 @@ func (r *asIs) str() bool {
 		case c == '"':
 			r.i = i + 1
 			return true
-		case c < 0x20 || c == '<' || c == '>' || c == '&':
+		case c < 0x20:
 			return false
+		case c == '<' || c == '>' || c == '&':
+			r.escapes = true
 		case c == '\\':
 			i++
 			if i >= len(b) {
@@ -104,7 +135,7 @@ func (r *asIs) str() bool {
 				return false
 			}
 		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8: // U+2028, U+2029
-			return false
+			r.escapes = true
 		}
 	}
 	return false

@@ -311,15 +311,25 @@ func Fingerprint(e Event) string {
 		e.Private = nil
 	}
 	var sum [sha256.Size]byte
-	if raw := e.EPCIS; len(raw) > 0 && writtenAsIs(raw) {
-		// encoding/json would check a captured event's EPCIS and write it as it is, as the last
-		// member (the struct's last field): the rest is marshalled, and the bytes hashed after it
+	compact, escapes := false, false
+	if len(e.EPCIS) > 0 {
+		compact, escapes = compactJSON(e.EPCIS)
+	}
+	if compact {
+		// encoding/json would check a captured event's EPCIS and write it as it is (but for the
+		// characters it escapes), as the last member (the struct's last field): the rest is
+		// marshalled, and the EPCIS hashed after it as encoding/json would have written it
+		raw := e.EPCIS
 		e.EPCIS = nil
 		h := sha256.New()
 		if b, err := json.Marshal(e); err == nil {
 			h.Write(b[:len(b)-1])
 			h.Write(epcisMember)
-			h.Write(raw)
+			if escapes {
+				writeEscaped(h, raw)
+			} else {
+				h.Write(raw)
+			}
 			h.Write(closeObject)
 		}
 		h.Sum(sum[:0])
