@@ -150,12 +150,21 @@ func (c *txCounter) recorded(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// txs is how many transactions were submitted in the window.
+func (c *txCounter) txs() int64 {
+	if len(c.samples) < 2 {
+		return 0
+	}
+	return c.samples[len(c.samples)-1] - c.samples[0]
+}
+
 // perTx says how many events a Fabric transaction carried in the window.
-func (c *txCounter) perTx(events int64) string {
-	if len(c.samples) < 2 || c.samples[len(c.samples)-1] == c.samples[0] {
+func (c *txCounter) perTx(events int64) string { return perTx(events, c.txs()) }
+
+func perTx(events, txs int64) string {
+	if txs == 0 {
 		return "no transaction counted"
 	}
-	txs := c.samples[len(c.samples)-1] - c.samples[0]
 	return fmt.Sprintf("%.2f events per Fabric transaction (%d transactions)", float64(events)/float64(txs), txs)
 }
 
