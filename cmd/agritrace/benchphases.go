@@ -213,23 +213,39 @@ func phaseScans(r *benchRun) error {
 		return err
 	}
 	t0 := time.Now()
-	// scan runs one bounded load and reports, beside it, the CPU the serving process used per request
-	scan := func(base string, paths []string, server int) (bench.Result, float64, error) {
-		cpu0, err := bench.ProcCPU(server)
+	// scan runs one bounded load and reports, beside it, the CPU the serving process used per
+	// request, and with the network's processes, the CPU row of the whole machine over the load
+	scan := func(base string, paths []string, server int) (bench.Result, float64, bench.CPURow, error) {
+		procs := r.procs(true)
+		procs["server"] = server
+		procs[loadGenerator] = os.Getpid()
+		cpu0, err := procs.Sample()
 		if err != nil {
-			return bench.Result{}, 0, err
+			return bench.Result{}, 0, bench.CPURow{}, err
+		}
+		m0, err := bench.MachineBusy()
+		if err != nil {
+			return bench.Result{}, 0, bench.CPURow{}, err
 		}
 		started := time.Now()
 		l := bench.Start(r.ctx, o.workers, int64(len(paths)), bench.GetOp(base, paths, "text/html"))
 		l.Wait()
-		cpu1, err := bench.ProcCPU(server)
+		cpu1, err := procs.Sample()
 		if err != nil {
-			return bench.Result{}, 0, err
+			return bench.Result{}, 0, bench.CPURow{}, err
+		}
+		m1, err := bench.MachineBusy()
+		if err != nil {
+			return bench.Result{}, 0, bench.CPURow{}, err
 		}
 		res := l.All(started)
-		return res, float64((cpu1 - cpu0).Microseconds()) / 1000 / float64(max(1, res.Ops)), nil
+		use := cpu1.Since(cpu0)
+		row := bench.CPURow{Per: "scan", Committed: int64(res.Ops), Seconds: time.Since(started).Seconds(), Use: use, Machine: m1 - m0, Load: use[loadGenerator]}
+		delete(row.Use, loadGenerator)
+		delete(row.Use, "server") // the gateway's own row, or the bare server (counted in the machine's rest)
+		return res, float64(use["server"].Microseconds()) / 1000 / float64(max(1, res.Ops)), row, nil
 	}
-	bare, bareCPU, err := scan(bareURL, repeat("/", len(paths)), barePID)
+	bare, bareCPU, _, err := scan(bareURL, repeat("/", len(paths)), barePID)
 	if err != nil {
 		return err
 	}
@@ -245,16 +261,20 @@ func phaseScans(r *benchRun) error {
 		prof <- profiled{p, err}
 	}()
 	gwPID := r.gw.Process.Pid
-	distinct, distinctCPU, err := scan(r.env.URL, paths, gwPID)
+	distinct, distinctCPU, distinctUse, err := scan(r.env.URL, paths, gwPID)
 	if err != nil {
 		return err
 	}
+	// where the machine's time went while the distinct lots were scanned: the network's processes
+	// are busy with the ingest alongside, the gateway with both
+	distinctUse.Phase = "distinct-lot scans, ingest alongside"
+	r.rep.CPU = append(r.rep.CPU, distinctUse)
 	if p := <-prof; p.err != nil {
 		r.rep.Notes = append(r.rep.Notes, fmt.Sprintf("no gateway profile of the scans: %v", p.err))
 	} else {
 		r.profileNoteFor(p.path, fmt.Sprintf("over the first %s of the distinct-lot scans", profWindow))
 	}
-	same, sameCPU, err := scan(r.env.URL, repeat(paths[0], len(paths)), gwPID)
+	same, sameCPU, _, err := scan(r.env.URL, repeat(paths[0], len(paths)), gwPID)
 	if err != nil {
 		return err
 	}
