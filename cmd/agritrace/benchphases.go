@@ -240,10 +240,11 @@ func phaseScans(r *benchRun) error {
 		}
 		res := l.All(started)
 		use := cpu1.Since(cpu0)
+		perOp := float64(use["server"].Microseconds()) / 1000 / float64(max(1, res.Ops))
 		row := bench.CPURow{Per: "scan", Committed: int64(res.Ops), Seconds: time.Since(started).Seconds(), Use: use, Machine: m1 - m0, Load: use[loadGenerator]}
 		delete(row.Use, loadGenerator)
 		delete(row.Use, "server") // the gateway's own row, or the bare server (counted in the machine's rest)
-		return res, float64(use["server"].Microseconds()) / 1000 / float64(max(1, res.Ops)), row, nil
+		return res, perOp, row, nil
 	}
 	bare, bareCPU, _, err := scan(bareURL, repeat("/", len(paths)), barePID)
 	if err != nil {
