@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -285,6 +286,8 @@ func (h *Handler) write(w http.ResponseWriter, self string, asJSON, asLinkset bo
 	}
 	w.Header().Set("Vary", "Accept, Accept-Language")
 	w.Header().Set("Link", "<"+self+"?format=json>; rel=\"alternate\"; type=\"application/json\"")
+	// a page is past net/http's 2 KB buffer: without its length the answer went out chunked
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
 }
 
