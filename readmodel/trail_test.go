@@ -56,7 +56,8 @@ func TestTrailReaders(t *testing.T) {
 
 // BenchmarkTrail: a lone lot (F3: two events, no lineage) read by the generation walk and step by
 // step; the rice bag B2 of the fixture (five batches up and their events) read by the generation
-// walk, in one statement and step by step, on a SQLite file. CPU per read (this process's, from getrusage) is
+// walk, in one statement and step by step, on a SQLite file; the lone lot also under a context
+// that can be cancelled, as a request's can. CPU per read (this process's, from getrusage) is
 // the figure to compare on a shared machine.
 func BenchmarkTrail(b *testing.B) {
 	s, err := Open(filepath.Join(b.TempDir(), "readmodel.db"))
@@ -70,11 +71,15 @@ func BenchmarkTrail(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// a request's context, which can be cancelled: each statement read under it is watched
+	request, cancel := context.WithCancel(ctx)
+	defer cancel()
 	for _, v := range []struct {
 		name string
 		read func() error
 	}{
 		{"lone-lot/walk", func() error { _, _, err := s.trailWalk(ctx, "F3", 30, 300); return err }},
+		{"lone-lot/walk-cancellable", func() error { _, _, err := s.trailWalk(request, "F3", 30, 300); return err }},
 		{"lone-lot/stepwise", func() error { _, err := s.trailStepwise(ctx, "F3", 30, 300); return err }},
 		{"walk", func() error { _, _, err := s.trailWalk(ctx, "B2", 30, 300); return err }},
 		{"at-once", func() error { _, _, err := s.trailAtOnce(ctx, "B2", 30, 300); return err }},

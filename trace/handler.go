@@ -207,6 +207,13 @@ func wantsJSON(r *http.Request) bool {
 	return j >= 0 && (h < 0 || j < h)
 }
 
+// reading is the context of a resolver's reads: the request's values without its cancellation.
+// A read is bounded (pageDepth, pageLimit) and its answer is cached, so one whose consumer hung
+// up is still worth finishing; and a cancellable context cost every statement two goroutines
+// (database/sql's and the SQLite driver's, each waiting to interrupt it) and a progress callback
+// inside SQLite, which on a lone lot's trail were more work than the statement.
+func reading(r *http.Request) context.Context { return context.WithoutCancel(r.Context()) }
+
 // resolve answers for any identifier the ledger knows.
 func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, raw string) {
 	h.resolveItem(w, r, raw, "")
@@ -225,12 +232,12 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	now := time.Now()
 	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, asLinkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
-	if body, ok := h.cached(r.Context(), key); ok {
+	if body, ok := h.cached(reading(r), key); ok {
 		h.write(w, h.selfURL(id), asJSON, asLinkset, body)
 		return
 	}
 	h.renders.Add(1)
-	t, err := h.Store.Trail(r.Context(), id, pageDepth, pageLimit)
+	t, err := h.Store.Trail(reading(r), id, pageDepth, pageLimit)
 	if errors.Is(err, readmodel.ErrNotFound) {
 		h.fail(w, r, http.StatusNotFound, "unknown-code", id)
 		return
