@@ -203,13 +203,14 @@ func phaseScans(r *benchRun) error {
 	// the half-speed ingest has the shape of the bulk ingest it is half of: its Fabric transactions
 	// hold wire.MaxEventsPerTx events, as the gateway packs the bulk phase's requests. Requests of
 	// 100 made transactions of 100, which cost the peers more CPU per event than the measured rate
-	// assumed. One request is one transaction, paced evenly.
-	const per = wire.MaxEventsPerTx
+	// assumed. One request is one transaction, paced evenly; at a half rate below one such
+	// transaction a second (a tiny or starved network), one a second of what the rate allows.
 	rate := r.bulkRate / 2
-	if rate < per {
+	per := min(wire.MaxEventsPerTx, int(rate))
+	if per < 1 {
 		return fmt.Errorf("bulk rate %.0f events/s is too low to pace half-speed ingest", r.bulkRate)
 	}
-	interval := time.Duration(float64(time.Second) * per / rate)
+	interval := time.Duration(float64(time.Second) * float64(per) / rate)
 	bg := bench.Start(r.ctx, 16, 0, bench.Paced(interval, bench.BulkOp(r.env, "half", per)))
 	defer bg.Stop()
 	time.Sleep(o.warm)
