@@ -307,7 +307,7 @@ func phaseScans(r *benchRun) error {
 		Value: distinct.PerSecond(), Unit: "req/s", Baseline: bare.PerSecond(), Target: "≥ 5,000 req/s, p99 ≤ 20 ms",
 		// the scans count only beside the load they promise: ingest alongside at ≥ 90% of half speed
 		Met: bench.Met(distinct.PerSecond() >= 5000 && distinct.P(.99) <= 20 && ingested >= 0.9*rate),
-		Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, %d failures; mean %.2f ms, of which the gateway's handler %.2f ms (the rest waiting for a core, in either process, or on the loopback); gateway CPU %.3f ms a scan (ingest alongside included; bare server %.3f ms); %s",
+		Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, %d failures; mean %.2f ms, of which the gateway's handler %.2f ms (the rest: HTTP outside the handler, in both processes, and waiting for a core); gateway CPU %.3f ms a scan (ingest alongside included; bare server %.3f ms); %s",
 			distinct.P(.5), distinct.P(.99), distinct.Failures, meanMS(distinct), handled1.Since(handled0), distinctCPU, bareCPU, load)})
 	r.rep.Add(bench.Row{Section: sec, Name: "one lot scanned repeatedly (answer cached until a block changes its trail)", Value: same.PerSecond(), Unit: "req/s",
 		Baseline: bare.PerSecond(), Note: fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, %d failures; gateway CPU %.3f ms a scan (ingest alongside included)", same.P(.5), same.P(.99), same.Failures, sameCPU)})
