@@ -326,7 +326,8 @@ func meanMS(res bench.Result) float64 {
 }
 
 // handled is the gateway's own count and time of the resolver's answers (its /metrics), from
-// the handler's start to its return: what a scan's latency is beyond it was spent waiting.
+// the handler's start to its return: a scan's latency beyond it is HTTP outside the handler and
+// waiting for a core.
 type handled struct {
 	n       int64
 	seconds float64
