@@ -21,7 +21,12 @@ import (
 // again.
 type scanner struct {
 	src   []byte
-	write bool   // write events' canonical members to out
+	write bool // write events' canonical members to out
+	// skim: the event is only projected (Project), not kept: an object or array it does not write
+	// is read whole, checked by the tokenizer alone. Projecting reads such members with
+	// encoding/json's leniency (fields.go); only names and strings read from the event itself need
+	// to be plain, and the scanner no more stands in for the strict check.
+	skim  bool
 	out   []byte // canonical values
 	tmp   []byte // an object being assembled in canonical order
 	stack []member
@@ -95,10 +100,14 @@ func (s *scanner) value(write bool) bool { return s.valueOf(s.dec.PeekKind(), wr
 
 // valueOf reads the next value, of kind k.
 func (s *scanner) valueOf(k jsontext.Kind, write bool) bool {
-	switch k {
-	case '{':
+	switch {
+	case (k == '{' || k == '[') && s.skim && !write:
+		v, err := s.dec.ReadValue()
+		s.at = s.offset() - len(v)
+		return err == nil
+	case k == '{':
 		return s.object(plainLevel, write)
-	case '[':
+	case k == '[':
 		return s.array(write)
 	}
 	v, err := s.dec.ReadValue()

@@ -42,7 +42,7 @@ func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, erro
 	// of reading one is reused (the event decoded keeps none of it)
 	s := singles.Get().(*scanner)
 	defer singles.Put(s)
-	*s = scanner{src: raw, write: keep, rd: s.rd, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0], obj: s.obj[:0], tmp: s.tmp[:0]}
+	*s = scanner{src: raw, write: keep, skim: !keep, rd: s.rd, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0], obj: s.obj[:0], tmp: s.tmp[:0]}
 	defer s.release()
 	if keep {
 		s.out = make([]byte, 0, len(raw))
