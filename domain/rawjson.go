@@ -21,8 +21,19 @@ var (
 // (the canonical form), so its fingerprint need not have encoding/json check and copy it again.
 // JSON with a space, even one within a string, is not taken as compact: it is written anew.
 func compactJSON(raw []byte) (ok, escapes bool) {
-	escapes = bytes.ContainsAny(raw, "<>&") || bytes.Contains(raw, lineSep) || bytes.Contains(raw, paraSep)
-	return !bytes.ContainsAny(raw, " \t\n\r") && jsontext.Value(raw).IsValid(asRawMessage...), escapes
+	escapes = containsByte(raw, "<>&") || bytes.Contains(raw, lineSep) || bytes.Contains(raw, paraSep)
+	return !containsByte(raw, " \t\n\r") && jsontext.Value(raw).IsValid(asRawMessage...), escapes
+}
+
+// containsByte is bytes.ContainsAny for a few ASCII bytes, searching for each in turn, which
+// bytes.IndexByte does many bytes at a time.
+func containsByte(b []byte, set string) bool {
+	for i := 0; i < len(set); i++ {
+		if bytes.IndexByte(b, set[i]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 var lineSep, paraSep = []byte("\u2028"), []byte("\u2029")
