@@ -9,8 +9,8 @@ import (
 )
 
 // scanner reads a capture document, or one event, in a single pass of jsontext's tokenizer, which
-// checks the JSON as the request paths' strict decoder does (strictjson is built on it, with these
-// options), while the scanner notes where each member of the document, its epcisBody and each
+// checks syntax and UTF-8 as the request paths' strict decoder does (strictjson is built on it;
+// repeated names the scanner finds itself), while the scanner notes where each member of the document, its epcisBody and each
 // event lies, and writes the canonical form of the events' members as it goes. It takes on only
 // the plain subset of strict JSON — strings without escapes, U+2028 or U+2029 — for which every
 // token is written as it stands and only object members are reordered, exactly as decoding and
@@ -22,10 +22,10 @@ import (
 type scanner struct {
 	src   []byte
 	write bool // write events' canonical members to out
-	// skim: the event is only projected (Project), not kept: an object or array it does not write
-	// is read whole, checked by the tokenizer alone. Projecting reads such members with
-	// encoding/json's leniency (fields.go); only names and strings read from the event itself need
-	// to be plain, and the scanner no more stands in for the strict check.
+	// skim: the event is only projected (Project), not kept, and nothing strict is asked of it:
+	// an object or array it does not write is read whole, checked by the tokenizer alone.
+	// Projecting reads such members as leniently as encoding/json (fields.go); only the event's
+	// own names and strings need to be plain.
 	skim  bool
 	out   []byte // canonical values
 	tmp   []byte // an object being assembled in canonical order
