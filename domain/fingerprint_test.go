@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"testing"
 )
@@ -64,6 +65,12 @@ func TestFingerprintAsMarshalled(t *testing.T) {
 	if Fingerprint(bad) != marshalledFingerprint(bad) {
 		t.Error("an unmarshallable event's fingerprint changed")
 	}
+}
+
+// writeEscaped writes compact JSON as Fingerprint hashes it.
+func writeEscaped(w io.Writer, raw []byte) {
+	b, _ := appendMarshalled(nil, raw)
+	w.Write(b)
 }
 
 // asMarshalled reports how what the quick way hashes for compact JSON differs from what

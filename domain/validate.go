@@ -311,25 +311,20 @@ func Fingerprint(e Event) string {
 		e.Private = nil
 	}
 	var sum [sha256.Size]byte
-	compact, escapes := false, false
+	var epcis []byte
 	if len(e.EPCIS) > 0 {
-		compact, escapes = compactJSON(e.EPCIS)
+		epcis = marshalledEPCIS(e.EPCIS)
 	}
-	if compact {
-		// encoding/json would check a captured event's EPCIS and write it as it is (but for the
-		// characters it escapes), as the last member (the struct's last field): the rest is
-		// marshalled, and the EPCIS hashed after it as encoding/json would have written it
-		raw := e.EPCIS
+	if epcis != nil {
+		// encoding/json would check a captured event's EPCIS and write it compact (as it is,
+		// nearly always), as the last member (the struct's last field): the rest is marshalled,
+		// and the EPCIS hashed after it as encoding/json would have written it
 		e.EPCIS = nil
 		h := sha256.New()
 		if b, err := json.Marshal(e); err == nil {
 			h.Write(b[:len(b)-1])
 			h.Write(epcisMember)
-			if escapes {
-				writeEscaped(h, raw)
-			} else {
-				h.Write(raw)
-			}
+			h.Write(epcis)
 			h.Write(closeObject)
 		}
 		h.Sum(sum[:0])

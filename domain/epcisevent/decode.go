@@ -37,7 +37,9 @@ const MaxEvents = 1000
 // Decode reads an EPCISDocument. actor is the enterprise recorded when an event names none
 // (EPCIS has no actor field; the capturing platform's enterprise stands in).
 func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
-	s := scanner{src: data, write: true}
+	// one tokenizer reads the document, then each event's members
+	s := scanner{src: data, write: true, rd: readers.Get().(*reader)}
+	defer func() { s.rd.release(); readers.Put(s.rd) }()
 	d, ok := s.document()
 	if !ok {
 		// not plain: the strict decoder every request path shares refuses duplicate members and
@@ -54,7 +56,7 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 			return nil, err
 		}
 	}
-	return d.events(actor)
+	return d.events(actor, s.rd)
 }
 
 // DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
@@ -76,7 +78,8 @@ const ErrorDeclarationSuffix = "#errorDeclaration"
 
 // decodeEvent projects one event. keep asks for the event of record (its canonical form in
 // e.EPCIS); without it the canonical form is computed only when the ID derives from it.
-func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.Event, error) {
+// rd reads the event's members.
+func decodeEvent(src *source, at string, actor domain.Party, keep bool, rd *reader) (domain.Event, error) {
 	if !src.open() {
 		return domain.Event{}, errAt(at, "event is not a JSON object")
 	}
@@ -105,7 +108,7 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 	e.EventTime = when
 	for _, k := range []string{"bizLocation", "readPoint"} {
 		raw, _ := m.get(k)
-		l, skip := locationID(raw)
+		l, skip := rd.locationID(raw)
 		if skip {
 			continue
 		}
@@ -120,11 +123,11 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 	sensors, _ := m.get("sensorElementList")
 	switch typ {
 	case "TransformationEvent":
-		ins, err := refs(m, "inputEPCList", "inputQuantityList", at)
+		ins, err := refs(rd, m, "inputEPCList", "inputQuantityList", at)
 		if err != nil {
 			return e, err
 		}
-		outs, err := refs(m, "outputEPCList", "outputQuantityList", at)
+		outs, err := refs(rd, m, "outputEPCList", "outputQuantityList", at)
 		if err != nil {
 			return e, err
 		}
@@ -152,7 +155,7 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 			}
 			parts = append(parts, ref{id: id})
 		}
-		kids, err := refs(m, "childEPCs", "childQuantityList", at)
+		kids, err := refs(rd, m, "childEPCs", "childQuantityList", at)
 		if err != nil {
 			return e, err
 		}
@@ -160,7 +163,7 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 			e.Batches = append(e.Batches, r.id)
 		}
 	default:
-		rs, err := refs(m, "epcList", "quantityList", at)
+		rs, err := refs(rd, m, "epcList", "quantityList", at)
 		if err != nil {
 			return e, err
 		}
@@ -168,7 +171,7 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 			t, e.Type = domain.Observe, domain.Observe // sensor readings of a place, about no object
 		}
 		if typ == "TransactionEvent" && !declared {
-			owner, err := newOwner(m, action, at)
+			owner, err := newOwner(rd, m, action, at)
 			if err != nil {
 				return e, err
 			}
@@ -242,7 +245,7 @@ func decodeEvent(src *source, at string, actor domain.Party, keep bool) (domain.
 
 // newOwner is the party a TransactionEvent hands ownership to: its owning_party destination
 // (possessing_party when no owner is named), on ADD only.
-func newOwner(m object, action, at string) (string, error) {
+func newOwner(rd *reader, m object, action, at string) (string, error) {
 	if action != "ADD" {
 		return "", nil
 	}
@@ -252,7 +255,7 @@ func newOwner(m object, action, at string) (string, error) {
 	}
 	var dests []dest
 	if raw, ok := m.get("destinationList"); ok {
-		quick := objects(raw, destNames, func(v [][]byte) bool {
+		quick := rd.objects(raw, destNames, func(v [][]byte) bool {
 			t, ok1 := optString(v[0])
 			d, ok2 := optString(v[1])
 			dests = append(dests, dest{t, d})
@@ -294,10 +297,10 @@ type ref struct {
 }
 
 // refs reads an EPC list and a quantity list into normalised identifiers.
-func refs(m object, epcKey, qtyKey, at string) ([]ref, error) {
+func refs(rd *reader, m object, epcKey, qtyKey, at string) ([]ref, error) {
 	var out []ref
 	if raw, ok := m.get(epcKey); ok {
-		epcs, quick := stringList(raw)
+		epcs, quick := rd.stringList(raw)
 		if !quick {
 			if err := json.Unmarshal(raw, &epcs); err != nil {
 				return nil, errAt(at+"/"+epcKey, "must be an array of EPC URIs")
@@ -318,7 +321,7 @@ func refs(m object, epcKey, qtyKey, at string) ([]ref, error) {
 			UOM      string      `json:"uom"`
 		}
 		var qs []qty
-		quick := objects(raw, qtyNames, func(v [][]byte) bool {
+		quick := rd.objects(raw, qtyNames, func(v [][]byte) bool {
 			class, ok1 := optString(v[0])
 			uom, ok2 := optString(v[2])
 			n := v[1]
@@ -405,6 +408,8 @@ func zoneOffset(off string) bool {
 		(off[1] == '0' && isDigit(off[2]) || off[1] == '1' && '0' <= off[2] && off[2] <= '4') &&
 		off[3] == ':' && '0' <= off[4] && off[4] <= '5' && isDigit(off[5])
 }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // zones keeps the zone of each offset met (at most the 1,800 zoneOffset allows): the time's
 // written form depends only on the offset, and a zone costs an allocation.

@@ -19,7 +19,7 @@ type document struct {
 
 // events checks the document and decodes its events, refusing in the order the decoder always has
 // (the first problem met is the one a client is told of).
-func (d *document) events(actor domain.Party) ([]domain.Event, error) {
+func (d *document) events(actor domain.Party, rd *reader) ([]domain.Event, error) {
 	typ := d.fields.str("type")
 	if typ == "" {
 		typ = d.fields.str("isA") // early EPCIS 2.0 drafts
@@ -42,7 +42,7 @@ func (d *document) events(actor domain.Party) ([]domain.Event, error) {
 	}
 	out := make([]domain.Event, 0, len(d.list))
 	for i := range d.list {
-		e, err := decodeEvent(&d.list[i], "/epcisBody/eventList/"+strconv.Itoa(i), actor, true)
+		e, err := decodeEvent(&d.list[i], "/epcisBody/eventList/"+strconv.Itoa(i), actor, true, rd)
 		if err != nil {
 			return nil, err
 		}
@@ -53,8 +53,8 @@ func (d *document) events(actor domain.Party) ([]domain.Event, error) {
 
 // document reads a whole capture document the plain way; ok is false when it is not plain.
 func (s *scanner) document() (*document, bool) {
-	s.space()
-	if s.i >= len(s.src) || s.src[s.i] != '{' {
+	s.start()
+	if s.dec.PeekKind() != '{' {
 		return nil, false // not an object: the generic way says what it is
 	}
 	s.fields = make([]member, 0, len(s.src)/32)
@@ -131,15 +131,8 @@ func (s *scanner) namespaces(doc object) ([]byte, bool) {
 		return nil, true // null: no entries
 	case '[':
 		entries = entries[:0]
-		c := cursor{b: raw}
-		c.i++
-		if c.peek() != ']' {
-			for more := true; more; more = c.next() {
-				c.peek()
-				start := c.i
-				c.skip()
-				entries = append(entries, raw[start:c.i])
-			}
+		if !s.rd.elements(raw, func(v []byte) bool { entries = append(entries, v); return true }) {
+			return nil, false
 		}
 	}
 	out := []byte{'['}

@@ -1,9 +1,13 @@
 package epcisevent
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // field is a member of an object: its name as decoded, its value as sent and, when the scanner
@@ -110,125 +114,77 @@ func plainString(raw []byte) (string, bool) {
 // The members read below are read the quick way when they are shaped as nearly every capture
 // shapes them, and otherwise by json.Unmarshal into the types the decoder has always used, which
 // then decides (case-insensitive names, null, a quantity sent as a string, repeated names…).
-// The values are valid JSON: read by the scanner, or out of encoding/json's own decoding.
+// The values are valid JSON, read by the scanner or out of encoding/json's own decoding, which
+// lets repeated names and invalid UTF-8 through: jsontext reads them again as leniently (anything
+// it refused would only be left to json.Unmarshal).
+var lenient = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
-// cursor walks valid JSON.
-type cursor struct {
-	b []byte
-	i int
+// reader is a tokenizer reading one value in place at a time: the scanner's, then the event's
+// members'. It is reused (a pooled scanner's, or from readers), for its working space.
+type reader struct {
+	dec jsontext.Decoder
+	in  bytes.Buffer
 }
 
-// peek is the next byte after white space, 0 at the end.
-func (c *cursor) peek() byte {
-	for c.i < len(c.b) {
-		switch c.b[c.i] {
-		case ' ', '\t', '\n', '\r':
-			c.i++
-		default:
-			return c.b[c.i]
+var readers = sync.Pool{New: func() any { return new(reader) }}
+
+// reset has the tokenizer read raw, in place.
+func (r *reader) reset(raw []byte, opts ...jsontext.Options) *jsontext.Decoder {
+	r.in = *bytes.NewBuffer(raw)
+	r.dec.Reset(&r.in, opts...)
+	return &r.dec
+}
+
+// release lets go of the value last read (the tokenizer reads it in place).
+func (r *reader) release() {
+	r.in = bytes.Buffer{}
+	r.dec.Reset(&r.in)
+}
+
+// elements calls f with each element of an array as written; false when raw is not an array or
+// f returns false.
+func (r *reader) elements(raw []byte, f func(v []byte) bool) bool {
+	d := r.reset(raw, lenient...)
+	if d.PeekKind() != '[' {
+		return false
+	}
+	d.ReadToken()
+	for d.PeekKind() != ']' {
+		v, err := d.ReadValue()
+		if err != nil || !f(v) {
+			return false
 		}
 	}
-	return 0
+	return true
 }
 
-// token returns the string, number or literal at c.
-func (c *cursor) token() []byte {
-	c.peek()
-	start := c.i
-	if c.i < len(c.b) && c.b[c.i] == '"' {
-		for c.i++; c.i < len(c.b); c.i++ {
-			switch c.b[c.i] {
-			case '\\':
-				c.i++
-			case '"':
-				c.i++
-				return c.b[start:c.i]
-			}
-		}
-		return c.b[start:c.i]
-	}
-	for ; c.i < len(c.b); c.i++ {
-		switch c.b[c.i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return c.b[start:c.i]
-		}
-	}
-	return c.b[start:c.i]
-}
-
-// skip passes the value at c.
-func (c *cursor) skip() {
-	switch c.peek() {
-	case '{', '[':
-		depth := 0
-		for ; c.i < len(c.b); c.i++ {
-			switch c.b[c.i] {
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					c.i++
-					return
-				}
-			case '"':
-				c.token()
-				c.i--
-			}
-		}
-	default:
-		c.token()
-	}
-}
-
-// next passes the separator after an element or member: ok when another follows, false at the
-// end of the array or object.
-func (c *cursor) next() bool {
-	if c.peek() == ',' {
-		c.i++
-		return true
-	}
-	c.i++ // ] or }
-	return false
-}
-
-// strings reads an array of plain strings.
-func stringList(raw []byte) ([]string, bool) {
-	c := cursor{b: raw}
-	if c.peek() != '[' {
-		return nil, false
-	}
-	c.i++
+// stringList reads an array of plain strings.
+func (r *reader) stringList(raw []byte) ([]string, bool) {
 	var out []string
-	if c.peek() == ']' {
-		return out, true
-	}
-	for more := true; more; more = c.next() {
-		s, ok := plainString(c.token())
-		if !ok {
-			return nil, false
-		}
+	ok := r.elements(raw, func(v []byte) bool {
+		s, ok := plainString(v)
 		out = append(out, s)
+		return ok
+	})
+	if !ok {
+		return nil, false
 	}
 	return out, true
 }
 
-// members reads the object at c, putting the value of each name of names into vals (at its
+// members reads the object at d, putting the value of each name of names into vals (at its
 // index). ok is false — the quick way does not apply — unless every name is plain ASCII and the
 // names that match one of names case-insensitively (as encoding/json matches a struct's fields)
 // match it exactly, once each.
-func (c *cursor) members(names []string, vals [][]byte) bool {
-	if c.peek() != '{' {
+func members(d *jsontext.Decoder, names []string, vals [][]byte) bool {
+	if d.PeekKind() != '{' {
 		return false
 	}
-	c.i++
+	d.ReadToken()
 	clear(vals)
-	if c.peek() == '}' {
-		c.i++
-		return true
-	}
-	for more := true; more; more = c.next() {
-		k := c.token()
-		if len(k) < 2 || k[0] != '"' {
+	for d.PeekKind() != '}' {
+		k, err := d.ReadValue()
+		if err != nil {
 			return false
 		}
 		k = k[1 : len(k)-1]
@@ -237,9 +193,10 @@ func (c *cursor) members(names []string, vals [][]byte) bool {
 				return false
 			}
 		}
-		c.peek()
-		c.i++ // :
-		matched := false
+		v, err := d.ReadValue()
+		if err != nil {
+			return false
+		}
 		for j, n := range names {
 			if !strings.EqualFold(string(k), n) {
 				continue
@@ -247,32 +204,24 @@ func (c *cursor) members(names []string, vals [][]byte) bool {
 			if string(k) != n || vals[j] != nil {
 				return false
 			}
-			c.peek()
-			start := c.i
-			c.skip()
-			vals[j], matched = c.b[start:c.i], true
-		}
-		if !matched {
-			c.skip()
+			vals[j] = v
 		}
 	}
-	return true
+	_, err := d.ReadToken()
+	return err == nil
 }
 
 // objects reads an array of objects with members (see members), calling f with each one's values.
-func objects(raw []byte, names []string, f func(vals [][]byte) bool) bool {
-	c := cursor{b: raw}
-	if c.peek() != '[' {
+func (r *reader) objects(raw []byte, names []string, f func(vals [][]byte) bool) bool {
+	d := r.reset(raw, lenient...)
+	if d.PeekKind() != '[' {
 		return false
 	}
-	c.i++
-	if c.peek() == ']' {
-		return true
-	}
+	d.ReadToken()
 	var buf [4][]byte
 	vals := buf[:len(names)]
-	for more := true; more; more = c.next() {
-		if !c.members(names, vals) || !f(vals) {
+	for d.PeekKind() != ']' {
+		if !members(d, names, vals) || !f(vals) {
 			return false
 		}
 	}
@@ -290,13 +239,12 @@ func optString(raw []byte) (string, bool) {
 
 // locationID reads {"id": …} as json.Unmarshal into struct{ ID string `json:"id"` } would;
 // skip is true when that fails or gives no id.
-func locationID(raw []byte) (id string, skip bool) {
+func (r *reader) locationID(raw []byte) (id string, skip bool) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return "", true // missing or not an object (a value as sent starts with itself): decoding fails, or null gives no id
 	}
 	var vals [1][]byte
-	c := cursor{b: raw}
-	if c.members(idName, vals[:]) {
+	if members(r.reset(raw, lenient...), idName, vals[:]) {
 		if s, ok := optString(vals[0]); ok {
 			return s, s == ""
 		}

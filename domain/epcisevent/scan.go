@@ -2,28 +2,38 @@ package epcisevent
 
 import (
 	"bytes"
+	"io"
 	"slices"
-	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// scanner reads a capture document, or one event, in a single pass: it checks the JSON as the
-// request paths' strict decoder would, notes where each member of the document, its epcisBody and
-// each event lies, and writes the canonical form of the events' members as it goes. It takes on
-// only the plain subset of strict JSON — strings without escapes, control characters, invalid
-// UTF-8, U+2028 or U+2029, no repeated member name, modest nesting — for which every token is
-// written as it stands and only object members are reordered, exactly as decoding and re-encoding
-// (Canonical) would give. Anything else makes it give up (false) and the caller takes the generic
-// way (strictjson, encoding/json), which gives the same result more slowly; nearly every capture is
-// plain. Reading the bytes once replaces a strict check, a generic decoding of each level of the
-// document and of each event, and a canonical re-encoding, which all read them again.
+// scanner reads a capture document, or one event, in a single pass of jsontext's tokenizer, which
+// checks syntax and UTF-8 as the request paths' strict decoder does (strictjson is built on it;
+// repeated names the scanner finds itself), while the scanner notes where each member of the document, its epcisBody and each
+// event lies, and writes the canonical form of the events' members as it goes. It takes on only
+// the plain subset of strict JSON — strings without escapes, U+2028 or U+2029 — for which every
+// token is written as it stands and only object members are reordered, exactly as decoding and
+// re-encoding (Canonical) would give. Anything else makes it give up (false) and the caller takes
+// the generic way (strictjson, encoding/json), which gives the same result more slowly; nearly
+// every capture is plain. Reading the bytes once replaces a strict check, a generic decoding of
+// each level of the document and of each event, and a canonical re-encoding, which all read them
+// again.
 type scanner struct {
 	src   []byte
-	i     int
-	write bool   // write events' canonical members to out
+	write bool // write events' canonical members to out
+	// skim: the event is only projected (Project), not kept, and nothing strict is asked of it:
+	// an object or array it does not write is read whole, checked by the tokenizer alone.
+	// Projecting reads such members as leniently as encoding/json (fields.go); only the event's
+	// own names and strings need to be plain.
+	skim  bool
 	out   []byte // canonical values
 	tmp   []byte // an object being assembled in canonical order
 	stack []member
-	depth int
+
+	rd  *reader           // its tokenizer (nil: a new one)
+	dec *jsontext.Decoder // rd's, reading src
+	at  int               // where the value read last starts in src
 
 	doc, body []member   // the document's and its epcisBody's members
 	fields    []member   // the members of every event, event after event
@@ -33,6 +43,12 @@ type scanner struct {
 	top       *[]scanned // where a finished event object goes
 	obj       object     // a single event's members (decodeSingle)
 }
+
+// strict: invalid UTF-8 is an error, as it is to strictjson, so the generic way, whose strict check
+// then refuses it, is taken. A repeated member name is too, but the scanner finds it itself: it
+// sorts every object's names anyway, and then a repeated name is next to itself, which costs less
+// than the tokenizer's own set of names.
+var strict = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(false)}
 
 // member is a member of an object: where its name (quoted: plain) and its value are in src, and
 // where its canonical form is in out. Offsets, not slices: members are copied about, and a struct
@@ -53,10 +69,6 @@ type scanned struct {
 	obj      bool
 }
 
-// maxDepth bounds nesting on the plain way (deeper documents take the generic way, whose own
-// limits then apply).
-const maxDepth = 256
-
 type level int
 
 const (
@@ -66,193 +78,127 @@ const (
 	eventLevel              // an event: members kept, not assembled
 )
 
-func (s *scanner) space() {
-	for s.i < len(s.src) {
-		switch s.src[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
+// start has the tokenizer read src from its beginning.
+func (s *scanner) start() {
+	if s.rd == nil {
+		s.rd = new(reader)
 	}
+	s.dec = s.rd.reset(s.src, strict...)
 }
+
+// offset is where the tokenizer stands in src.
+func (s *scanner) offset() int { return int(s.dec.InputOffset()) }
 
 // end reports whether only white space is left.
 func (s *scanner) end() bool {
-	s.space()
-	return s.i == len(s.src)
+	_, err := s.dec.ReadToken()
+	return err == io.EOF
 }
 
-// value reads the value at s.i, writing it to out when write is set.
-func (s *scanner) value(write bool) bool {
-	s.space()
-	if s.i >= len(s.src) {
-		return false
-	}
-	start := s.i
-	switch c := s.src[s.i]; c {
-	case '{':
-		return s.object(plainLevel, write)
-	case '[':
-		return s.array(write)
-	case '"':
-		if !s.str() {
-			return false
-		}
-	case 't':
-		if !s.literal("true") {
-			return false
-		}
-	case 'f':
-		if !s.literal("false") {
-			return false
-		}
-	case 'n':
-		if !s.literal("null") {
-			return false
-		}
-	default:
-		if !s.number() {
-			return false
-		}
-	}
-	if write {
-		s.out = append(s.out, s.src[start:s.i]...)
-	}
-	return true
-}
+// value reads the next value, writing it to out when write is set.
+func (s *scanner) value(write bool) bool { return s.valueOf(s.dec.PeekKind(), write) }
 
-func (s *scanner) literal(lit string) bool {
-	if !bytes.HasPrefix(s.src[s.i:], []byte(lit)) {
-		return false
-	}
-	s.i += len(lit)
-	return true
-}
-
-// number reads a number as RFC 8259 spells one.
-func (s *scanner) number() bool {
-	src, i := s.src, s.i
-	if i < len(src) && src[i] == '-' {
-		i++
-	}
+// valueOf reads the next value, of kind k.
+func (s *scanner) valueOf(k jsontext.Kind, write bool) bool {
 	switch {
-	case i < len(src) && src[i] == '0':
-		i++
-	case i < len(src) && '1' <= src[i] && src[i] <= '9':
-		for i++; i < len(src) && isDigit(src[i]); i++ {
-		}
-	default:
+	case (k == '{' || k == '[') && s.skim && !write:
+		v, err := s.dec.ReadValue()
+		s.at = s.offset() - len(v)
+		return err == nil
+	case k == '{':
+		return s.object(plainLevel, write)
+	case k == '[':
+		return s.array(write)
+	}
+	v, err := s.dec.ReadValue()
+	if err != nil || v[0] == '"' && !plain(v) {
 		return false
 	}
-	if i < len(src) && src[i] == '.' {
-		i++
-		if i >= len(src) || !isDigit(src[i]) {
-			return false
-		}
-		for i++; i < len(src) && isDigit(src[i]); i++ {
-		}
+	s.at = s.offset() - len(v)
+	if write {
+		s.out = append(s.out, v...)
 	}
-	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
-		i++
-		if i < len(src) && (src[i] == '+' || src[i] == '-') {
-			i++
-		}
-		if i >= len(src) || !isDigit(src[i]) {
-			return false
-		}
-		for i++; i < len(src) && isDigit(src[i]); i++ {
-		}
-	}
-	s.i = i
 	return true
 }
 
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// str reads the string at s.i, if it is plain.
-func (s *scanner) str() bool {
-	src, i := s.src, s.i+1
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == '"':
-			s.i = i + 1
-			return true
-		case c == '\\' || c < 0x20:
-			return false
-		case c < utf8.RuneSelf:
-			i++
-		default:
-			r, n := utf8.DecodeRune(src[i:])
-			// encoding/json always escapes U+2028 and U+2029: left to the generic way
-			if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-				return false
-			}
-			i += n
-		}
+// plain reports whether a string (valid, quoted) is written in canonical form as it stands:
+// without escapes, and without U+2028 or U+2029, which encoding/json always escapes.
+func plain(str []byte) bool {
+	if bytes.IndexByte(str, '\\') >= 0 {
+		return false
 	}
-	return false
+	for i := bytes.IndexByte(str, 0xE2); i >= 0; {
+		if rest := str[i:]; len(rest) >= 3 && rest[1] == 0x80 && rest[2]&^1 == 0xA8 {
+			return false
+		}
+		j := bytes.IndexByte(str[i+1:], 0xE2)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return true
+}
+
+// open reads the [ or { at the tokenizer, returning where it is in src.
+func (s *scanner) open() (int, bool) {
+	if _, err := s.dec.ReadToken(); err != nil {
+		return 0, false
+	}
+	return s.offset() - 1, true
+}
+
+// close reads the ] or } at the tokenizer.
+func (s *scanner) close() bool {
+	_, err := s.dec.ReadToken()
+	return err == nil
 }
 
 func (s *scanner) array(write bool) bool {
-	if s.depth++; s.depth > maxDepth {
+	at, ok := s.open()
+	if !ok {
 		return false
 	}
-	s.i++ // [
 	if write {
 		s.out = append(s.out, '[')
 	}
-	s.space()
-	if s.i < len(s.src) && s.src[s.i] == ']' {
-		s.i++
-	} else {
-		for n := 0; ; n++ {
-			if n > 0 && write {
-				s.out = append(s.out, ',')
-			}
-			if !s.element(write) {
-				return false
-			}
-			s.space()
-			if s.i >= len(s.src) {
-				return false
-			}
-			if s.src[s.i] == ']' {
-				s.i++
-				break
-			}
-			if s.src[s.i] != ',' {
-				return false
-			}
-			s.i++
+	for n := 0; s.dec.PeekKind() != ']'; n++ {
+		if n > 0 && write {
+			s.out = append(s.out, ',')
 		}
+		if !s.element(write) {
+			return false
+		}
+	}
+	if !s.close() {
+		return false
 	}
 	if write {
 		s.out = append(s.out, ']')
 	}
-	s.depth--
+	s.at = at
 	return true
 }
 
 // element reads an array element: an event when the array is eventList.
 func (s *scanner) element(write bool) bool {
+	k := s.dec.PeekKind()
 	if !s.inList {
-		return s.value(write)
+		return s.valueOf(k, write)
 	}
-	s.space()
-	if s.i < len(s.src) && s.src[s.i] == '{' {
+	if k == '{' {
 		return s.event(&s.list)
 	}
-	vs := s.i
 	s.inList = false
-	ok := s.value(false)
+	ok := s.valueOf(k, false)
 	s.inList = true
-	s.list = append(s.list, scanned{vs: vs, ve: s.i})
+	if ok {
+		s.list = append(s.list, scanned{vs: s.at, ve: s.offset()})
+	}
 	return ok
 }
 
-// event reads the event object at s.i into to.
+// event reads the event object at the tokenizer into to.
 func (s *scanner) event(to *[]scanned) bool {
 	inList := s.inList
 	s.inList = false
@@ -265,70 +211,41 @@ func (s *scanner) event(to *[]scanned) bool {
 // member reads a member's value: the document's epcisBody and the body's events are read for
 // what they are, the rest as plain values (written in an event).
 func (s *scanner) member(lv level, key []byte, write bool) bool {
-	s.space()
-	if s.i >= len(s.src) {
-		return false
-	}
-	c := s.src[s.i]
+	k := s.dec.PeekKind()
 	switch {
-	case lv == docLevel && c == '{' && string(key) == `"epcisBody"`:
+	case lv == docLevel && k == '{' && string(key) == `"epcisBody"`:
 		return s.object(bodyLevel, false)
-	case lv == bodyLevel && c == '[' && string(key) == `"eventList"`:
+	case lv == bodyLevel && k == '[' && string(key) == `"eventList"`:
 		s.inList = true
 		ok := s.array(false)
 		s.inList = false
 		return ok
-	case lv == bodyLevel && c == '{' && string(key) == `"event"`:
+	case lv == bodyLevel && k == '{' && string(key) == `"event"`:
 		return s.event(&s.single)
 	}
-	return s.value(write)
+	return s.valueOf(k, write)
 }
 
 func (s *scanner) object(lv level, write bool) bool {
-	if s.depth++; s.depth > maxDepth {
+	objAt, ok := s.open()
+	if !ok {
 		return false
 	}
-	objAt := s.i
-	s.i++ // {
 	base, outAt := len(s.stack), len(s.out)
-	s.space()
-	if s.i < len(s.src) && s.src[s.i] == '}' {
-		s.i++
-	} else {
-		for {
-			s.space()
-			if s.i >= len(s.src) || s.src[s.i] != '"' {
-				return false
-			}
-			ks := s.i
-			if !s.str() {
-				return false
-			}
-			key := s.src[ks:s.i]
-			s.space()
-			if s.i >= len(s.src) || s.src[s.i] != ':' {
-				return false
-			}
-			s.i++
-			s.space()
-			vs, start := s.i, len(s.out)
-			if !s.member(lv, key, write) {
-				return false
-			}
-			s.stack = append(s.stack, member{ks: ks, ke: ks + len(key), vs: vs, ve: s.i, start: start, end: len(s.out)})
-			s.space()
-			if s.i >= len(s.src) {
-				return false
-			}
-			if s.src[s.i] == '}' {
-				s.i++
-				break
-			}
-			if s.src[s.i] != ',' {
-				return false
-			}
-			s.i++
+	for s.dec.PeekKind() != '}' {
+		key, err := s.dec.ReadValue() // the member's name
+		if err != nil || !plain(key) {
+			return false
 		}
+		ke := s.offset()
+		start := len(s.out)
+		if !s.member(lv, key, write) {
+			return false
+		}
+		s.stack = append(s.stack, member{ks: ke - len(key), ke: ke, vs: s.at, ve: s.offset(), start: start, end: len(s.out)})
+	}
+	if !s.close() {
+		return false
 	}
 	ms := s.stack[base:]
 	// as encoding/json sorts a map's keys: by the key itself, which for a plain key is what is quoted
@@ -346,7 +263,7 @@ func (s *scanner) object(lv level, write bool) bool {
 	case eventLevel:
 		from := len(s.fields)
 		s.fields = append(s.fields, ms...)
-		*s.top = append(*s.top, scanned{vs: objAt, ve: s.i, from: from, to: len(s.fields), obj: true})
+		*s.top = append(*s.top, scanned{vs: objAt, ve: s.offset(), from: from, to: len(s.fields), obj: true})
 	default:
 		if write {
 			s.tmp = append(s.tmp[:0], '{')
@@ -363,6 +280,6 @@ func (s *scanner) object(lv level, write bool) bool {
 		}
 	}
 	s.stack = s.stack[:base]
-	s.depth--
+	s.at = objAt
 	return true
 }

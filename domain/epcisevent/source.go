@@ -42,25 +42,26 @@ func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, erro
 	// of reading one is reused (the event decoded keeps none of it)
 	s := singles.Get().(*scanner)
 	defer singles.Put(s)
-	*s = scanner{src: raw, write: keep, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0], obj: s.obj[:0], tmp: s.tmp[:0]}
+	*s = scanner{src: raw, write: keep, skim: !keep, rd: s.rd, stack: s.stack[:0], fields: s.fields[:0], single: s.single[:0], obj: s.obj[:0], tmp: s.tmp[:0]}
 	defer s.release()
 	if keep {
 		s.out = make([]byte, 0, len(raw))
 	}
 	src := source{raw: raw}
-	s.space()
-	if s.i < len(raw) && raw[s.i] == '{' && s.event(&s.single) && s.end() {
+	s.start()
+	if s.dec.PeekKind() == '{' && s.event(&s.single) && s.end() {
 		e := s.single[0]
 		s.obj = s.appendObject(s.obj, s.fields[e.from:e.to], true)
 		src = source{raw: raw, ok: true, plain: true, canon: keep, fields: s.obj}
 	}
-	return decodeEvent(&src, "/epcis", actor, keep)
+	return decodeEvent(&src, "/epcis", actor, keep, s.rd) // the scanner's tokenizer is free again
 }
 
 // release lets go of the event a pooled scanner read (its fields point into it; an earlier
 // event's beyond their length were let go of then).
 func (s *scanner) release() {
 	s.src, s.out = nil, nil
+	s.rd.release()
 	clear(s.obj)
 }
 
