@@ -165,7 +165,7 @@ func (r *Report) Markdown() string {
 // cpuTable: ms of CPU per committed item, one column per phase, one row per process.
 func (r *Report) cpuTable(b *strings.Builder) {
 	b.WriteString("\n## CPU per committed item, by process (ms)\n\n")
-	b.WriteString("utime + stime from `/proc/<pid>/stat` over each phase's measured window, divided by the items committed in it.\n\n")
+	b.WriteString("utime + stime from `/proc/<pid>/stat` over each phase's measured window, divided by the items of that phase: events (or KV transactions) committed in it, or scans served.\n\n")
 	names := map[string]bool{}
 	for _, c := range r.CPU {
 		for n := range c.Use {
