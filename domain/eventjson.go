@@ -7,13 +7,10 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 )
 
-// appendEvent appends e's JSON as json.Marshal writes it, except that a captured event's EPCIS
-// (the struct's last field) is copied as it is. encoding/json re-validates and compacts every byte
-// of a json.RawMessage on each Marshal, and a captured event's EPCIS is most of its bytes: encoding
-// it this way costs a fraction. The EPCIS is valid JSON already, canonical from the EPCIS decoder
-// or read by a JSON decoder from a transaction's argument, so the result is the same JSON value;
-// its bytes differ from json.Marshal's only where the EPCIS is not compact or holds <, > or &,
-// which json.Marshal escapes. Hashes (Fingerprint) therefore never use it.
+// appendEvent appends e's JSON exactly as json.Marshal writes it, but writes a captured event's
+// EPCIS (the struct's last field) itself (marshalledEPCIS): encoding/json re-validates and compacts
+// every byte of a json.RawMessage on each Marshal, and a captured event's EPCIS is most of its
+// bytes, nearly always canonical already, so then copied as it stands.
 func appendEvent(dst []byte, e Event) ([]byte, error) {
 	raw := e.EPCIS
 	e.EPCIS = nil
@@ -24,9 +21,13 @@ func appendEvent(dst []byte, e Event) ([]byte, error) {
 	if len(raw) == 0 {
 		return append(dst, b...), nil
 	}
+	epcis := marshalledEPCIS(raw)
+	if epcis == nil {
+		return dst, fmt.Errorf("encode event %s: its EPCIS is not JSON", e.ID)
+	}
 	dst = append(dst, b[:len(b)-1]...)
 	dst = append(dst, `,"epcis":`...)
-	dst = append(dst, raw...)
+	dst = append(dst, epcis...)
 	return append(dst, '}'), nil
 }
 

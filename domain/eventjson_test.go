@@ -26,8 +26,7 @@ func captured(t *testing.T) domain.Event {
 }
 
 // TestMarshalEvents: the events of a transaction's argument and chaincode event are the JSON
-// json.Marshal writes, byte for byte when the EPCIS is canonical and holds no <, > or &, and the
-// same JSON value when it does.
+// json.Marshal writes, byte for byte, whatever their EPCIS holds.
 func TestMarshalEvents(t *testing.T) {
 	native := domain.Event{ID: "e1", Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "COOP"},
 		Outputs:    []domain.Output{{Batch: "LOT-1", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 1000.5, Unit: "kg"}}},
@@ -39,16 +38,15 @@ func TestMarshalEvents(t *testing.T) {
 	spaced := plain
 	spaced.EPCIS = json.RawMessage(`{ "type" : "ObjectEvent" }`)
 	for _, c := range []struct {
-		name      string
-		events    []domain.Event
-		identical bool
+		name   string
+		events []domain.Event
 	}{
-		{"none", nil, true},
-		{"empty", []domain.Event{}, true},
-		{"native", []domain.Event{native}, true},
-		{"captured", []domain.Event{plain, native, plain.Submission()}, true},
-		{"captured with & < >", []domain.Event{amp}, false},
-		{"EPCIS not compact", []domain.Event{spaced}, false},
+		{"none", nil},
+		{"empty", []domain.Event{}},
+		{"native", []domain.Event{native}},
+		{"captured", []domain.Event{plain, native, plain.Submission()}},
+		{"captured with & < >", []domain.Event{amp}},
+		{"EPCIS not compact", []domain.Event{spaced}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := domain.MarshalEvents(c.events)
@@ -56,16 +54,8 @@ func TestMarshalEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			want, _ := json.Marshal(c.events)
-			if c.identical && string(got) != string(want) {
+			if string(got) != string(want) {
 				t.Fatalf("got  %s\nwant %s", got, want)
-			}
-			var a, b any
-			if err := json.Unmarshal(got, &a); err != nil {
-				t.Fatalf("not JSON: %v\n%s", err, got)
-			}
-			_ = json.Unmarshal(want, &b)
-			if !reflect.DeepEqual(a, b) {
-				t.Fatalf("another value:\ngot  %s\nwant %s", got, want)
 			}
 			var back []domain.Event
 			if err := json.Unmarshal(got, &back); err != nil || len(back) != len(c.events) {

@@ -310,32 +310,12 @@ func Fingerprint(e Event) string {
 		e.PrivateHash = PrivateHash(*e.Private)
 		e.Private = nil
 	}
-	var sum [sha256.Size]byte
-	var epcis []byte
-	if len(e.EPCIS) > 0 {
-		epcis = marshalledEPCIS(e.EPCIS)
-	}
-	if epcis != nil {
-		// encoding/json would check a captured event's EPCIS and write it compact (as it is,
-		// nearly always), as the last member (the struct's last field): the rest is marshalled,
-		// and the EPCIS hashed after it as encoding/json would have written it
-		e.EPCIS = nil
-		h := sha256.New()
-		if b, err := json.Marshal(e); err == nil {
-			h.Write(b[:len(b)-1])
-			h.Write(epcisMember)
-			h.Write(epcis)
-			h.Write(closeObject)
-		}
-		h.Sum(sum[:0])
-	} else {
-		b, _ := json.Marshal(e) // struct field order and sorted map keys make this canonical
-		sum = sha256.Sum256(b)
-	}
+	// struct field order and sorted map keys make json.Marshal's output canonical; appendEvent
+	// writes the same bytes without having encoding/json check a captured event's EPCIS again
+	b, _ := appendEvent(nil, e)
+	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
-
-var epcisMember, closeObject = []byte(`,"epcis":`), []byte(`}`)
 
 // ValidatePrivate checks private terms on their own (they may travel apart from their event).
 func ValidatePrivate(p Private) error {
