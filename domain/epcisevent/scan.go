@@ -9,16 +9,16 @@ import (
 )
 
 // scanner reads a capture document, or one event, in a single pass of jsontext's tokenizer, which
-// checks syntax and UTF-8 as the request paths' strict decoder does (strictjson is built on it;
-// repeated names the scanner finds itself), while the scanner notes where each member of the document, its epcisBody and each
-// event lies, and writes the canonical form of the events' members as it goes. It takes on only
-// the plain subset of strict JSON — strings without escapes, U+2028 or U+2029 — for which every
-// token is written as it stands and only object members are reordered, exactly as decoding and
-// re-encoding (Canonical) would give. Anything else makes it give up (false) and the caller takes
-// the generic way (strictjson, encoding/json), which gives the same result more slowly; nearly
-// every capture is plain. Reading the bytes once replaces a strict check, a generic decoding of
-// each level of the document and of each event, and a canonical re-encoding, which all read them
-// again.
+// checks syntax and UTF-8 as the request paths' strict decoder does (strictjson is built on it; the
+// scanner finds repeated names itself). Meanwhile it notes where each member of the document, its
+// epcisBody and each event lies, and writes the canonical form of the events' members as it goes.
+// It takes on only the plain subset of strict JSON — strings without escapes, U+2028 or U+2029 —
+// for which every token is written as it stands and only object members are reordered, exactly as
+// decoding and re-encoding (Canonical) would give. Anything else makes it give up (false) and the
+// caller takes the generic way (strictjson, encoding/json), which gives the same result more
+// slowly; nearly every capture is plain. Reading the bytes once replaces a strict check, a generic
+// decoding of each level of the document and of each event, and a canonical re-encoding, which all
+// read them again.
 type scanner struct {
 	src   []byte
 	write bool // write events' canonical members to out
