@@ -59,22 +59,48 @@ func (e Env) Transactions(ctx context.Context) (int64, error) {
 }
 
 func (e Env) counter(ctx context.Context, name string) (int64, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", e.URL+"/metrics", nil)
-	resp, err := client.Do(req)
+	m, err := Metrics(ctx, e.URL, name)
 	if err != nil {
 		return 0, err
 	}
+	v, ok := m[name]
+	if !ok {
+		return 0, fmt.Errorf("GET %s/metrics: no %s", e.URL, name)
+	}
+	return int64(v), nil
+}
+
+// Metrics reads the values of the named series from base's /metrics: each series named as the
+// exposition writes it, labels included (`name{label="…",…}`). A series not exposed (yet) is
+// absent from the map.
+func Metrics(ctx context.Context, base string, series ...string) (map[string]float64, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s/metrics: %d", base, resp.StatusCode)
+	}
+	out := map[string]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		line := sc.Text()
+		for _, name := range series {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					return nil, fmt.Errorf("GET %s/metrics: %q: %w", base, line, err)
+				}
+				out[name] = f
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return 0, fmt.Errorf("GET %s/metrics: no %s", e.URL, name)
+	return out, nil
 }
 
 // Lots collects the lots that bulk ingest committed.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -268,7 +267,7 @@ func phaseScans(r *benchRun) error {
 		prof <- profiled{p, err}
 	}()
 	gwPID := r.gw.Process.Pid
-	handled0, err := resolverTime(r.env.URL)
+	handled0, err := resolverTime(r.ctx, r.env.URL)
 	if err != nil {
 		return err
 	}
@@ -276,7 +275,7 @@ func phaseScans(r *benchRun) error {
 	if err != nil {
 		return err
 	}
-	handled1, err := resolverTime(r.env.URL)
+	handled1, err := resolverTime(r.ctx, r.env.URL)
 	if err != nil {
 		return err
 	}
@@ -342,24 +341,13 @@ func (h handled) Since(h0 handled) float64 {
 }
 
 // resolverTime reads the handled answers of the route the scans take (GET /t/{id}).
-func resolverTime(base string) (handled, error) {
-	const count, sum = `agritrace_http_requests_total{route="GET /t/{id}",code="200"} `, `agritrace_http_request_seconds_sum{route="GET /t/{id}"} `
-	b, err := httpGet(base + "/metrics")
+func resolverTime(ctx context.Context, base string) (handled, error) {
+	const count, sum = `agritrace_http_requests_total{route="GET /t/{id}",code="200"}`, `agritrace_http_request_seconds_sum{route="GET /t/{id}"}`
+	m, err := bench.Metrics(ctx, base, count, sum)
 	if err != nil {
-		return handled{}, err
+		return handled{}, fmt.Errorf("gateway metrics: %w", err)
 	}
-	var h handled
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, count); ok {
-			h.n, err = strconv.ParseInt(v, 10, 64)
-		} else if v, ok := strings.CutPrefix(l, sum); ok {
-			h.seconds, err = strconv.ParseFloat(v, 64)
-		}
-		if err != nil {
-			return handled{}, fmt.Errorf("gateway metrics: %q: %w", l, err)
-		}
-	}
-	return h, nil
+	return handled{n: int64(m[count]), seconds: m[sum]}, nil
 }
 
 func repeat(s string, n int) []string {

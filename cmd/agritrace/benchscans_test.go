@@ -25,14 +25,14 @@ func TestResolverTime(t *testing.T) {
 	}
 	lot := seeds.WuchangRice().Consumer
 	get(bench.PathOf(lot)) // the route's first answer, so both readings name it
-	h0, err := resolverTime(s.URL)
+	h0, err := resolverTime(t.Context(), s.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{bench.PathOf(lot), bench.PathOf(lot) + "?lang=en", bench.PathOf("NO-SUCH-LOT"), "/healthz"} {
 		get(p)
 	}
-	h1, err := resolverTime(s.URL)
+	h1, err := resolverTime(t.Context(), s.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
