@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
@@ -124,6 +125,10 @@ func (s *Store) Lineage(ctx context.Context, id string, up bool, depth, limit in
 	return ids, truncated, rows.Err()
 }
 
+// inListChunk is how many IDs one `IN (…)` list binds: a long list is read a chunk at a time,
+// within every SQLite build's limit on bound parameters (999 before 3.32).
+const inListChunk = 500
+
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 func anySlice(ss []string) []any {
@@ -138,8 +143,7 @@ func anySlice(ss []string) []any {
 // replay check then reads back only the events sent before, instead of asking for each one.
 func (s *Store) KnownEvents(ctx context.Context, ids []string) (map[string]bool, error) {
 	known := map[string]bool{}
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(len(ids), start+500)]
+	for chunk := range slices.Chunk(ids, inListChunk) {
 		rows, err := s.query(ctx, `SELECT id FROM events WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("known events: %w", err)
@@ -164,8 +168,7 @@ func (s *Store) KnownEvents(ctx context.Context, ids []string) (map[string]bool,
 // Batches returns the batches with the given IDs, in that order (unknown IDs skipped).
 func (s *Store) Batches(ctx context.Context, ids []string) ([]domain.Batch, error) {
 	out := make([]domain.Batch, 0, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(len(ids), start+500)]
+	for chunk := range slices.Chunk(ids, inListChunk) {
 		rows, err := s.query(ctx, `SELECT doc FROM batches WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
 		if err != nil {
 			return nil, err
@@ -191,8 +194,7 @@ func (s *Store) Batches(ctx context.Context, ids []string) ([]domain.Batch, erro
 func (s *Store) EventsOf(ctx context.Context, ids []string) ([]domain.Event, error) {
 	var out []domain.Event
 	seen := map[string]bool{}
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(len(ids), start+500)]
+	for chunk := range slices.Chunk(ids, inListChunk) {
 		rows, err := s.query(ctx, `SELECT e.doc, e.block FROM events e WHERE e.id IN
 			(SELECT event FROM batch_events WHERE batch IN (`+placeholders(len(chunk))+`)) ORDER BY e.event_time, e.id`, anySlice(chunk)...)
 		if err != nil {
@@ -209,7 +211,7 @@ func (s *Store) EventsOf(ctx context.Context, ids []string) ([]domain.Event, err
 			}
 		}
 	}
-	if len(ids) > 500 {
+	if len(ids) > inListChunk {
 		domain.SortEvents(out)
 	}
 	return out, nil
@@ -289,8 +291,7 @@ func decodeCursor(c string, n int) ([]string, error) {
 // EdgesAmong returns [parent, child, event, kind] for edges touching the given batches.
 func (s *Store) EdgesAmong(ctx context.Context, ids []string) ([][4]string, error) {
 	var out [][4]string
-	for start := 0; start < len(ids); start += 400 {
-		chunk := ids[start:min(len(ids), start+400)]
+	for chunk := range slices.Chunk(ids, 400) {
 		ph := placeholders(len(chunk))
 		args := append(anySlice(chunk), anySlice(chunk)...)
 		rows, err := s.db.QueryContext(ctx, `SELECT parent, child, event, kind FROM edges WHERE parent IN (`+ph+`) OR child IN (`+ph+`)`, args...)

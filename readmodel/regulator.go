@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/agritrace/agritrace/domain"
@@ -51,8 +52,7 @@ type affectedDoc struct {
 // affected reads the batches ids (in that order, unknown ones skipped) as recall list entries.
 func (s *Store) affected(ctx context.Context, ids []string, truncated bool) ([]Affected, bool, error) {
 	byID := make(map[string]Affected, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(len(ids), start+500)]
+	for chunk := range slices.Chunk(ids, inListChunk) {
 		rows, err := s.query(ctx, `SELECT doc FROM batches WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
 		if err != nil {
 			return nil, false, err
