@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/agritrace/agritrace/bench"
 	"github.com/agritrace/agritrace/internal/demosite"
@@ -25,17 +26,35 @@ func TestResolverTime(t *testing.T) {
 	}
 	lot := seeds.WuchangRice().Consumer
 	get(bench.PathOf(lot)) // the route's first answer, so both readings name it
-	h0, err := resolverTime(t.Context(), s.URL)
-	if err != nil {
-		t.Fatal(err)
+	// The gateway counts an answer once its handler has returned, which can be just after the
+	// client has read the body: wait (bounded) until the answers sent are all counted.
+	const health, notFound = `agritrace_http_requests_total{route="GET /healthz",code="200"}`, `agritrace_http_requests_total{route="GET /t/{id}",code="404"}`
+	settled := func(done func(handled, map[string]float64) bool) handled {
+		t.Helper()
+		for range 200 {
+			h, err := resolverTime(t.Context(), s.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := bench.Metrics(t.Context(), s.URL, health, notFound)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done(h, m) {
+				return h
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatal("the gateway's counters did not settle within 2 s")
+		return handled{}
 	}
+	h0 := settled(func(h handled, _ map[string]float64) bool { return h.n >= 1 })
 	for _, p := range []string{bench.PathOf(lot), bench.PathOf(lot) + "?lang=en", bench.PathOf("NO-SUCH-LOT"), "/healthz"} {
 		get(p)
 	}
-	h1, err := resolverTime(t.Context(), s.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h1 := settled(func(h handled, m map[string]float64) bool {
+		return h.n >= h0.n+2 && m[health] >= 1 && m[notFound] >= 1
+	})
 	// the two answers of the lot; the unknown lot's 404 and the health check are not scans' answers
 	if h1.n-h0.n != 2 || h1.seconds <= h0.seconds || h1.Since(h0) <= 0 {
 		t.Errorf("readings %+v then %+v: want 2 more answers, and their time", h0, h1)
