@@ -14,7 +14,6 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/gs1"
 )
 
 // StandardContext is the EPCIS 2.0 JSON-LD context every document names first.
@@ -64,7 +63,52 @@ func EventJSON(e domain.Event) (json.RawMessage, error) {
 		}
 		return writeObject(m), nil
 	}
-	return json.Marshal(native(e))
+	doc, _, err := nativeJSON(e)
+	return doc, err
+}
+
+// Head is what a read model indexes of a rendered event (the columns of its epcis_events).
+type Head struct {
+	Type, EventID, Action, BizStep, Disposition string
+	ReadPoint, BizLocation                      string // their IDs
+}
+
+// Render renders e as EventJSON does, with its head. A native event's head is known from the
+// mapping; otherwise it is read back from the rendering, as a client reading it would.
+func Render(e domain.Event) (json.RawMessage, Head, error) {
+	if len(e.EPCIS) == 0 && len(e.Extensions) == 0 {
+		return nativeJSON(e)
+	}
+	doc, err := EventJSON(e)
+	if err != nil {
+		return nil, Head{}, err
+	}
+	h, err := headOf(doc)
+	return doc, h, err
+}
+
+// headOf reads a rendered event's head, member names matched without regard to case as
+// encoding/json matches them, with the encoding/json/v2 decoder: decoding every list of the
+// document with encoding/json was a tenth of applying an event.
+func headOf(doc json.RawMessage) (Head, error) {
+	var f struct {
+		Type        string `json:"type"`
+		EventID     string `json:"eventID"`
+		Action      string `json:"action"`
+		BizStep     string `json:"bizStep"`
+		Disposition string `json:"disposition"`
+		ReadPoint   struct {
+			ID string `json:"id"`
+		} `json:"readPoint"`
+		BizLocation struct {
+			ID string `json:"id"`
+		} `json:"bizLocation"`
+	}
+	if err := jsonv2.Unmarshal(doc, &f, jsonv2.MatchCaseInsensitiveNames(true)); err != nil {
+		return Head{}, err
+	}
+	return Head{Type: f.Type, EventID: f.EventID, Action: f.Action, BizStep: f.BizStep, Disposition: f.Disposition,
+		ReadPoint: f.ReadPoint.ID, BizLocation: f.BizLocation.ID}, nil
 }
 
 // writeObject writes m as json.Marshal would — keys sorted, values HTML-escaped — but takes the
@@ -101,102 +145,6 @@ func writeKey(buf *bytes.Buffer, k string) {
 	buf.WriteByte('"')
 	buf.WriteString(k)
 	buf.WriteByte('"')
-}
-
-func native(e domain.Event) map[string]any {
-	m := map[string]any{"eventID": EventID(e), "eventTime": e.EventTime, "bizStep": domain.ExportBizStep(e.Type)}
-	if t, err := domain.ParseEventTime(e.EventTime); err == nil {
-		m["eventTimeZoneOffset"] = t.Format("-07:00")
-	}
-	if e.RecordTime != "" {
-		m["recordTime"] = e.RecordTime
-	}
-	qty := func(id string, q *domain.Quantity) map[string]any {
-		out := map[string]any{"epcClass": gs1.AsURI(id)}
-		if q != nil {
-			out["quantity"], out["uom"] = domain.UNECE(*q)
-		}
-		return out
-	}
-	switch e.Type {
-	case domain.Process, domain.Split, domain.Merge:
-		m["type"] = "TransformationEvent"
-		var in, out []map[string]any
-		for _, p := range e.Inputs {
-			in = append(in, qty(p.Batch, p.Quantity))
-		}
-		for _, o := range e.Outputs {
-			q := o.Quantity
-			out = append(out, qty(o.Batch, &q))
-		}
-		m["inputQuantityList"], m["outputQuantityList"] = in, out
-	case domain.Aggregate:
-		m["type"], m["action"] = "AggregationEvent", "ADD"
-		if len(e.Batches) > 0 {
-			kids := make([]string, 0, len(e.Batches)-1)
-			for _, b := range e.Batches[1:] {
-				kids = append(kids, gs1.AsURI(b))
-			}
-			m["parentID"], m["childEPCs"] = gs1.AsURI(e.Batches[0]), kids
-		}
-	default:
-		m["type"], m["action"] = "ObjectEvent", "OBSERVE"
-		var ql []map[string]any
-		if e.Type == domain.Produce {
-			m["action"] = "ADD"
-			for _, o := range e.Outputs {
-				q := o.Quantity
-				ql = append(ql, qty(o.Batch, &q))
-			}
-		}
-		for _, b := range e.Batches {
-			ql = append(ql, qty(b, nil))
-		}
-		m["quantityList"] = ql
-		if e.Type == domain.Purchase {
-			m["bizTransactionList"] = []map[string]string{{"type": "po", "bizTransaction": EventID(e)}}
-		}
-	}
-	if e.Location != nil && e.Location.ID != "" {
-		m["bizLocation"] = map[string]string{"id": gs1.AsURI(e.Location.ID)}
-	}
-	m["agritrace:type"] = string(e.Type)
-	m["agritrace:actor"] = e.Actor
-	if e.Platform != "" {
-		m["agritrace:platform"] = e.Platform
-	}
-	if e.TxID != "" {
-		m["agritrace:txId"] = e.TxID
-	}
-	if e.Block != 0 {
-		m["agritrace:block"] = e.Block
-	}
-	if e.To != nil {
-		m["agritrace:to"] = e.To
-	}
-	if e.Inspection != nil {
-		m["agritrace:inspection"] = e.Inspection
-	}
-	if e.Certificate != nil {
-		m["agritrace:certificate"] = e.Certificate
-	}
-	if len(e.Attributes) > 0 {
-		m["agritrace:attributes"] = e.Attributes
-	}
-	if e.Reason != "" {
-		m["agritrace:reason"] = e.Reason
-	}
-	if len(e.Extensions) > 0 {
-		var ext map[string]json.RawMessage
-		if json.Unmarshal(e.Extensions, &ext) == nil {
-			for k, v := range ext {
-				if _, taken := m[k]; !taken {
-					m[k] = v
-				}
-			}
-		}
-	}
-	return m
 }
 
 // Context is the document @context: the standard context and agritrace's namespace.

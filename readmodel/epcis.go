@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/domain/epcisevent"
 	"github.com/agritrace/agritrace/epcis"
@@ -70,24 +68,6 @@ type epcisFields struct {
 	ParentID           string          `json:"parentID"`
 }
 
-// epcisColumns are the fields of an event's EPCIS document that epcis_events has columns for,
-// decoded with the encoding/json/v2 decoder (names matched as encoding/json does, without regard
-// to case): decoding every list of the document with encoding/json was a tenth of applying an
-// event.
-type epcisColumns struct {
-	Type        string `json:"type"`
-	EventID     string `json:"eventID"`
-	Action      string `json:"action"`
-	BizStep     string `json:"bizStep"`
-	Disposition string `json:"disposition"`
-	ReadPoint   struct {
-		ID string `json:"id"`
-	} `json:"readPoint"`
-	BizLocation struct {
-		ID string `json:"id"`
-	} `json:"bizLocation"`
-}
-
 // epcisRow renders one event's EPCIS view: its row (the first column, seq, is numbered when the
 // block is written) and the packing edges it implies.
 func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err error) {
@@ -100,13 +80,9 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 		}
 	}
 	e.Block = block
-	doc, err := epcis.EventJSON(e)
+	doc, f, err := epcis.Render(e)
 	if err != nil {
 		return nil, nil, fmt.Errorf("render EPCIS: %w", err)
-	}
-	var f epcisColumns
-	if err := jsonv2.Unmarshal(doc, &f, jsonv2.MatchCaseInsensitiveNames(true)); err != nil {
-		return nil, nil, err
 	}
 	id := f.EventID // the rendering names it: spares reading the stored event once more
 	if id == "" {
@@ -115,8 +91,8 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 	t, _ := domain.ParseEventTime(e.EventTime)
 	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
 	return []any{int64(0), e.ID, id, f.Type, f.Action,
-		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint.ID),
-		IndexKey(f.BizLocation.ID), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)}, packing, nil
+		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint),
+		IndexKey(f.BizLocation), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)}, packing, nil
 }
 
 // roles lists the identifiers of an event by role, in IndexKey form.
