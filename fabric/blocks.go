@@ -2,12 +2,15 @@ package fabric
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -73,46 +76,104 @@ type TxEvent struct {
 	Payload   []byte
 }
 
-// ChaincodeEventsOf returns the chaincode events of the valid transactions of a block.
+// ChaincodeEventsOf returns the chaincode events of the valid transactions of a block. It reads
+// the block's bytes where they are (eachField) rather than decoding every message on the way.
 func ChaincodeEventsOf(b *common.Block) ([]TxEvent, error) {
 	var filter []byte
 	if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_TRANSACTIONS_FILTER) {
 		filter = md[common.BlockMetadataIndex_TRANSACTIONS_FILTER]
 	}
+	number := b.GetHeader().GetNumber()
 	var out []TxEvent
 	for i, data := range b.GetData().GetData() {
 		if i < len(filter) && peer.TxValidationCode(filter[i]) != peer.TxValidationCode_VALID {
 			continue
 		}
-		ch, tx, err := unpack(data)
+		payload, err := bytesField(data, envelopePayload)
 		if err != nil {
-			return nil, fmt.Errorf("block %d tx %d: %w", b.GetHeader().GetNumber(), i, err)
+			return nil, fmt.Errorf("block %d tx %d: envelope: %w", number, i, err)
 		}
-		if common.HeaderType(ch.GetType()) != common.HeaderType_ENDORSER_TRANSACTION {
+		typ, txID, err := channelHeader(payload)
+		if err != nil {
+			return nil, fmt.Errorf("block %d tx %d: %w", number, i, err)
+		}
+		if typ != common.HeaderType_ENDORSER_TRANSACTION {
 			continue
 		}
-		for _, a := range tx.GetActions() {
-			cap := &peer.ChaincodeActionPayload{}
-			if err := proto.Unmarshal(a.GetPayload(), cap); err != nil {
-				return nil, err
+		tx, err := bytesField(payload, payloadData)
+		if err != nil {
+			return nil, fmt.Errorf("block %d tx %d: payload: %w", number, i, err)
+		}
+		err = eachField(tx, func(num protowire.Number, typ protowire.Type, action []byte, _ uint64) error {
+			if num != transactionActions || typ != wireBytes {
+				return nil
 			}
-			prp := &peer.ProposalResponsePayload{}
-			if err := proto.Unmarshal(cap.GetAction().GetProposalResponsePayload(), prp); err != nil {
-				return nil, err
+			raw, err := path(action, txActionPayload, actionPayloadAction, endorsedActionPRP, prpExtension, chaincodeActionEvents)
+			if err != nil {
+				return err
 			}
-			act := &peer.ChaincodeAction{}
-			if err := proto.Unmarshal(prp.GetExtension(), act); err != nil {
-				return nil, err
+			if ev, ok := chaincodeEvent(raw); ok {
+				ev.Block, ev.TxID = number, txID
+				out = append(out, ev)
 			}
-			ev := &peer.ChaincodeEvent{}
-			if err := proto.Unmarshal(act.GetEvents(), ev); err != nil || ev.GetEventName() == "" {
-				continue
-			}
-			out = append(out, TxEvent{Block: b.GetHeader().GetNumber(), TxID: ch.GetTxId(), Chaincode: ev.GetChaincodeId(),
-				Name: ev.GetEventName(), Payload: ev.GetPayload()})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("block %d tx %d: %w", number, i, err)
 		}
 	}
 	return out, nil
+}
+
+// channelHeader reads the type and transaction ID of a payload's channel header.
+func channelHeader(payload []byte) (common.HeaderType, string, error) {
+	raw, err := path(payload, payloadHeader, headerChannelHeader)
+	if err != nil {
+		return 0, "", fmt.Errorf("channel header: %w", err)
+	}
+	var typ common.HeaderType
+	var txID []byte
+	err = eachField(raw, func(num protowire.Number, wt protowire.Type, v []byte, x uint64) error {
+		switch {
+		case num == channelHeaderType && wt == wireVarint:
+			typ = common.HeaderType(int32(x))
+		case num == channelHeaderTxID && wt == wireBytes:
+			txID = v
+		}
+		return nil
+	})
+	if err == nil && !utf8.Valid(txID) {
+		err = errors.New("tx_id is not UTF-8")
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("channel header: %w", err)
+	}
+	return typ, string(txID), nil
+}
+
+// chaincodeEvent reads a chaincode action's event; ok is false when it has none (or none that
+// decodes, or one without a name).
+func chaincodeEvent(raw []byte) (ev TxEvent, ok bool) {
+	var cc, name []byte
+	err := eachField(raw, func(num protowire.Number, wt protowire.Type, v []byte, _ uint64) error {
+		if wt != wireBytes {
+			return nil
+		}
+		switch num {
+		case chaincodeEventID:
+			cc = v
+		case chaincodeEventName:
+			name = v
+		case chaincodeEventPayload:
+			ev.Payload = v
+		}
+		return nil
+	})
+	if err != nil || len(name) == 0 || !utf8.Valid(cc) || !utf8.Valid(name) {
+		return TxEvent{}, false
+	}
+	ev.Chaincode, ev.Name = string(cc), string(name)
+	return ev, true
 }
 
 // Height returns the channel's block height as seen by the org's peer (qscc GetChainInfo).
