@@ -31,6 +31,10 @@ func appendEvent(dst []byte, e Event) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+// MarshalEvent is json.Marshal(e), encoded as appendEvent does: what a read model stores of an
+// event it applies.
+func MarshalEvent(e Event) ([]byte, error) { return appendEvent(nil, e) }
+
 // MarshalEvents is json.Marshal of a list of events, each encoded as appendEvent does: what a
 // recording transaction's argument and its chaincode event carry.
 func MarshalEvents(events []Event) ([]byte, error) {

@@ -76,6 +76,10 @@ func TestMarshalEvents(t *testing.T) {
 				if err != nil || n != len(one)-2 {
 					t.Fatalf("EventSize %d, want %d (%v)", n, len(one)-2, err)
 				}
+				single, err := domain.MarshalEvent(e)
+				if want, _ := json.Marshal(e); err != nil || string(single) != string(want) {
+					t.Fatalf("MarshalEvent: %s (%v)\nwant %s", single, err, want)
+				}
 			}
 		})
 	}

@@ -28,7 +28,7 @@ type batchRegion struct {
 func newBlockRows() *blockRows { return &blockRows{batchAt: map[string]int{}} }
 
 func (r *blockRows) event(e domain.Event, block uint64) error {
-	doc, err := json.Marshal(e)
+	doc, err := domain.MarshalEvent(e)
 	if err != nil {
 		return err
 	}
