@@ -98,3 +98,12 @@ func UnmarshalEvents(b []byte) ([]Event, error) {
 	}
 	return events, nil
 }
+
+// UnmarshalEvent reads one event's JSON as UnmarshalEvents reads each of a list.
+func UnmarshalEvent(b []byte) (Event, error) {
+	var e Event
+	if err := jsonv2.Unmarshal(b, &e, jsonv2.MatchCaseInsensitiveNames(true)); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}

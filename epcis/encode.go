@@ -87,6 +87,16 @@ func Render(e domain.Event) (json.RawMessage, Head, error) {
 	return doc, h, err
 }
 
+// HeadOf is the head of e's rendering. A native event without vendor extensions is not rendered
+// for it: a read model that renders such events when they are read indexes them so.
+func HeadOf(e domain.Event) (Head, error) {
+	if len(e.EPCIS) == 0 && len(e.Extensions) == 0 {
+		return nativeHead(e), nil
+	}
+	_, h, err := Render(e)
+	return h, err
+}
+
 // headOf reads a rendered event's head, member names matched without regard to case as
 // encoding/json matches them, with the encoding/json/v2 decoder: decoding every list of the
 // document with encoding/json was a tenth of applying an event.

@@ -118,7 +118,7 @@ func (o *nativeObject) json() (json.RawMessage, error) {
 // that of the rendering unless vendor extensions fill members the mapping leaves free.
 func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
 	o := &nativeObject{buf: make([]byte, 0, 512), members: make([]member, 0, 20)}
-	h := Head{EventID: EventID(e), BizStep: domain.ExportBizStep(e.Type)}
+	h := nativeHead(e)
 	o.str("eventID", h.EventID)
 	o.str("eventTime", e.EventTime)
 	o.str("bizStep", h.BizStep)
@@ -132,11 +132,9 @@ func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
 	output := func(p domain.Output) (string, *domain.Quantity) { return p.Batch, &p.Quantity }
 	switch e.Type {
 	case domain.Process, domain.Split, domain.Merge:
-		h.Type = "TransformationEvent"
 		quantities(o, "inputQuantityList", e.Inputs, input)
 		quantities(o, "outputQuantityList", e.Outputs, output)
 	case domain.Aggregate:
-		h.Type, h.Action = "AggregationEvent", "ADD"
 		if len(e.Batches) > 0 {
 			o.str("parentID", gs1.AsURI(e.Batches[0]))
 			o.begin("childEPCs")
@@ -151,14 +149,12 @@ func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
 			o.end()
 		}
 	default:
-		h.Type, h.Action = "ObjectEvent", "OBSERVE"
 		type item struct {
 			id string
 			q  *domain.Quantity
 		}
 		var ql []item
 		if e.Type == domain.Produce {
-			h.Action = "ADD"
 			for _, out := range e.Outputs {
 				q := out.Quantity
 				ql = append(ql, item{out.Batch, &q})
@@ -180,8 +176,7 @@ func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
 	if h.Action != "" {
 		o.str("action", h.Action)
 	}
-	if e.Location != nil && e.Location.ID != "" {
-		h.BizLocation = gs1.AsURI(e.Location.ID)
+	if h.BizLocation != "" {
 		o.begin("bizLocation")
 		o.buf = append(o.buf, `{"id":`...)
 		o.buf = appendString(o.buf, h.BizLocation)
@@ -229,6 +224,26 @@ func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
 	}
 	doc, err := o.json()
 	return doc, h, err
+}
+
+// nativeHead is the head of a native event's rendering through the mapping table (vendor
+// extensions aside).
+func nativeHead(e domain.Event) Head {
+	h := Head{EventID: EventID(e), BizStep: domain.ExportBizStep(e.Type)}
+	switch e.Type {
+	case domain.Process, domain.Split, domain.Merge:
+		h.Type = "TransformationEvent"
+	case domain.Aggregate:
+		h.Type, h.Action = "AggregationEvent", "ADD"
+	case domain.Produce:
+		h.Type, h.Action = "ObjectEvent", "ADD"
+	default:
+		h.Type, h.Action = "ObjectEvent", "OBSERVE"
+	}
+	if e.Location != nil && e.Location.ID != "" {
+		h.BizLocation = gs1.AsURI(e.Location.ID)
+	}
+	return h
 }
 
 // appendString appends s as a JSON string as json.Marshal writes it. Most strings here (IDs,

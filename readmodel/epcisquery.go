@@ -139,7 +139,9 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, block, event_time, doc FROM epcis_events WHERE "+
+	// a native event's row has no document (epcisRow): its stored event comes with it to be rendered
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, block, event_time, doc, "+
+		"CASE WHEN doc = '' THEN (SELECT ev.doc FROM events ev WHERE ev.id = epcis_events.id) ELSE '' END FROM epcis_events WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", append(args, maxScan)...)
 	if err != nil {
 		return EPCISPage{}, err
@@ -155,13 +157,19 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 		}
 		var ev EPCISEvent
 		var when, doc string
-		if err := rows.Scan(&ev.Seq, &ev.Block, &when, &doc); err != nil {
+		var native sql.NullString
+		if err := rows.Scan(&ev.Seq, &ev.Block, &when, &doc, &native); err != nil {
 			return EPCISPage{}, err
 		}
 		scanned++
 		last = epcisCursor{Seq: ev.Seq, Time: when}
 		page.LastSeq, page.LastBlock = ev.Seq, ev.Block
 		ev.Event = json.RawMessage(doc)
+		if doc == "" {
+			if ev.Event, err = nativeDoc(native.String, ev.Block); err != nil {
+				return EPCISPage{}, fmt.Errorf("EPCIS event %d: %w", ev.Seq, err)
+			}
+		}
 		if (len(q.EPCs) == 0 || matchEPCs(ev.Event, q.EPCs)) && (q.Match == nil || q.Match(ev.Event)) {
 			page.Events = append(page.Events, ev)
 		}
