@@ -1,17 +1,15 @@
 package gateway_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
+	"github.com/agritrace/agritrace/bench"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/testnet"
 )
@@ -99,21 +97,13 @@ func TestE2EGroupCommit(t *testing.T) {
 // counter reads one of the gateway's Prometheus counters.
 func counter(t *testing.T, base, name string) int64 {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	m, err := bench.Metrics(t.Context(), base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+	v, ok := m.Value(name)
+	if !ok {
+		t.Fatalf("no %s in /metrics", name)
 	}
-	t.Fatalf("no %s in /metrics", name)
-	return 0
+	return int64(v)
 }
