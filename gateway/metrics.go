@@ -78,8 +78,8 @@ func newMetrics(store *readmodel.Store, follower *readmodel.Follower, log *slog.
 					return 0
 				}))
 	}
-	// a collector that fails (the process's, on a system without /proc) must not take the
-	// gateway's own counts down with it
+	// a collector in error must not take the gateway's own counts down with it: serve the rest
+	// and log it
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError), ErrorHandling: promhttp.ContinueOnError})
 	return m
