@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -59,48 +56,15 @@ func (e Env) Transactions(ctx context.Context) (int64, error) {
 }
 
 func (e Env) counter(ctx context.Context, name string) (int64, error) {
-	m, err := Metrics(ctx, e.URL, name)
+	m, err := Metrics(ctx, e.URL)
 	if err != nil {
 		return 0, err
 	}
-	v, ok := m[name]
+	v, ok := m.Value(name)
 	if !ok {
 		return 0, fmt.Errorf("GET %s/metrics: no %s", e.URL, name)
 	}
 	return int64(v), nil
-}
-
-// Metrics reads the values of the named series from base's /metrics: each series named as the
-// exposition writes it, labels included (`name{label="…",…}`). A series not exposed (yet) is
-// absent from the map.
-func Metrics(ctx context.Context, base string, series ...string) (map[string]float64, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s/metrics: %d", base, resp.StatusCode)
-	}
-	out := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		for _, name := range series {
-			if v, ok := strings.CutPrefix(line, name+" "); ok {
-				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-				if err != nil {
-					return nil, fmt.Errorf("GET %s/metrics: %q: %w", base, line, err)
-				}
-				out[name] = f
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // Lots collects the lots that bulk ingest committed.

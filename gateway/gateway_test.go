@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agritrace/agritrace/bench"
 	"github.com/agritrace/agritrace/domain"
 )
 
@@ -541,10 +543,35 @@ func TestOperationalEndpoints(t *testing.T) {
 	if h.Status != "ok" || h.Events != 1 || h.LedgerBlock == 0 {
 		t.Fatalf("health: %+v", h)
 	}
-	m := string(e.get("/metrics", "").body)
-	for _, want := range []string{"agritrace_events_recorded_total 1", `agritrace_http_requests_total{route="POST /v1/events",code="201"} 1`} {
-		if !strings.Contains(m, want) {
-			t.Errorf("metrics lack %q:\n%s", want, m)
+	mr := e.get("/metrics", "")
+	m, err := bench.ParseMetrics(bytes.NewReader(mr.body))
+	if mr.status != 200 || !strings.HasPrefix(mr.ctype, "text/plain") || err != nil {
+		t.Fatalf("/metrics: %d %s %v", mr.status, mr.ctype, err)
+	}
+	for _, want := range []struct {
+		name   string
+		labels []string
+		value  float64
+	}{
+		{"agritrace_events_recorded_total", nil, 1},
+		{"agritrace_fabric_transactions_total", nil, 1},
+		{"agritrace_events_rejected_total", nil, 0},
+		{"agritrace_http_requests_total", []string{"route", "POST /v1/events", "code", "201"}, 1},
+		{"agritrace_http_requests_total", []string{"route", "GET /healthz", "code", "200"}, 1},
+		{"agritrace_readmodel_block", nil, float64(h.LedgerBlock)},
+	} {
+		if v, ok := m.Value(want.name, want.labels...); !ok || v != want.value {
+			t.Errorf("%s%q = %v (exposed: %v), want %v", want.name, want.labels, v, ok, want.value)
+		}
+	}
+	// the request's time is a histogram of that route and code, one observation so far
+	if n, sum, ok := m.Histogram("agritrace_http_request_seconds", "route", "POST /v1/events", "code", "201"); !ok || n != 1 || sum <= 0 {
+		t.Errorf("agritrace_http_request_seconds of POST /v1/events: %d observations, %v s (exposed: %v)", n, sum, ok)
+	}
+	// what an operator expects of any Go service: the runtime's and the process's own
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_cpu_seconds_total", "process_resident_memory_bytes"} {
+		if v, ok := m.Value(name); !ok || v <= 0 {
+			t.Errorf("%s = %v (exposed: %v)", name, v, ok)
 		}
 	}
 	var spec map[string]any

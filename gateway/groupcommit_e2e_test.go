@@ -1,17 +1,16 @@
 package gateway_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/agritrace/agritrace/bench"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/testnet"
 )
@@ -94,26 +93,46 @@ func TestE2EGroupCommit(t *testing.T) {
 	if len(txs) >= n-1 {
 		t.Errorf("%d committed events in %d transactions: none shared", n-1, len(txs))
 	}
+	readModelMetrics(t, g.URL, len(txs))
+}
+
+// readModelMetrics: the read model's metrics, read when scraped, show the block /healthz
+// reports, at least the transactions the burst committed, and that this gateway (SQLite, no
+// replicas) writes the read model. The follower counts a block's transactions just after it
+// releases their answers: wait (bounded) for the count.
+func readModelMetrics(t *testing.T, base string, txs int) {
+	t.Helper()
+	st, body := call(t, "GET", base+"/healthz", "", "", nil)
+	var h gateway.Health
+	if err := json.Unmarshal(body, &h); st != http.StatusOK || err != nil {
+		t.Fatalf("/healthz: %d %s", st, body)
+	}
+	var block, applied, leader float64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		m, err := bench.Metrics(t.Context(), base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, _ = m.Value("agritrace_readmodel_block")
+		applied, _ = m.Value("agritrace_readmodel_applied_total")
+		leader, _ = m.Value("agritrace_readmodel_leader")
+		if block >= float64(h.LedgerBlock) && applied >= float64(txs) && leader == 1 {
+			return
+		}
+	}
+	t.Errorf("read model metrics: block %v (/healthz %d), applied %v (≥ %d committed), leader %v", block, h.LedgerBlock, applied, txs, leader)
 }
 
 // counter reads one of the gateway's Prometheus counters.
 func counter(t *testing.T, base, name string) int64 {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	m, err := bench.Metrics(t.Context(), base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+	v, ok := m.Value(name)
+	if !ok {
+		t.Fatalf("no %s in /metrics", name)
 	}
-	t.Fatalf("no %s in /metrics", name)
-	return 0
+	return int64(v)
 }

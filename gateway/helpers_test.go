@@ -157,24 +157,38 @@ func checkDocumentedStatuses() string {
 	}
 	var missing []string
 	for _, s := range servers {
-		s.metrics.mu.Lock()
-		for k := range s.metrics.requests {
-			i := strings.LastIndexByte(k, '|')
-			route, code := k[:i], k[i+1:]
-			method, path, ok := strings.Cut(route, " ")
-			if !ok {
-				continue // unmatched routes: the mux's 404/405
-			}
-			op, ok := spec.Paths[path][strings.ToLower(method)]
-			if !ok {
-				missing = append(missing, route+" is not in the spec")
+		families, err := s.metrics.reg.Gather()
+		if err != nil {
+			return err.Error()
+		}
+		for _, f := range families {
+			if f.GetName() != "agritrace_http_requests_total" {
 				continue
 			}
-			if _, ok := op.Responses[code]; !ok {
-				missing = append(missing, route+" answered "+code+", which the spec does not document")
+			for _, m := range f.GetMetric() {
+				var route, code string
+				for _, l := range m.GetLabel() {
+					switch l.GetName() {
+					case "route":
+						route = l.GetValue()
+					case "code":
+						code = l.GetValue()
+					}
+				}
+				method, path, ok := strings.Cut(route, " ")
+				if !ok {
+					continue // unmatched routes: the mux's 404/405
+				}
+				op, ok := spec.Paths[path][strings.ToLower(method)]
+				if !ok {
+					missing = append(missing, route+" is not in the spec")
+					continue
+				}
+				if _, ok := op.Responses[code]; !ok {
+					missing = append(missing, route+" answered "+code+", which the spec does not document")
+				}
 			}
 		}
-		s.metrics.mu.Unlock()
 	}
 	return strings.Join(missing, "; ")
 }

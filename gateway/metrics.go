@@ -1,126 +1,102 @@
 package gateway
 
 import (
-	"context"
-	"fmt"
+	"log/slog"
 	"net/http"
-	"sort"
-	"sync"
-	"sync/atomic"
+	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/agritrace/agritrace/readmodel"
 )
 
-// metrics are a handful of counters in the Prometheus text format: enough for an operator's
-// dashboard without pulling a metrics framework into the gateway.
+// metrics are the gateway's Prometheus metrics, on a registry of the server's own rather than
+// the global one: tests and the bench run several gateways in one process, and each must expose
+// only its own counts.
 type metrics struct {
-	mu         sync.Mutex
-	requests   map[string]int64 // route|code
-	latencySum map[string]float64
-	recorded   atomic.Int64
-	duplicates atomic.Int64
-	rejected   atomic.Int64
-	txs        atomic.Int64
-	webhooks   atomic.Int64 // events delivered to EPCIS subscriptions
+	reg        *prometheus.Registry
+	handler    http.Handler // GET /metrics
+	recorded   tally
+	duplicates tally
+	rejected   tally
+	txs        tally
+	webhooks   tally                    // events delivered to EPCIS subscriptions
+	requests   *prometheus.CounterVec   // route, code
+	seconds    *prometheus.HistogramVec // route, code
 }
 
-func newMetrics() *metrics {
-	return &metrics{requests: map[string]int64{}, latencySum: map[string]float64{}}
+// requestBuckets span a cached resolver answer (well under a millisecond) to an ingest that
+// waits for its block to commit (a second or two in production, more when the orderer is slow).
+var requestBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+
+// httpLabels: route is the mux's pattern ("GET /t/{id}", or "unmatched"), never the raw path, so
+// the series stay few whatever clients ask for.
+var httpLabels = []string{"route", "code"}
+
+// newMetrics registers the gateway's metrics, the Go runtime's and the process's. The read
+// model's are read from store and follower when scraped; follower may be nil (no ledger stream).
+func newMetrics(store *readmodel.Store, follower *readmodel.Follower, log *slog.Logger) *metrics {
+	reg := prometheus.NewRegistry()
+	count := func(name, help string) tally {
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+		reg.MustRegister(c)
+		return tally{c}
+	}
+	m := &metrics{
+		reg:        reg,
+		recorded:   count("agritrace_events_recorded_total", "Events committed to the ledger through this gateway."),
+		duplicates: count("agritrace_events_duplicate_total", "Events sent again that the ledger already had (idempotent retries)."),
+		rejected:   count("agritrace_events_rejected_total", "Events refused, by the gateway's checks or by the contract."),
+		txs:        count("agritrace_fabric_transactions_total", "Fabric transactions this gateway submitted, retries included."),
+		webhooks:   count("agritrace_epcis_webhook_events_total", "Events delivered to EPCIS query subscriptions."),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "agritrace_http_requests_total",
+			Help: "HTTP requests answered, by route and status code."}, httpLabels),
+		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "agritrace_http_request_seconds",
+			Help:    "Time from a request's arrival to its handler's return, by route and status code.",
+			Buckets: requestBuckets}, httpLabels),
+	}
+	reg.MustRegister(m.requests, m.seconds,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "agritrace_readmodel_block",
+			Help: "The last ledger block the read model has applied."},
+			func() float64 { return float64(store.Block()) }))
+	if follower != nil {
+		reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "agritrace_readmodel_applied_total",
+				Help: "Transactions this replica's follower has applied to the read model since it started."},
+				func() float64 { return float64(follower.Applied()) }),
+			// alert when no replica of an org has it: nobody writes the shared read model
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "agritrace_readmodel_leader",
+				Help: "1 on the replica that writes the shared read model, 0 on a standby."},
+				func() float64 {
+					if follower.Role() == "leader" {
+						return 1
+					}
+					return 0
+				}))
+	}
+	// a collector in error must not take the gateway's own counts down with it: serve the rest
+	// and log it
+	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError), ErrorHandling: promhttp.ContinueOnError})
+	return m
 }
 
+// request counts one answer of route and the time it took.
 func (m *metrics) request(route string, code int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[fmt.Sprintf("%s|%d", route, code)]++
-	m.latencySum[route] += d.Seconds()
+	c := strconv.Itoa(code)
+	m.requests.WithLabelValues(route, c).Inc()
+	m.seconds.WithLabelValues(route, c).Observe(d.Seconds())
 }
+
+// tally is a counter of whole things (events, transactions), added as the handlers count them.
+type tally struct{ c prometheus.Counter }
+
+func (t tally) Add(n int64) { t.c.Add(float64(n)) }
 
 func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	m := s.metrics
-	fmt.Fprintf(w, "# TYPE agritrace_events_recorded_total counter\nagritrace_events_recorded_total %d\n", m.recorded.Load())
-	fmt.Fprintf(w, "# TYPE agritrace_events_duplicate_total counter\nagritrace_events_duplicate_total %d\n", m.duplicates.Load())
-	fmt.Fprintf(w, "# TYPE agritrace_events_rejected_total counter\nagritrace_events_rejected_total %d\n", m.rejected.Load())
-	fmt.Fprintf(w, "# TYPE agritrace_fabric_transactions_total counter\nagritrace_fabric_transactions_total %d\n", m.txs.Load())
-	fmt.Fprintf(w, "# TYPE agritrace_epcis_webhook_events_total counter\nagritrace_epcis_webhook_events_total %d\n", m.webhooks.Load())
-	fmt.Fprintf(w, "# TYPE agritrace_readmodel_block gauge\nagritrace_readmodel_block %d\n", s.store.Block())
-	if s.follower != nil {
-		fmt.Fprintf(w, "# TYPE agritrace_readmodel_applied_total counter\nagritrace_readmodel_applied_total %d\n", s.follower.Applied())
-		leader := 0
-		if s.follower.Role() == "leader" {
-			leader = 1
-		}
-		// 1 on the replica that writes the shared read model: alert when no replica of an org has it
-		fmt.Fprintf(w, "# TYPE agritrace_readmodel_leader gauge\nagritrace_readmodel_leader %d\n", leader)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	keys := make([]string, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	fmt.Fprintln(w, "# TYPE agritrace_http_requests_total counter")
-	for _, k := range keys {
-		var route string
-		var code int
-		for i := len(k) - 1; i >= 0; i-- {
-			if k[i] == '|' {
-				route = k[:i]
-				fmt.Sscan(k[i+1:], &code)
-				break
-			}
-		}
-		fmt.Fprintf(w, "agritrace_http_requests_total{route=%q,code=\"%d\"} %d\n", route, code, m.requests[k])
-	}
-	fmt.Fprintln(w, "# TYPE agritrace_http_request_seconds_sum counter")
-	routes := make([]string, 0, len(m.latencySum))
-	for k := range m.latencySum {
-		routes = append(routes, k)
-	}
-	sort.Strings(routes)
-	for _, rt := range routes {
-		fmt.Fprintf(w, "agritrace_http_request_seconds_sum{route=%q} %g\n", rt, m.latencySum[rt])
-	}
-}
-
-// Health is the /healthz body.
-type Health struct {
-	Status      string `json:"status"` // ok or degraded
-	LedgerBlock uint64 `json:"ledgerBlock"`
-	Following   bool   `json:"following"` // read-model event stream connected
-	// leader: this replica writes the read model; standby: another replica on the same PostgreSQL does
-	ReadModelRole string `json:"readModelRole,omitempty"`
-	Batches       int    `json:"batches"`
-	Events        int    `json:"events"`
-	Org           string `json:"org,omitempty"`  // the org this gateway acts as
-	Role          string `json:"role,omitempty"` // platform or regulator (whose gateway serves the console)
-}
-
-func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
-	h, err := s.Health(r.Context())
-	if err != nil {
-		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "read-model", err.Error()))
-		return
-	}
-	writeJSON(w, http.StatusOK, h)
-}
-
-// Health is what /healthz answers: the read model's block and counts, and whether it follows
-// the ledger's block events.
-func (s *Server) Health(ctx context.Context) (Health, error) {
-	c, err := s.store.Counts(ctx)
-	if err != nil {
-		return Health{}, fmt.Errorf("read model counts: %w", err)
-	}
-	h := Health{Status: "ok", LedgerBlock: c.Block, Following: s.follower == nil || s.follower.Connected(), Batches: c.Batches, Events: c.Events,
-		Org: s.opts.Org.Key, Role: s.opts.Org.Role}
-	if s.follower != nil {
-		// a standby replica follows through the leader writing the shared read model
-		h.ReadModelRole = s.follower.Role()
-		h.Following = h.Following || h.ReadModelRole == "standby"
-	}
-	if !h.Following {
-		h.Status = "degraded"
-	}
-	return h, nil
+	s.metrics.handler.ServeHTTP(w, r)
 }

@@ -86,7 +86,7 @@ type Server struct {
 func New(keys *Keys, store *readmodel.Store, ledger Ledger, follower *readmodel.Follower, opts Options, log *slog.Logger) *Server {
 	opts.defaults()
 	s := &Server{keys: keys, store: store, ledger: ledger, follower: follower, opts: opts, log: log,
-		metrics: newMetrics(), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
+		metrics: newMetrics(store, follower, log), now: time.Now, mux: http.NewServeMux(), guard: &AuthGuard{Log: log}, cop: newCrossOriginProtection()}
 	s.group = &coalescer{limit: s.blockTxs, maxEvents: opts.EventsPerTx, maxBytes: wire.MaxTxEventBytes, log: log,
 		record: func(ctx context.Context, org string, events []domain.Event) ([]domain.RecordResult, fabric.Committed, error) {
 			// one per transaction, however many requests share it; counted when it ends, as the events

@@ -3,6 +3,7 @@ package replicas
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/agritrace/agritrace/audit"
+	"github.com/agritrace/agritrace/bench"
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/gateway"
 	"github.com/agritrace/agritrace/internal/pgcluster/pgtest"
@@ -38,6 +40,19 @@ func do(method, url, key string, body []byte) (int, []byte, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, b, err
+}
+
+// leading is the replica's agritrace_readmodel_leader: 1 while it writes the read model.
+func leading(ctx context.Context, g *testnet.Gateway) (float64, error) {
+	m, err := bench.Metrics(ctx, g.URL)
+	if err != nil {
+		return 0, err
+	}
+	v, ok := m.Value("agritrace_readmodel_leader")
+	if !ok {
+		return 0, fmt.Errorf("no agritrace_readmodel_leader in %s/metrics", g.URL)
+	}
+	return v, nil
 }
 
 func role(g *testnet.Gateway) string {
@@ -208,8 +223,8 @@ func TestE2EPostgresReplicas(t *testing.T) {
 		t.Fatalf("the standby did not take over within 20 s of the leader's death:\n%s", standby.Log)
 	}
 	t.Logf("standby took the writer lock %s after the leader was killed", took.Round(10*time.Millisecond))
-	if _, m, err := do("GET", standby.URL+"/metrics", "", nil); err != nil || !bytes.Contains(m, []byte("\nagritrace_readmodel_leader 1\n")) {
-		t.Errorf("the new leader's /metrics does not say it leads (%v):\n%s", err, m)
+	if v, err := leading(t.Context(), standby); err != nil || v != 1 {
+		t.Errorf("the new leader's /metrics does not say it leads: agritrace_readmodel_leader %v (%v)", v, err)
 	}
 	time.Sleep(6 * time.Second) // load goes on against the new leader alone
 	close(stop)
@@ -224,8 +239,8 @@ func TestE2EPostgresReplicas(t *testing.T) {
 	if r := role(leader); r != "standby" {
 		t.Fatalf("restarted replica is %q, want standby", r)
 	}
-	if _, m, err := do("GET", leader.URL+"/metrics", "", nil); err != nil || !bytes.Contains(m, []byte("\nagritrace_readmodel_leader 0\n")) {
-		t.Errorf("the standby's /metrics does not say it stands by (%v)", err)
+	if v, err := leading(t.Context(), leader); err != nil || v != 0 {
+		t.Errorf("the standby's /metrics does not say it stands by: agritrace_readmodel_leader %v (%v)", v, err)
 	}
 	st, body, err := do("GET", leader.URL+"/v1/audit", reg, nil)
 	if err != nil {

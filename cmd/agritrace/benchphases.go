@@ -340,14 +340,15 @@ func (h handled) Since(h0 handled) float64 {
 	return (h.seconds - h0.seconds) * 1000 / float64(h.n-h0.n)
 }
 
-// resolverTime reads the handled answers of the route the scans take (GET /t/{id}).
+// resolverTime reads the handled answers of the route the scans take (GET /t/{id}): its 200s, the
+// lots' pages, not the 404s of unknown lots.
 func resolverTime(ctx context.Context, base string) (handled, error) {
-	const count, sum = `agritrace_http_requests_total{route="GET /t/{id}",code="200"}`, `agritrace_http_request_seconds_sum{route="GET /t/{id}"}`
-	m, err := bench.Metrics(ctx, base, count, sum)
+	m, err := bench.Metrics(ctx, base)
 	if err != nil {
 		return handled{}, fmt.Errorf("gateway metrics: %w", err)
 	}
-	return handled{n: int64(m[count]), seconds: m[sum]}, nil
+	n, seconds, _ := m.Histogram("agritrace_http_request_seconds", "route", "GET /t/{id}", "code", "200")
+	return handled{n: int64(n), seconds: seconds}, nil
 }
 
 func repeat(s string, n int) []string {

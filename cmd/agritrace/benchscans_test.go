@@ -28,15 +28,18 @@ func TestResolverTime(t *testing.T) {
 	get(bench.PathOf(lot)) // the route's first answer, so both readings name it
 	// The gateway counts an answer once its handler has returned, which can be just after the
 	// client has read the body: wait (bounded) until the answers sent are all counted.
-	const health, notFound = `agritrace_http_requests_total{route="GET /healthz",code="200"}`, `agritrace_http_requests_total{route="GET /t/{id}",code="404"}`
-	settled := func(done func(handled, map[string]float64) bool) handled {
+	answered := func(m bench.Exposition, route, code string) float64 {
+		v, _ := m.Value("agritrace_http_requests_total", "route", route, "code", code)
+		return v
+	}
+	settled := func(done func(handled, bench.Exposition) bool) handled {
 		t.Helper()
 		for range 200 {
 			h, err := resolverTime(t.Context(), s.URL)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := bench.Metrics(t.Context(), s.URL, health, notFound)
+			m, err := bench.Metrics(t.Context(), s.URL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,12 +51,12 @@ func TestResolverTime(t *testing.T) {
 		t.Fatal("the gateway's counters did not settle within 2 s")
 		return handled{}
 	}
-	h0 := settled(func(h handled, _ map[string]float64) bool { return h.n >= 1 })
+	h0 := settled(func(h handled, _ bench.Exposition) bool { return h.n >= 1 })
 	for _, p := range []string{bench.PathOf(lot), bench.PathOf(lot) + "?lang=en", bench.PathOf("NO-SUCH-LOT"), "/healthz"} {
 		get(p)
 	}
-	h1 := settled(func(h handled, m map[string]float64) bool {
-		return h.n >= h0.n+2 && m[health] >= 1 && m[notFound] >= 1
+	h1 := settled(func(h handled, m bench.Exposition) bool {
+		return h.n >= h0.n+2 && answered(m, "GET /healthz", "200") >= 1 && answered(m, "GET /t/{id}", "404") >= 1
 	})
 	// the two answers of the lot; the unknown lot's 404 and the health check are not scans' answers
 	if h1.n-h0.n != 2 || h1.seconds <= h0.seconds || h1.Since(h0) <= 0 {
