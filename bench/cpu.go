@@ -13,29 +13,71 @@ import (
 // architecture Go supports (the kernel's internal HZ may differ; /proc always reports USER_HZ).
 const clockTick = 10 * time.Millisecond
 
-// ProcCPU is the CPU time (user + system) a process has used since it started.
-func ProcCPU(pid int) (time.Duration, error) {
+// statFields are the fields of /proc/<pid>/stat from the third (state) on: the command name
+// (field 2) is in parentheses and may hold spaces, so fields are counted after it.
+func statFields(pid int) ([]string, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, fmt.Errorf("cpu of pid %d: %w", pid, err)
+		return nil, err
 	}
-	// the command name (field 2) is in parentheses and may hold spaces: count fields after it
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("cpu of pid %d: unexpected /proc stat format", pid)
+		return nil, fmt.Errorf("unexpected /proc/%d/stat format", pid)
 	}
 	f := strings.Fields(s[i+1:])
-	// f[0] is field 3 (state); utime and stime are fields 14 and 15
-	if len(f) < 13 {
-		return 0, fmt.Errorf("cpu of pid %d: short /proc stat", pid)
+	if len(f) < 17 {
+		return nil, fmt.Errorf("short /proc/%d/stat", pid)
 	}
+	return f, nil
+}
+
+// ProcCPU is the CPU time (user + system) a process has used since it started.
+func ProcCPU(pid int) (time.Duration, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, fmt.Errorf("cpu of pid %d: %w", pid, err)
+	}
+	// utime and stime are fields 14 and 15
 	ut, err1 := strconv.ParseInt(f[11], 10, 64)
 	st, err2 := strconv.ParseInt(f[12], 10, 64)
 	if err1 != nil || err2 != nil {
 		return 0, fmt.Errorf("cpu of pid %d: bad utime/stime", pid)
 	}
 	return time.Duration(ut+st) * clockTick, nil
+}
+
+// Niceness is a process's scheduling niceness (field 19 of /proc/<pid>/stat).
+func Niceness(pid int) (int, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, fmt.Errorf("niceness of pid %d: %w", pid, err)
+	}
+	return strconv.Atoi(f[16])
+}
+
+// Niceness names each process's niceness, the processes of one niceness together, the most
+// yielding first: "chaincode.ha, peer0.ha at 10; gateway at 0".
+func (p Procs) Niceness() (string, error) {
+	by := map[int][]string{}
+	for name, pid := range p {
+		n, err := Niceness(pid)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		by[n] = append(by[n], name)
+	}
+	levels := make([]int, 0, len(by))
+	for n := range by {
+		levels = append(levels, n)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(levels)))
+	parts := make([]string, 0, len(levels))
+	for _, n := range levels {
+		sort.Strings(by[n])
+		parts = append(parts, fmt.Sprintf("%s at %d", strings.Join(by[n], ", "), n))
+	}
+	return strings.Join(parts, "; "), nil
 }
 
 // Procs names the processes whose CPU a phase accounts for.

@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"syscall"
 	"testing"
 	"time"
@@ -65,4 +67,29 @@ func TestMachineBusyMoves(t *testing.T) {
 	if m1-m0 < 80*time.Millisecond {
 		t.Fatalf("machine busy moved %s while this process used ≥ 100 ms", m1-m0)
 	}
+}
+
+// TestProcsNiceness reads each process's niceness from /proc, grouping processes of one niceness.
+func TestProcsNiceness(t *testing.T) {
+	cmd := exec.Command("nice", "-n", "5", "sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	own, err := Niceness(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("a, b at %d; me at %d", min(own+5, 19), own)
+	var got string
+	for range 200 { // until nice(1) has set it and execed sleep
+		if got, err = (Procs{"me": os.Getpid(), "b": cmd.Process.Pid, "a": cmd.Process.Pid}).Niceness(); err != nil {
+			t.Fatal(err)
+		}
+		if got == want {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("niceness %q, want %q", got, want)
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -178,5 +180,68 @@ func TestPortInUseIsNamed(t *testing.T) {
 	_, err := c.startProc(proc{name: "peer0.x", argv: []string{"/bin/true"}, ports: []namedPort{{busy, "peer0.x gRPC"}}})
 	if err == nil || !strings.Contains(err.Error(), "peer0.x gRPC") || !strings.Contains(err.Error(), "already in use") {
 		t.Fatalf("busy port: %v", err)
+	}
+}
+
+// TestLedgerProcessesYield: the ledger's processes start at the ledger's niceness, every thread of
+// them (nice(1) sets it before the program runs); gateways at agritrace's own; a bad setting is
+// refused before anything starts.
+func TestLedgerProcessesYield(t *testing.T) {
+	statNice := func(proc string) int {
+		t.Helper()
+		b, err := os.ReadFile("/proc/" + proc + "/stat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+		n, err := strconv.Atoi(f[16]) // field 19 of stat: the niceness
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	niceOf := func(pid int) int {
+		t.Helper()
+		for range 200 { // nice(1) has execed sleep once the command line is sleep's
+			if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); strings.HasPrefix(string(cmd), "/bin/sleep") {
+				return statNice(strconv.Itoa(pid))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("process %d never became /bin/sleep", pid)
+		return 0
+	}
+	own := statNice("self") // nice(1) adds to the niceness it is started with
+	for _, tc := range []struct {
+		name    string
+		env     string
+		gateway bool
+		want    int
+	}{
+		{"peer, default", "", false, DefaultLedgerNice},
+		{"peer, set", "3", false, 3},
+		{"peer, off", "0", false, 0},
+		{"gateway", "7", true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(LedgerNiceEnv, tc.env)
+			if tc.env == "" {
+				os.Unsetenv(LedgerNiceEnv)
+			}
+			c, _ := testConfig(t)
+			pid, err := c.startProc(proc{name: "peer0.x", argv: []string{"/bin/sleep", "30"}, afterChaincode: tc.gateway})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+			if got, want := niceOf(pid), min(own+tc.want, 19); got != want {
+				t.Errorf("niceness %d, want %d", got, want)
+			}
+		})
+	}
+	t.Setenv(LedgerNiceEnv, "twenty")
+	c, _ := testConfig(t)
+	if _, err := c.startProc(proc{name: "peer0.x", argv: []string{"/bin/sleep", "30"}}); err == nil || !strings.Contains(err.Error(), LedgerNiceEnv) {
+		t.Errorf("a bad %s started the process (%v)", LedgerNiceEnv, err)
 	}
 }

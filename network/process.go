@@ -52,6 +52,13 @@ func (c Config) startProc(p proc) (int, error) {
 	defer logf.Close()
 	fmt.Fprintf(logf, "\n==== agritrace: starting %s at %s ====\n", p.name, time.Now().Format(time.RFC3339))
 	argv := p.argv
+	if !p.afterChaincode {
+		n, err := ledgerNice()
+		if err != nil {
+			return 0, fmt.Errorf("start %s: %w", p.name, err)
+		}
+		argv = niced(argv, n)
+	}
 	if p.netns != "" {
 		// `ip netns exec` enters the namespace and execs the command, so the PID we record is the node's
 		argv = append([]string{"ip", "netns", "exec", p.netns}, argv...)

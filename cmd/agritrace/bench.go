@@ -170,6 +170,9 @@ func runBench(ctx context.Context, args []string) error {
 	if needsNetwork(run) {
 		rep.Machine += fmt.Sprintf(", Fabric %s, BatchTimeout %s, %d txs/block, %d orgs (endorsement %s), %d Raft orderer(s)",
 			network.FabricVersion, r.net.BatchTimeout, r.net.BatchMaxTx, len(r.net.Orgs), r.net.Endorsement, r.net.Orderers)
+		if nice, err := r.procs(true).Niceness(); err == nil {
+			rep.Machine += ", niceness: " + nice
+		}
 	}
 	// the chaincode servers write their CPU profiles as they exit
 	r.close()
