@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -124,6 +125,16 @@ func (s *Server) CloseAlert(ctx context.Context, key *APIKey, id, reason, at str
 // MarketPrices combines every platform's published cells (of one grain when given) into the
 // index and volume series; suppressed cells are listed by key only.
 func (s *Server) MarketPrices(ctx context.Context, grain domain.Grain) (PricesResponse, error) {
+	// an unknown grain would match no cell and answer an empty series, which looks like "no trade"
+	if grain != "" && !slices.Contains(domain.Grains, grain) {
+		names := make([]string, len(domain.Grains))
+		for i, g := range domain.Grains {
+			names[i] = string(g)
+		}
+		p := newProblem(http.StatusBadRequest, "bad-parameter", "grain must be one of "+strings.Join(names, ", "))
+		p.Pointer = "?grain"
+		return PricesResponse{}, p
+	}
 	cells, err1 := s.store.MarketCells(ctx)
 	suppressed, err2 := s.store.SuppressedCells(ctx)
 	if err := errors.Join(err1, err2); err != nil {

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,16 @@ import (
 // (duplicate or case-folded member names, unknown members, invalid UTF-8 and trailing data are
 // refused) and reports where the problem is.
 func decodeStrict(data []byte, v any, pointerPrefix string) *Problem {
+	// JSON null decodes into a struct as its zero value without error: a body of null would be taken
+	// as an empty request (all defaults) where every request body of this API is an object
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		p := newProblem(http.StatusBadRequest, "wrong-type", "must be a JSON object, got JSON null")
+		p.Rule = "strict-json"
+		if pointerPrefix != "" {
+			p.Pointer = pointerPrefix
+		}
+		return p
+	}
 	if err := strictjson.Unmarshal(data, v); err != nil {
 		return jsonProblem(err, data, pointerPrefix)
 	}
