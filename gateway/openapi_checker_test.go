@@ -29,6 +29,7 @@ func TestSpecCheckerFindsMismatches(t *testing.T) {
 			_, _ = io.WriteString(w, body)
 		}
 	}
+	const stats = `{"ledgerBlock":3,"from":"2026-01-01T00:00:00Z","to":"2026-02-01T00:00:00Z","storedDays":30,"activity":[],"recalls":[],"longStored":[]}`
 	cases := []struct {
 		name    string
 		pattern string // "" = nothing registered: the bare mux answers
@@ -42,8 +43,8 @@ func TestSpecCheckerFindsMismatches(t *testing.T) {
 		{"undocumented status", "GET /v1/batches/{id}", problem(http.StatusTeapot), "GET", "/v1/batches/LOT-1", "", "status is not supported"},
 		{"undocumented content type", "GET /v1/batches/{id}", answer(404, "text/plain", "not found"), "GET", "/v1/batches/LOT-1", "", `"text/plain"`},
 		{"body off its schema", "GET /v1/batches/{id}", answer(404, "application/problem+json", `{"title":"x"}`), "GET", "/v1/batches/LOT-1", "", "doesn't match schema"},
-		{"2xx to a request the spec calls invalid", "GET /v1/stats", answer(200, "application/json", `{}`), "GET", "/v1/stats?stored_days=many", "", "request answered 200 is invalid"},
-		{"valid request, valid answer", "GET /v1/stats", answer(200, "application/json", `{}`), "GET", "/v1/stats?stored_days=30", "", ""},
+		{"2xx to a request the spec calls invalid", "GET /v1/stats", answer(200, "application/json", stats), "GET", "/v1/stats?stored_days=many", "", "request answered 200 is invalid"},
+		{"valid request, valid answer", "GET /v1/stats", answer(200, "application/json", stats), "GET", "/v1/stats?stored_days=30", "", ""},
 		{"refusal of an invalid request", "GET /v1/stats", problem(400), "GET", "/v1/stats?stored_days=many", "", ""},
 		{"body where none is documented", "OPTIONS /epcis", answer(204, "text/plain", "hello"), "OPTIONS", "/epcis", "", "documents no content"},
 		{"route served but undocumented", "GET /v1/hidden", answer(200, "application/json", `{}`), "GET", "/v1/hidden", "", "has no such operation"},

@@ -86,6 +86,13 @@ func (s *Server) LineageGraph(r *http.Request, id, dir string, depth, limit int)
 		}
 		g.Truncated = g.Truncated || cut
 	}
+	// a walk that found nothing is an empty list, as documented, not null
+	if g.Upstream == nil {
+		g.Upstream = []string{}
+	}
+	if g.Downstream == nil {
+		g.Downstream = []string{}
+	}
 	ids := append(append([]string{id}, g.Upstream...), g.Downstream...)
 	bs, err := s.store.Batches(ctx, ids)
 	if err != nil {
@@ -248,6 +255,16 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeProblem(w, r, problemFrom(err))
 		return
+	}
+	// a panel with nothing in it is an empty list, as documented, not null
+	if st.Activity == nil {
+		st.Activity = []readmodel.StageCount{}
+	}
+	if st.Recalls == nil {
+		st.Recalls = []readmodel.RecallSummary{}
+	}
+	if st.LongStored == nil {
+		st.LongStored = []readmodel.LongStored{}
 	}
 	writeJSON(w, http.StatusOK, struct {
 		LedgerBlock uint64 `json:"ledgerBlock"`
