@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/agritrace/agritrace/audit"
+	"github.com/agritrace/agritrace/readmodel"
 )
 
 // Auditor runs an audit of the read model against the ledger.
@@ -25,6 +26,9 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
+	if rep.Mismatches == nil {
+		rep.Mismatches = []readmodel.Mismatch{} // none is an empty list, as documented, not null
+	}
 	if len(rep.Mismatches) > 0 {
 		status = http.StatusConflict
 	}
