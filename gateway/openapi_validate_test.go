@@ -282,6 +282,10 @@ func (c *specChecker) unrouted(r *http.Request, pattern string, w *recordingWrit
 		}
 		c.exclude(fmt.Sprintf("non-canonical path to a documented route: %d, checked as a Problem", w.status))
 	} else {
+		if w.status < 400 {
+			c.fail(r, "unrouted "+r.Method, w.status, "%s is not a path of the document (%v), yet was answered %d", r.URL.EscapedPath(), err, w.status)
+			return
+		}
 		c.exclude(fmt.Sprintf("no route (%v): answered %d, checked as a Problem", err, w.status))
 	}
 	if ct := hdr.Get("Content-Type"); ct != "application/problem+json" {
