@@ -16,8 +16,8 @@ func decodeStrict(data []byte, v any, pointerPrefix string) *Problem {
 	// JSON null decodes into a struct as its zero value without error: a body of null would be taken
 	// as an empty request (all defaults) where every request body of this API is an object
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		p := newProblem(http.StatusBadRequest, "wrong-type", "must be a JSON object, got JSON null")
-		p.Rule = "strict-json"
+		// the same refusal as postEvents gives a body that is not an object
+		p := newProblem(http.StatusBadRequest, "bad-json", "want a JSON object, got JSON null")
 		if pointerPrefix != "" {
 			p.Pointer = pointerPrefix
 		}
