@@ -9,7 +9,7 @@ import (
 // SQLite copies the write-ahead log back into the database file (a checkpoint) every 1,000 pages
 // by default, in the commit that crosses the mark: a seventh of applying a block ran inside those
 // commits. A goroutine of its own now checkpoints after commits, at most every
-// walCheckpointEvery, beside the next block's work; the writer's own checkpoint, at 10,000 pages
+// walCheckpointEvery, beside the next block's work; the writer's own checkpoint, at 50,000 pages
 // (wal_autocheckpoint in sqlitePragmas), stays as the bound on the log while a checkpoint cannot
 // finish (a writer or readers ahead of it). Which commits survive a crash does not change: a
 // checkpoint only copies frames already committed to the log.
