@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // appendEvent appends e's JSON exactly as json.Marshal writes it, but writes a captured event's
@@ -100,13 +99,10 @@ func UnmarshalEvents(b []byte) ([]Event, error) {
 	return events, nil
 }
 
-// UnmarshalEvent reads one event's JSON as UnmarshalEvents reads each of a list, and what
-// encoding/json would accept besides (invalid UTF-8, a name twice: the last wins): a read model
-// reads back what it stored, whatever a platform recorded.
+// UnmarshalEvent reads one event's JSON as UnmarshalEvents reads each of a list.
 func UnmarshalEvent(b []byte) (Event, error) {
 	var e Event
-	if err := jsonv2.Unmarshal(b, &e, jsonv2.MatchCaseInsensitiveNames(true),
-		jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)); err != nil {
+	if err := jsonv2.Unmarshal(b, &e, jsonv2.MatchCaseInsensitiveNames(true)); err != nil {
 		return Event{}, err
 	}
 	return e, nil

@@ -80,11 +80,16 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 		}
 	}
 	e.Block = block
-	// An event's EPCIS document is rendered when it is read (storedDoc), from the event the events
-	// table keeps: stored, it was a second copy of every event (of a captured one, of its EPCIS),
-	// and rendering and writing a native one about a third of applying it. The row keeps the
-	// columns queries filter on.
-	f, err := epcis.HeadOf(e)
+	// A native event's EPCIS document is rendered when it is read (nativeDoc), from the event the
+	// events table keeps: stored, it was a second copy of every native event, and rendering and
+	// writing it about a third of applying one. Its row keeps the columns queries filter on.
+	var doc json.RawMessage
+	var f epcis.Head
+	if len(e.EPCIS) == 0 {
+		f, err = epcis.HeadOf(e)
+	} else {
+		doc, f, err = epcis.Render(e)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("render EPCIS: %w", err)
 	}
@@ -96,12 +101,12 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
 	return []any{int64(0), e.ID, id, f.Type, f.Action,
 		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint),
-		IndexKey(f.BizLocation), TimeKey(t), TimeKey(rt), e.Platform, block, ""}, packing, nil
+		IndexKey(f.BizLocation), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)}, packing, nil
 }
 
-// storedDoc renders an event's EPCIS document from its stored JSON, as epcisRow rendered it when
-// documents were stored (read models written before keep theirs, and serve them as they are).
-func storedDoc(stored string, block uint64) (json.RawMessage, error) {
+// nativeDoc renders the EPCIS document of a native event from its stored JSON, as epcisRow rendered
+// it when native events' documents were stored.
+func nativeDoc(stored string, block uint64) (json.RawMessage, error) {
 	e, err := domain.UnmarshalEvent([]byte(stored))
 	if err != nil {
 		return nil, fmt.Errorf("stored event: %w", err)
