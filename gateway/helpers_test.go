@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agritrace/agritrace/audit"
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/internal/memledger"
 	"github.com/agritrace/agritrace/network"
@@ -57,6 +59,19 @@ func newEnv(t testing.TB) *env {
 	ts := httptest.NewServer(spec.wrap(srv.Mux(), srv))
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, ledger: ml, keys: clear}
+}
+
+// harvestedEnv is an env holding one harvest of lot and an audit that reports nothing: the routes
+// behind a batch and the audit answer as they do on a live ledger (the audit needs a ledger stream
+// these tests have not).
+func harvestedEnv(t *testing.T, id, lot string) *env {
+	t.Helper()
+	e := newEnv(t)
+	if r := e.post("/v1/events", "hlj", harvest(id, lot, 100)); r.status != 201 {
+		t.Fatalf("fixture: %d %s", r.status, r.body)
+	}
+	e.srv.SetAuditor(func(context.Context) (audit.Report, error) { return audit.Report{}, nil })
+	return e
 }
 
 type response struct {
