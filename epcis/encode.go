@@ -63,8 +63,7 @@ func EventJSON(e domain.Event) (json.RawMessage, error) {
 		}
 		return writeObject(m), nil
 	}
-	doc, _, err := nativeJSON(e)
-	return doc, err
+	return nativeJSON(e)
 }
 
 // Head is what a read model indexes of a rendered event (the columns of its epcis_events).
@@ -73,12 +72,9 @@ type Head struct {
 	ReadPoint, BizLocation                      string // their IDs
 }
 
-// Render renders e as EventJSON does, with its head. A native event's head is known from the
-// mapping; otherwise it is read back from the rendering, as a client reading it would.
+// Render renders e as EventJSON does, with its head read back from the rendering, as a client
+// reading it would (HeadOf gives a native event's without rendering it).
 func Render(e domain.Event) (json.RawMessage, Head, error) {
-	if len(e.EPCIS) == 0 && len(e.Extensions) == 0 {
-		return nativeJSON(e)
-	}
 	doc, err := EventJSON(e)
 	if err != nil {
 		return nil, Head{}, err

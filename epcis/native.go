@@ -114,9 +114,8 @@ func (o *nativeObject) json() (json.RawMessage, error) {
 }
 
 // nativeJSON renders a native event as an EPCIS 2.0 event through the mapping table: CBV bizSteps,
-// UN/ECE units, and the fields EPCIS has no member for under the agritrace: namespace. Its head is
-// that of the rendering unless vendor extensions fill members the mapping leaves free.
-func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
+// UN/ECE units, and the fields EPCIS has no member for under the agritrace: namespace.
+func nativeJSON(e domain.Event) (json.RawMessage, error) {
 	o := &nativeObject{buf: make([]byte, 0, 512), members: make([]member, 0, 20)}
 	h := nativeHead(e)
 	o.str("eventID", h.EventID)
@@ -222,8 +221,7 @@ func nativeJSON(e domain.Event) (json.RawMessage, Head, error) {
 			}
 		}
 	}
-	doc, err := o.json()
-	return doc, h, err
+	return o.json()
 }
 
 // nativeHead is the head of a native event's rendering through the mapping table (vendor
