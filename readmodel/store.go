@@ -291,7 +291,7 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 		err  error
 	}
 	var epcis chan rendered
-	if events >= parallelEPCISFrom {
+	if events >= parallelFrom {
 		epcis = make(chan rendered, 1) // buffered: an early return leaves no goroutine blocked
 		go func() {
 			r, err := renderEPCIS(todo)
@@ -300,7 +300,7 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 	}
 	rows := newBlockRows()
 	// the batches' rows are built beside the events' when there are many (each was a tenth of
-	// applying a catch-up's blocks, on the one goroutine that writes); they fill other fields
+	// applying a catch-up's blocks, on the one goroutine that writes); they fill other fields of rows
 	batchRows := func() error {
 		for _, t := range todo {
 			for _, bt := range t.tx.Recorded.Batches {
@@ -312,7 +312,7 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 		return nil
 	}
 	var batchesBuilt chan error
-	if events >= parallelEPCISFrom {
+	if events >= parallelFrom {
 		batchesBuilt = make(chan error, 1) // buffered: an early return leaves no goroutine blocked
 		go func() { batchesBuilt <- batchRows() }()
 	}

@@ -172,11 +172,11 @@ type epcisRows struct {
 	rows, packing [][]any
 }
 
-// parallelEPCISFrom is the number of events from which their EPCIS view is rendered by a goroutine
-// of its own while the other rows are rendered and written: rendering it (a JSON document built
-// from the event, then read back for its columns) was a quarter of applying a block, and catch-up's
-// apply stage kept one core busy while the other, decoding blocks, waited for it.
-const parallelEPCISFrom = 64
+// parallelFrom is the number of events from which an apply builds rows on goroutines of their own
+// beside the one that writes: the EPCIS view (rendering it was a quarter of applying a block, and
+// catch-up's apply stage kept one core busy while the other, decoding blocks, waited for it), and
+// the batches' rows. Below it a goroutine costs more than it saves.
+const parallelFrom = 64
 
 // renderEPCIS renders the EPCIS view of txs' events, in order.
 func renderEPCIS(txs []blockTx) (epcisRows, error) {
