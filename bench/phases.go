@@ -55,6 +55,12 @@ func (e Env) Transactions(ctx context.Context) (int64, error) {
 	return e.counter(ctx, "agritrace_fabric_transactions_total")
 }
 
+// Block is the height the gateway's read model has applied (agritrace_readmodel_block): blocks
+// committed over a window, with Transactions, how many transactions a block carried.
+func (e Env) Block(ctx context.Context) (int64, error) {
+	return e.counter(ctx, "agritrace_readmodel_block")
+}
+
 func (e Env) counter(ctx context.Context, name string) (int64, error) {
 	m, err := Metrics(ctx, e.URL)
 	if err != nil {

@@ -49,7 +49,8 @@ type benchOpts struct {
 	lots, labels       int
 	scales             []int
 	fanout             int
-	epcisEvents        int // events of the synthetic read model the epcis-paging phase pages through
+	epcisEvents        int  // events of the synthetic read model the epcis-paging phase pages through
+	epcisControl       bool // the epcis phase's capture side sends its events natively too (the method's own bias)
 	basePort, gwPort   int
 	profDir, cmdString string
 }
@@ -87,6 +88,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.IntVar(&o.lots, "lots", 10000, "distinct lots scanned during ingest")
 	fs.IntVar(&o.labels, "labels", 10000, "label PNGs rendered")
 	fs.IntVar(&o.epcisEvents, "epcis-events", 0, "captured EPCIS events the epcis-paging phase pages through (default 1000000, quick 100000)")
+	fs.BoolVar(&o.epcisControl, "epcis-control", false, "control run of the epcis phase: its capture side posts the same events natively too, so the ratio shows the method's own bias (should be 1.00×)")
 	profiles := fs.String("profiles", filepath.Join("docs", "profiles"), "where CPU profiles are written")
 	only := fs.String("phases", "", "run only these phases, comma-separated (labels, ingest, scans, catch-up, lineage, reserve, epcis, epcis-paging); default all")
 	if err := fs.Parse(args); err != nil {

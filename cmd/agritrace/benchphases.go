@@ -31,6 +31,11 @@ func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committe
 
 // measureFor is measure with a window of its own.
 func (r *benchRun) measureFor(window time.Duration, workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
+	return r.measureWarm(r.o.warm, window, workers, op, procs, committed, profile)
+}
+
+// measureWarm is measureFor with a warm-up of its own.
+func (r *benchRun) measureWarm(warm, window time.Duration, workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
 	load := bench.Start(r.ctx, workers, 0, op)
 	if committed == nil {
 		committed = load.Completed
@@ -39,7 +44,7 @@ func (r *benchRun) measureFor(window time.Duration, workers int, op bench.Op, pr
 	if !slices.Contains(slices.Collect(maps.Values(procs)), os.Getpid()) {
 		procs[loadGenerator] = os.Getpid() // sampled to be shown apart, never counted
 	}
-	span, err := bench.Measure(r.ctx, procs, committed, r.o.warm, window)
+	span, err := bench.Measure(r.ctx, procs, committed, warm, window)
 	if len(procs) > counted {
 		span.Load = span.CPU[loadGenerator]
 		delete(span.CPU, loadGenerator)
@@ -134,7 +139,8 @@ func phaseIngest(r *benchRun) error {
 // that the measured window's first and last samples bound the transactions submitted in it.
 type txCounter struct {
 	env     bench.Env
-	samples []int64
+	samples []int64 // transactions submitted
+	blocks  []int64 // the read model's height
 }
 
 func (c *txCounter) recorded(ctx context.Context) (int64, error) {
@@ -146,26 +152,42 @@ func (c *txCounter) recorded(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	c.samples = append(c.samples, t)
+	b, err := c.env.Block(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c.samples, c.blocks = append(c.samples, t), append(c.blocks, b)
 	return n, nil
 }
 
 // txs is how many transactions were submitted in the window.
-func (c *txCounter) txs() int64 {
-	if len(c.samples) < 2 {
+func (c *txCounter) txs() int64 { return spanOf(c.samples) }
+
+// blockCount is how many blocks the read model applied in the window.
+func (c *txCounter) blockCount() int64 { return spanOf(c.blocks) }
+
+func spanOf(samples []int64) int64 {
+	if len(samples) < 2 {
 		return 0
 	}
-	return c.samples[len(c.samples)-1] - c.samples[0]
+	return samples[len(samples)-1] - samples[0]
 }
 
-// perTx says how many events a Fabric transaction carried in the window.
-func (c *txCounter) perTx(events int64) string { return perTx(events, c.txs()) }
+// perTx says how many events a Fabric transaction, and how many transactions a block, carried in
+// the window.
+func (c *txCounter) perTx(events int64) string { return perTx(events, c.txs(), c.blockCount()) }
 
-func perTx(events, txs int64) string {
+// perTx says how many events a transaction, and how many transactions a block, carried (blocks
+// by the read model's height, which trails the ledger by the blocks it has yet to apply).
+func perTx(events, txs, blocks int64) string {
 	if txs == 0 {
 		return "no transaction counted"
 	}
-	return fmt.Sprintf("%.2f events per Fabric transaction (%d transactions)", float64(events)/float64(txs), txs)
+	out := fmt.Sprintf("%.2f events per Fabric transaction (%d transactions)", float64(events)/float64(txs), txs)
+	if blocks > 0 {
+		out += fmt.Sprintf(" in %d blocks (%.2f a block)", blocks, float64(txs)/float64(blocks))
+	}
+	return out
 }
 
 // phaseScans: consumers scanning distinct lots (each first scan a cache miss) while platforms
