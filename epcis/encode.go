@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -45,25 +47,91 @@ func EventID(e domain.Event) string {
 // a native event is rendered through the mapping table with CBV bizSteps and UN/ECE units.
 func EventJSON(e domain.Event) (json.RawMessage, error) {
 	if len(e.EPCIS) > 0 {
-		// the encoding/json v2 decoder, as encoding/json would read it (duplicate names: the last
-		// wins; invalid UTF-8 kept), in a third of the time: this runs for every captured event a
-		// read model applies
-		var m map[string]json.RawMessage
-		if err := jsonv2.Unmarshal(e.EPCIS, &m, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
-			return nil, err
-		}
-		if m == nil {
-			return nil, fmt.Errorf("captured EPCIS event %s is not a JSON object", e.ID)
-		}
-		if e.RecordTime != "" {
-			m["recordTime"], _ = json.Marshal(e.RecordTime)
-		}
-		if _, ok := m["eventID"]; !ok {
-			m["eventID"], _ = json.Marshal(EventID(e))
-		}
-		return writeObject(m), nil
+		return capturedJSON(e)
 	}
 	return nativeJSON(e)
+}
+
+// capturedMember is one top-level member of a captured EPCIS event: its name, and its value as it stands.
+type capturedMember struct {
+	name  string
+	value []byte
+}
+
+// capturedJSON renders a captured event: its EPCIS object with the ledger's recordTime (and the
+// derived eventID when it has none), written as encoding/json writes a map of its members
+// (sorted by name, the last of a repeated name kept, values HTML-escaped). The members are read at
+// the top level only, each value taken as it stands: a read model renders every captured event it
+// serves, and decoding the object into a map was most of that.
+func capturedJSON(e domain.Event) (json.RawMessage, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(e.EPCIS), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		if err == nil && tok.Kind() == 'n' {
+			return nil, fmt.Errorf("captured EPCIS event %s is not a JSON object", e.ID)
+		}
+		if err == nil {
+			err = fmt.Errorf("a JSON %s", tok.Kind())
+		}
+		return nil, fmt.Errorf("captured EPCIS event %s: %w", e.ID, err)
+	}
+	ms := make([]capturedMember, 0, 16)
+	hasID := false
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		name := tok.String() // a token lasts until the next read
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		// the value where it stands in the input: what ReadValue returns lasts until the next read
+		end := int(dec.InputOffset())
+		hasID = hasID || name == "eventID"
+		ms = append(ms, capturedMember{name, e.EPCIS[end-len(v) : end]})
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, fmt.Errorf("captured EPCIS event %s: data after its object", e.ID)
+	}
+	if e.RecordTime != "" {
+		b, _ := json.Marshal(e.RecordTime)
+		ms = append(ms, capturedMember{"recordTime", b})
+	}
+	if !hasID {
+		b, _ := json.Marshal(EventID(e))
+		ms = append(ms, capturedMember{"eventID", b})
+	}
+	// stable, so that of a name given twice the later stays later, and is the one kept
+	slices.SortStableFunc(ms, func(a, b capturedMember) int { return strings.Compare(a.name, b.name) })
+	var buf bytes.Buffer
+	buf.Grow(len(e.EPCIS) + 64)
+	buf.WriteByte('{')
+	for i, m := range ms {
+		if i+1 < len(ms) && ms[i+1].name == m.name {
+			continue
+		}
+		if buf.Len() > 1 {
+			buf.WriteByte(',')
+		}
+		writeKey(&buf, m.name)
+		buf.WriteByte(':')
+		v := m.value
+		if bytes.ContainsAny(v, " \t\r\n") {
+			// space outside its strings, maybe (a stored event is canonical, so compact, nearly always)
+			var c bytes.Buffer
+			if err := json.Compact(&c, v); err != nil {
+				return nil, err
+			}
+			v = c.Bytes()
+		}
+		json.HTMLEscape(&buf, v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // Head is what a read model indexes of a rendered event (the columns of its epcis_events).

@@ -3,6 +3,7 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,17 +67,56 @@ func TestCapturedEventJSON(t *testing.T) {
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
 		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(e.EPCIS, &m); err != nil {
+		want, err := capturedOracle(e)
+		if err != nil {
 			t.Fatal(err)
 		}
-		m["recordTime"], _ = json.Marshal(e.RecordTime)
-		if _, ok := m["eventID"]; !ok {
-			m["eventID"], _ = json.Marshal(EventID(e))
-		}
-		want, _ := json.Marshal(m)
 		if !bytes.Equal(got, want) {
 			t.Errorf("event %d:\n got %s\nwant %s", i, got, want)
 		}
 	}
+}
+
+// capturedOracle renders a captured event as the specification says: its EPCIS object decoded by
+// encoding/json into a map, recordTime set, eventID added when missing, written by json.Marshal.
+func capturedOracle(e domain.Event) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(e.EPCIS, &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("not an object")
+	}
+	if e.RecordTime != "" {
+		m["recordTime"], _ = json.Marshal(e.RecordTime)
+	}
+	if _, ok := m["eventID"]; !ok {
+		m["eventID"], _ = json.Marshal(EventID(e))
+	}
+	return json.Marshal(m)
+}
+
+// FuzzCapturedEventJSON: whatever a stored captured event holds, the renderer writes the oracle's
+// bytes, or both refuse it.
+func FuzzCapturedEventJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"ObjectEvent","eventID":"urn:uuid:1","quantityList":[{"epcClass":"urn:epc:class:lgtin:6901234.050002.L1","quantity":1000.50,"uom":"KGM"}]}`,
+		`{"type":"ObjectEvent","eventID":"urn:uuid:1","eventID":"urn:uuid:2","recordTime":"1999-01-01T00:00:00Z","zz":{"a":[1, 2]}}`,
+		"{ \"type\" : \"ObjectEvent\", \"x\" : \"\xff<&>\u2028\" }",
+		`{"eventid":"lower","EventID":"upper","\u0065ventID":"escaped"}`,
+		`null`, `[]`, `{}`, `{"a":1} {}`, `"x"`,
+	} {
+		f.Add([]byte(s), "2026-10-01T08:00:01.5Z")
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, recordTime string) {
+		if len(raw) == 0 {
+			return // no EPCIS: a native event
+		}
+		e := domain.Event{ID: "e-stored", EPCIS: raw, RecordTime: recordTime}
+		want, werr := capturedOracle(e)
+		got, gerr := EventJSON(e)
+		if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
+			t.Fatalf("EPCIS %q:\n got %s (%v)\nwant %s (%v)", raw, got, gerr, want, werr)
+		}
+	})
 }

@@ -1,9 +1,14 @@
 package readmodel
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/domain/epcisevent"
@@ -80,16 +85,11 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 		}
 	}
 	e.Block = block
-	// A native event's EPCIS document is rendered when it is read (nativeDoc), from the event the
-	// events table keeps: stored, it was a second copy of every native event, and rendering and
-	// writing it about a third of applying one. Its row keeps the columns queries filter on.
-	var doc json.RawMessage
-	var f epcis.Head
-	if len(e.EPCIS) == 0 {
-		f, err = epcis.HeadOf(e)
-	} else {
-		doc, f, err = epcis.Render(e)
-	}
+	// An event's EPCIS document is rendered when it is read (storedDoc), from the event the events
+	// table keeps: stored, it was a second copy of every event (of a captured one, of its EPCIS
+	// event), and rendering and writing a native one about a third of applying it. The row keeps
+	// the columns queries filter on.
+	f, err := epcis.HeadOf(e)
 	if err != nil {
 		return nil, nil, fmt.Errorf("render EPCIS: %w", err)
 	}
@@ -101,18 +101,79 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 	rt, _ := time.Parse(time.RFC3339Nano, e.RecordTime)
 	return []any{int64(0), e.ID, id, f.Type, f.Action,
 		epcisevent.ShortName(f.BizStep, "bizstep"), epcisevent.ShortName(f.Disposition, "disp"), IndexKey(f.ReadPoint),
-		IndexKey(f.BizLocation), TimeKey(t), TimeKey(rt), e.Platform, block, string(doc)}, packing, nil
+		IndexKey(f.BizLocation), TimeKey(t), TimeKey(rt), e.Platform, block, ""}, packing, nil
 }
 
-// nativeDoc renders the EPCIS document of a native event from its stored JSON, as epcisRow rendered
-// it when native events' documents were stored.
-func nativeDoc(stored string, block uint64) (json.RawMessage, error) {
+// storedDoc renders an event's EPCIS document from its stored JSON, as epcisRow rendered it when
+// documents were stored (read models written before keep theirs, and serve them as they are).
+func storedDoc(stored string, block uint64) (json.RawMessage, error) {
+	// a captured event renders from three of its members: its EPCIS event, recordTime and ID
+	// (domain.MarshalEvent writes "epcis" only for a captured event); reading the whole event was
+	// most of paging through captured ones
+	if strings.Contains(stored, `"epcis":`) {
+		c, err := capturedParts([]byte(stored))
+		if err != nil {
+			return nil, fmt.Errorf("stored event: %w", err)
+		}
+		if len(c.EPCIS) > 0 {
+			return epcis.EventJSON(c)
+		}
+	}
 	e, err := domain.UnmarshalEvent([]byte(stored))
 	if err != nil {
 		return nil, fmt.Errorf("stored event: %w", err)
 	}
 	e.Block = block
 	return epcis.EventJSON(e)
+}
+
+var storedDecoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
+
+// capturedParts reads, of a stored event, the members a captured event's EPCIS document is
+// rendered from (id, recordTime, epcis), walking its top level without decoding the rest. Events
+// are stored as domain.MarshalEvent writes them: exact member names, each once.
+func capturedParts(stored []byte) (domain.Event, error) {
+	var e domain.Event
+	dec := storedDecoders.Get().(*jsontext.Decoder)
+	defer storedDecoders.Put(dec)
+	dec.Reset(bytes.NewReader(stored))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return e, fmt.Errorf("not a JSON object (%v)", err)
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return e, err
+		}
+		switch tok.String() {
+		case "id", "recordTime":
+			name := tok.String()
+			v, err := dec.ReadToken()
+			if err != nil {
+				return e, err
+			}
+			if v.Kind() == '"' {
+				if name == "id" {
+					e.ID = v.String()
+				} else {
+					e.RecordTime = v.String()
+				}
+			}
+		case "epcis":
+			v, err := dec.ReadValue()
+			if err != nil {
+				return e, err
+			}
+			if v.Kind() != 'n' {
+				e.EPCIS = bytes.Clone(v)
+			}
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return e, err
+			}
+		}
+	}
+	return e, nil
 }
 
 // roles lists the identifiers of an event by role, in IndexKey form.

@@ -139,7 +139,8 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 	if limit <= 0 {
 		limit = 100
 	}
-	// a native event's row has no document (epcisRow): its stored event comes with it to be rendered
+	// a row has no document (epcisRow, but for rows written before): its stored event comes with it
+	// to be rendered
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, block, event_time, doc, "+
 		"CASE WHEN doc = '' THEN (SELECT ev.doc FROM events ev WHERE ev.id = epcis_events.id) ELSE '' END FROM epcis_events WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", append(args, maxScan)...)
@@ -157,8 +158,8 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 		}
 		var ev EPCISEvent
 		var when, doc string
-		var native sql.NullString
-		if err := rows.Scan(&ev.Seq, &ev.Block, &when, &doc, &native); err != nil {
+		var stored sql.NullString
+		if err := rows.Scan(&ev.Seq, &ev.Block, &when, &doc, &stored); err != nil {
 			return EPCISPage{}, err
 		}
 		scanned++
@@ -166,7 +167,7 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 		page.LastSeq, page.LastBlock = ev.Seq, ev.Block
 		ev.Event = json.RawMessage(doc)
 		if doc == "" {
-			if ev.Event, err = nativeDoc(native.String, ev.Block); err != nil {
+			if ev.Event, err = storedDoc(stored.String, ev.Block); err != nil {
 				return EPCISPage{}, fmt.Errorf("EPCIS event %d: %w", ev.Seq, err)
 			}
 		}
