@@ -157,8 +157,92 @@ func HeadOf(e domain.Event) (Head, error) {
 	if len(e.EPCIS) == 0 && len(e.Extensions) == 0 {
 		return nativeHead(e), nil
 	}
+	if len(e.EPCIS) > 0 {
+		if h, ok := capturedHead(e); ok {
+			return h, nil
+		}
+	}
 	_, h, err := Render(e)
 	return h, err
+}
+
+// headNames are the members a head reads, by their lower-case names.
+var headNames = map[string]string{"type": "type", "eventid": "eventID", "action": "action", "bizstep": "bizStep",
+	"disposition": "disposition", "readpoint": "readPoint", "bizlocation": "bizLocation"}
+
+// capturedHead is the head of a captured event's rendering, read from its EPCIS object without
+// rendering it (a read model indexes every captured event it applies): the rendering adds only
+// recordTime, and an eventID when there is none. ok is false when the object is not as plain as
+// that — a member named like a head field but for case, a head field that is not a string (an
+// object for readPoint and bizLocation), a name given twice — and the rendering is read instead.
+func capturedHead(e domain.Event) (h Head, ok bool) {
+	dec := jsontext.NewDecoder(bytes.NewReader(e.EPCIS))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return Head{}, false
+	}
+	seen := map[string]bool{}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return Head{}, false
+		}
+		name := tok.String()
+		field, isHead := headNames[strings.ToLower(name)]
+		if !isHead {
+			if dec.SkipValue() != nil {
+				return Head{}, false
+			}
+			continue
+		}
+		if field != name || seen[name] {
+			return Head{}, false
+		}
+		seen[name] = true
+		if name == "readPoint" || name == "bizLocation" {
+			v, err := dec.ReadValue()
+			if err != nil || v.Kind() != '{' {
+				return Head{}, false
+			}
+			var loc struct {
+				ID string `json:"id"`
+			}
+			if jsonv2.Unmarshal(v, &loc, jsonv2.MatchCaseInsensitiveNames(true)) != nil {
+				return Head{}, false
+			}
+			if name == "readPoint" {
+				h.ReadPoint = loc.ID
+			} else {
+				h.BizLocation = loc.ID
+			}
+			continue
+		}
+		v, err := dec.ReadToken()
+		if err != nil || v.Kind() != '"' {
+			return Head{}, false
+		}
+		switch name {
+		case "type":
+			h.Type = v.String()
+		case "eventID":
+			h.EventID = v.String()
+		case "action":
+			h.Action = v.String()
+		case "bizStep":
+			h.BizStep = v.String()
+		case "disposition":
+			h.Disposition = v.String()
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return Head{}, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return Head{}, false
+	}
+	if !seen["eventID"] {
+		h.EventID = EventID(e)
+	}
+	return h, true
 }
 
 // headOf reads a rendered event's head, member names matched without regard to case as

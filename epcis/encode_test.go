@@ -54,6 +54,7 @@ func TestCapturedEventJSON(t *testing.T) {
 		}
 		events = append(events, evs...)
 	}
+	decoded := len(events) // as the capture decoder keeps them: each head reads without rendering
 	for _, raw := range []string{
 		`{"type":"ObjectEvent","eventTime":"2026-10-01T08:00:00+08:00","note":"<b>稻 & 谷</b>"}`, // no eventID
 		`{"type":"ObjectEvent","eventID":"urn:uuid:1","eventID":"urn:uuid:2","recordTime":"1999-01-01T00:00:00Z"}`,
@@ -73,6 +74,10 @@ func TestCapturedEventJSON(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("event %d:\n got %s\nwant %s", i, got, want)
+		}
+		h, ok := capturedHead(e)
+		if wantHead, err := headOf(got); (!ok && i < decoded) || ok && (err != nil || h != wantHead) {
+			t.Errorf("event %d: head without rendering %+v (%v), the rendering's %+v (%v)", i, h, ok, wantHead, err)
 		}
 	}
 }
@@ -105,6 +110,8 @@ func FuzzCapturedEventJSON(f *testing.F) {
 		"{ \"type\" : \"ObjectEvent\", \"x\" : \"\xff<&>\u2028\" }",
 		`{"eventid":"lower","EventID":"upper","\u0065ventID":"escaped"}`,
 		`null`, `[]`, `{}`, `{"a":1} {}`, `"x"`,
+		`{"type":"ObjectEvent","EventID":"upper","readPoint":{"ID":"x","id":"y"},"bizLocation":{"id":"urn:epc:id:sgln:6901234.00001.0"},"bizStep":"receiving","disposition":"in_progress","action":"ADD"}`,
+		`{"type":"ObjectEvent","eventID":"urn:uuid:9","readPoint":null,"bizStep":5}`,
 	} {
 		f.Add([]byte(s), "2026-10-01T08:00:01.5Z")
 	}
@@ -117,6 +124,15 @@ func FuzzCapturedEventJSON(f *testing.F) {
 		got, gerr := EventJSON(e)
 		if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
 			t.Fatalf("EPCIS %q:\n got %s (%v)\nwant %s (%v)", raw, got, gerr, want, werr)
+		}
+		// the head read without rendering is the rendering's
+		if h, ok := capturedHead(e); ok {
+			if werr != nil {
+				t.Fatalf("EPCIS %q: a head %+v read from what does not render (%v)", raw, h, werr)
+			}
+			if want, err := headOf(got); err != nil || h != want {
+				t.Fatalf("EPCIS %q:\n head %+v\n want %+v (%v)", raw, h, want, err)
+			}
 		}
 	})
 }
