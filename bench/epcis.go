@@ -35,12 +35,13 @@ func captureDoc(e Env, tag string, w int, n int64, perDoc int) []byte {
 
 // NativeTwinOp posts to the native bulk API (/v1/events) the same events EPCISCaptureOp captures:
 // each document is decoded by the gateway's own EPCIS decoder and its events are sent in their
-// native form. Measured next to the capture, it isolates what the EPCIS interface costs over the
-// native one for the same business events (the bulk phase's harvests carry no GS1 keys, so no
+// native form, recorded for the same enterprise as the gateway records a capture's (its API key's
+// name). Measured next to the capture, it isolates what the EPCIS interface costs over the native
+// one for the same business events (the bulk phase's harvests carry no GS1 keys, so no
 // registry checks: a different workload).
 func NativeTwinOp(e Env, perDoc int) Op {
 	return func(ctx context.Context, w int, n int64) (int, error) {
-		events, err := epcisevent.Decode(captureDoc(e, "n", w, n, perDoc), domain.Party{Enterprise: "BENCH-COOP"})
+		events, err := epcisevent.Decode(captureDoc(e, "n", w, n, perDoc), domain.Party{Enterprise: e.KeyName})
 		if err != nil {
 			return 0, fmt.Errorf("decode the twin document: %w", err)
 		}

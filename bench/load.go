@@ -51,12 +51,13 @@ type done struct {
 // Load is operations running from several workers until stopped; what completed inside a time
 // window is read afterwards, so a warm-up and the drain at the end stay out of the figures.
 type Load struct {
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	seq    atomic.Int64
-	items  atomic.Int64
-	mu     sync.Mutex
-	log    [][]done
+	cancel   context.CancelFunc
+	draining atomic.Bool
+	wg       sync.WaitGroup
+	seq      atomic.Int64
+	items    atomic.Int64
+	mu       sync.Mutex
+	log      [][]done
 }
 
 // Start runs op from workers goroutines until Stop (or until maxOps operations have started,
@@ -68,7 +69,7 @@ func Start(ctx context.Context, workers int, maxOps int64, op Op) *Load {
 		l.wg.Add(1)
 		go func() {
 			defer l.wg.Done()
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && !l.draining.Load() {
 				n := l.seq.Add(1)
 				if maxOps > 0 && n > maxOps {
 					return
@@ -101,6 +102,22 @@ func (l *Load) Wait() { l.wg.Wait() }
 func (l *Load) Stop() {
 	l.cancel()
 	l.wg.Wait()
+}
+
+// Drain ends the load as Stop does, but first lets the operations under way finish (for at most
+// within): the work a load started is then done before whatever runs next, not in its time. An
+// asynchronous operation (an EPCIS capture job) would otherwise commit in the next window, counted
+// there, and a synchronous one be cut off after the system did part of its work.
+func (l *Load) Drain(within time.Duration) {
+	l.draining.Store(true)
+	done := make(chan struct{})
+	go func() { l.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(within):
+	}
+	l.cancel()
+	<-done
 }
 
 // Window is what completed in [from, to].

@@ -21,6 +21,7 @@ type Env struct {
 	Baseline *fabric.Client // a platform's fabric-gateway connection (for the KV baseline)
 	URL      string         // the platform's gateway base URL
 	Key      string         // the platform's API key
+	KeyName  string         // its name: the enterprise an EPCIS capture's events are recorded for
 	Run      string         // unique prefix so repeated runs never collide with earlier events
 	Lots     *Lots          // lots created by bulk ingest, for the scan phase
 }

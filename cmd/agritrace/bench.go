@@ -31,8 +31,9 @@ const benchHelp = `Measures agritrace on a fresh network of its own, each figure
              the same queries on one of the same size with fan-out 10
   reserve    the regulator's granary list over 1,000 granaries × 20 bins reconciled, against the
              same reconciliations in memory
-  epcis      EPCIS 2.0 capture of 1,000-event documents: events/s and CPU per event against native
-             bulk ingest in the same run
+  epcis      EPCIS 2.0 capture of 1,000-event documents: events/s and CPU per event against the
+             same events through native bulk ingest, in alternating windows (--epcis-control: the
+             capture side native too, to see the method's own bias)
   epcis-paging  GET /epcis/events paging through a synthetic read model of 1 M captured EPCIS events
              (quick: 100k) with nextPageToken, against reading the same pages from the read model
 Writes the table (and nothing the run did not measure) to --out, CPU profiles to docs/profiles.

@@ -68,7 +68,10 @@ func startBenchRun(ctx context.Context, o benchOpts, rep *bench.Report) (*benchR
 		r.close()
 		return nil, err
 	}
-	r.env = bench.Env{Baseline: base, URL: "http://" + r.gwAddr, Key: r.gwKey, Run: rep.ID, Lots: &bench.Lots{}}
+	org, _ := r.net.Org(benchOrg)
+	// the gateway's API key is named for its org (agritrace gateway): a capture's events are that
+	// enterprise's
+	r.env = bench.Env{Baseline: base, URL: "http://" + r.gwAddr, Key: r.gwKey, KeyName: org.Label, Run: rep.ID, Lots: &bench.Lots{}}
 	return r, nil
 }
 

@@ -31,11 +31,12 @@ func (r *benchRun) measure(workers int, op bench.Op, procs bench.Procs, committe
 
 // measureFor is measure with a window of its own.
 func (r *benchRun) measureFor(window time.Duration, workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
-	return r.measureWarm(r.o.warm, window, workers, op, procs, committed, profile)
+	return r.measureWarm(r.o.warm, window, 0, workers, op, procs, committed, profile)
 }
 
-// measureWarm is measureFor with a warm-up of its own.
-func (r *benchRun) measureWarm(warm, window time.Duration, workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
+// measureWarm is measureFor with a warm-up of its own, and drain > 0 lets the operations under way
+// at the end finish (for at most drain, bench.Load.Drain) instead of cutting them off.
+func (r *benchRun) measureWarm(warm, window, drain time.Duration, workers int, op bench.Op, procs bench.Procs, committed func(context.Context) (int64, error), profile string) (bench.Result, bench.Span, error) {
 	load := bench.Start(r.ctx, workers, 0, op)
 	if committed == nil {
 		committed = load.Completed
@@ -57,7 +58,11 @@ func (r *benchRun) measureWarm(warm, window time.Duration, workers int, op bench
 			r.profileNote(p)
 		}
 	}
-	load.Stop()
+	if drain > 0 {
+		load.Drain(drain)
+	} else {
+		load.Stop()
+	}
 	if err != nil {
 		return bench.Result{}, bench.Span{}, err
 	}
