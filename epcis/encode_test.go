@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/domain/epcisevent"
+	"github.com/agritrace/agritrace/internal/epcisdocs"
 )
 
 // writeObject writes what json.Marshal writes for the same map of compact values.
@@ -38,22 +36,7 @@ func TestWriteObjectAgreesWithMarshal(t *testing.T) {
 // with the ledger's recordTime (and the derived eventID when it came without one), byte for byte,
 // for GS1-shaped documents and for stored JSON that is not canonical.
 func TestCapturedEventJSON(t *testing.T) {
-	var events []domain.Event
-	files, _ := filepath.Glob("../gateway/testdata/epcis/*.jsonld")
-	if len(files) == 0 {
-		t.Fatal("no EPCIS test documents in gateway/testdata/epcis")
-	}
-	for _, f := range files {
-		doc, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs, err := epcisevent.Decode(doc, domain.Party{Enterprise: "COOP-1"})
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		events = append(events, evs...)
-	}
+	events := epcisdocs.Events(t, domain.Party{Enterprise: "COOP-1"})
 	decoded := len(events) // as the capture decoder keeps them: each head reads without rendering
 	for _, raw := range []string{
 		`{"type":"ObjectEvent","eventTime":"2026-10-01T08:00:00+08:00","note":"<b>稻 & 谷</b>"}`, // no eventID

@@ -3,13 +3,11 @@ package readmodel
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/domain/epcisevent"
 	"github.com/agritrace/agritrace/epcis"
+	"github.com/agritrace/agritrace/internal/epcisdocs"
 	"github.com/agritrace/agritrace/seeds"
 )
 
@@ -32,21 +30,8 @@ func TestEPCISRenderedOnRead(t *testing.T) {
 	captured.Outputs = []domain.Output{{Batch: "https://id.gs1.org/01/06901234100037/10/C1", Quantity: domain.Quantity{Value: 5, Unit: "t"}}}
 	captured.EPCIS = json.RawMessage(`{"type":"ObjectEvent","eventID":"urn:uuid:cap-1","action":"ADD","bizStep":"commissioning","eventTime":"2026-09-02T08:00:00+08:00","eventTimeZoneOffset":"+08:00"}`)
 	applied = append(applied, odd, captured)
-	files, _ := filepath.Glob("../gateway/testdata/epcis/*.jsonld")
-	if len(files) == 0 {
-		t.Fatal("no EPCIS test documents in gateway/testdata/epcis")
-	}
-	for _, f := range files {
-		doc, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs, err := epcisevent.Decode(doc, domain.Party{Enterprise: "COOP-1"})
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		applied = append(applied, evs...)
-	}
+	applied = append(applied, epcisdocs.Events(t, domain.Party{Enterprise: "COOP-1"})...)
+
 	tricky := ev("CAP-2", domain.Observe, 3, "230184")
 	tricky.Batches = []string{"LOT-2"}
 	tricky.EPCIS = json.RawMessage(`{"type":"ObjectEvent","action":"OBSERVE","eventTime":"2026-09-03T08:00:00+08:00","ext:note":"<b>稻 & 谷</b>` + "\u2028" + `"}`) // no eventID
