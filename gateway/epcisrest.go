@@ -161,6 +161,7 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
+	s.running.Store(job.ID, job)
 	go s.runCapture(key, job, events, plan)
 	w.Header().Set("Location", "/epcis/capture/"+job.ID)
 	w.WriteHeader(http.StatusAccepted)
@@ -231,6 +232,8 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 	if err := s.store.PutJob(ctx, job); err != nil {
 		s.log.Error("epcis: could not finish capture job", "job", job.ID, "err", err)
 	}
+	// after the store has it: a poll now reads the finished job there
+	s.running.Delete(job.ID)
 }
 
 // recordAtomic records events in one transaction: the contract applies all of them or none.
@@ -283,7 +286,15 @@ func (s *Server) epcisJobs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) epcisJob(w http.ResponseWriter, r *http.Request) {
-	j, err := s.store.Job(r.Context(), r.PathValue("captureID"))
+	// a platform polls its running jobs a few times a second each: those this gateway runs are
+	// answered from memory, as they stand in the store (a job changes there only when it finishes)
+	var j readmodel.CaptureJob
+	var err error
+	if v, ok := s.running.Load(r.PathValue("captureID")); ok {
+		j = v.(readmodel.CaptureJob)
+	} else {
+		j, err = s.store.Job(r.Context(), r.PathValue("captureID"))
+	}
 	if err != nil || j.Owner != caller(r).Name {
 		// another key's job is as unknown as a missing one
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "no capture job "+r.PathValue("captureID")+" of this key"))

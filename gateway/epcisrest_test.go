@@ -270,6 +270,52 @@ func TestEPCISCaptureAtomicAndProceed(t *testing.T) {
 	}
 }
 
+// TestEPCISJobPolledWhileRunning: a platform polls its capture job while the ledger is still at
+// work: the job says it is running, another platform's key does not see it, and once the ledger
+// commits the same poll finds it finished, as the store keeps it.
+func TestEPCISJobPolledWhileRunning(t *testing.T) {
+	e := newEnv(t)
+	doc, _ := allTypes(t)
+	e.ledger.Gate = make(chan struct{})
+	req, _ := http.NewRequest("POST", e.ts.URL+"/epcis/capture", bytes.NewReader(doc))
+	req.Header.Set("Authorization", "Bearer "+e.keys["hlj"])
+	req.Header.Set("Content-Type", "application/ld+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusAccepted || loc == "" {
+		t.Fatalf("capture: %d, Location %q", resp.StatusCode, loc)
+	}
+	for range 3 {
+		var job map[string]any
+		e.get(loc, "hlj").json(t, &job)
+		if job["running"] != true || job["success"] != false || job["captureID"] != strings.TrimPrefix(loc, "/epcis/capture/") {
+			t.Fatalf("job polled while the ledger works: %v", job)
+		}
+	}
+	if r := e.get(loc, "ha"); r.status != http.StatusNotFound {
+		t.Fatalf("another platform polled the job: %d %s", r.status, r.body)
+	}
+	close(e.ledger.Gate)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var job map[string]any
+		e.get(loc, "hlj").json(t, &job)
+		if job["running"] == false {
+			stored, err := e.srv.store.Job(t.Context(), job["captureID"].(string))
+			if err != nil || stored.Running || job["success"] != stored.Success || job["finishedAt"] != stored.FinishedAt {
+				t.Fatalf("finished job %v, stored %+v (%v)", job, stored, err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the job did not finish once the ledger committed")
+		}
+	}
+}
+
 // receiver is a webhook endpoint that checks signatures and records the eventIDs it was sent.
 type receiver struct {
 	mu     sync.Mutex

@@ -77,6 +77,7 @@ type Server struct {
 	csp      csp
 	cop      *http.CrossOriginProtection
 	subs     *deliverer // EPCIS webhook subscriptions (epcissub.go)
+	running  sync.Map   // capture jobs this gateway is running, by ID: a poll reads them here
 	group    *coalescer // group commit of small transactions (coalesce.go)
 	blockN   int        // the orderer's block size, read once (blockTxs)
 	blockOne sync.Once

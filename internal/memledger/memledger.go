@@ -32,7 +32,10 @@ type Ledger struct {
 	Block  uint64
 	Calls  int
 	Down   bool
-	n      int
+	// Gate, when set, holds every Record until it receives (or is closed): a test sees work
+	// under way, as a real ledger's seconds would show it.
+	Gate chan struct{}
+	n    int
 }
 
 // New returns a ledger feeding store.
@@ -42,6 +45,13 @@ func New(store *readmodel.Store, orgMSP map[string]string, regulatorOrg string) 
 
 // Record applies events as org in one simulated transaction.
 func (m *Ledger) Record(ctx context.Context, org string, events []domain.Event, private map[string]domain.Private, _ []string) ([]domain.RecordResult, fabric.Committed, error) {
+	if m.Gate != nil {
+		select {
+		case <-m.Gate:
+		case <-ctx.Done():
+			return nil, fabric.Committed{}, ctx.Err()
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.Calls++
