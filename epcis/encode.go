@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -166,9 +167,14 @@ func HeadOf(e domain.Event) (Head, error) {
 	return h, err
 }
 
-// headNames are the members a head reads, by their lower-case names.
-var headNames = map[string]string{"type": "type", "eventid": "eventID", "action": "action", "bizstep": "bizStep",
-	"disposition": "disposition", "readpoint": "readPoint", "bizlocation": "bizLocation"}
+// headNames are the members a head reads, by their lower-case names, each with its bit.
+var headNames = map[string]struct {
+	name string
+	bit  uint8
+}{"type": {"type", 1}, "eventid": {"eventID", 2}, "action": {"action", 4}, "bizstep": {"bizStep", 8},
+	"disposition": {"disposition", 16}, "readpoint": {"readPoint", 32}, "bizlocation": {"bizLocation", 64}}
+
+var headDecoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
 
 // capturedHead is the head of a captured event's rendering, read from its EPCIS object without
 // rendering it (a read model indexes every captured event it applies): the rendering adds only
@@ -176,11 +182,13 @@ var headNames = map[string]string{"type": "type", "eventid": "eventID", "action"
 // that — a member named like a head field but for case, a head field that is not a string (an
 // object for readPoint and bizLocation), a name given twice — and the rendering is read instead.
 func capturedHead(e domain.Event) (h Head, ok bool) {
-	dec := jsontext.NewDecoder(bytes.NewReader(e.EPCIS))
+	dec := headDecoders.Get().(*jsontext.Decoder)
+	defer headDecoders.Put(dec)
+	dec.Reset(bytes.NewReader(e.EPCIS))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return Head{}, false
 	}
-	seen := map[string]bool{}
+	var seen uint8
 	for dec.PeekKind() == '"' {
 		tok, err := dec.ReadToken()
 		if err != nil {
@@ -194,10 +202,10 @@ func capturedHead(e domain.Event) (h Head, ok bool) {
 			}
 			continue
 		}
-		if field != name || seen[name] {
+		if field.name != name || seen&field.bit != 0 {
 			return Head{}, false
 		}
-		seen[name] = true
+		seen |= field.bit
 		if name == "readPoint" || name == "bizLocation" {
 			v, err := dec.ReadValue()
 			if err != nil || v.Kind() != '{' {
@@ -239,7 +247,7 @@ func capturedHead(e domain.Event) (h Head, ok bool) {
 	if _, err := dec.ReadToken(); err != io.EOF {
 		return Head{}, false
 	}
-	if !seen["eventID"] {
+	if seen&headNames["eventid"].bit == 0 {
 		h.EventID = EventID(e)
 	}
 	return h, true

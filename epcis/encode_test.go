@@ -119,3 +119,41 @@ func FuzzCapturedEventJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCapturedEventJSON: a captured commissioning event as a read model renders it when it is
+// read, by the oracle (a map and json.Marshal) and by the renderer; and its head, read from the
+// rendering and without it.
+func BenchmarkCapturedEventJSON(b *testing.B) {
+	e := domain.Event{ID: "urn:uuid:bench-1", RecordTime: "2026-11-26T01:02:03.123456789Z", EPCIS: json.RawMessage(
+		`{"action":"ADD","bizLocation":{"id":"urn:epc:id:sgln:6901234.00001.0"},"bizStep":"commissioning","eventID":"urn:uuid:bench-1",` +
+			`"eventTime":"2026-10-01T08:00:00+08:00","eventTimeZoneOffset":"+08:00",` +
+			`"quantityList":[{"epcClass":"urn:epc:class:lgtin:6901234.050002.L1","quantity":1000,"uom":"KGM"}],"type":"ObjectEvent"}`)}
+	b.Run("oracle", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := capturedOracle(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("EventJSON", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := EventJSON(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("head-of-rendering", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := Render(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("HeadOf", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := HeadOf(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
