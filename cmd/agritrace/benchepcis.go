@@ -31,9 +31,9 @@ const epcisRounds = 8
 // (with the CPU spent on it in its own); a native request cut off mid-way wastes work done for it.
 const epcisDrain = 30 * time.Second
 
-// epcisSettle is the warm-up of each of the epcis phase's windows: capture jobs accepted before a
-// switch still commit after it (a 1,000-event job takes one to two seconds), into the warm-up and
-// not into the other side's window.
+// epcisSettle is the warm-up of each of the epcis phase's windows: a side starts with every client's
+// first document under way at once, and is counted once its documents follow each other as they
+// do throughout (a 1,000-event document takes one to three seconds).
 const epcisSettle = 3 * time.Second
 
 // phaseEPCIS: EPCIS 2.0 capture of 1,000-event documents against native bulk ingest of the very
