@@ -145,21 +145,18 @@ func capturedParts(stored []byte) (domain.Event, error) {
 		if err != nil {
 			return e, err
 		}
-		switch tok.String() {
-		case "id", "recordTime":
-			name := tok.String()
+		switch name := tok.String(); {
+		case (name == "id" || name == "recordTime") && dec.PeekKind() == '"':
 			v, err := dec.ReadToken()
 			if err != nil {
 				return e, err
 			}
-			if v.Kind() == '"' {
-				if name == "id" {
-					e.ID = v.String()
-				} else {
-					e.RecordTime = v.String()
-				}
+			if name == "id" {
+				e.ID = v.String()
+			} else {
+				e.RecordTime = v.String()
 			}
-		case "epcis":
+		case name == "epcis":
 			v, err := dec.ReadValue()
 			if err != nil {
 				return e, err
