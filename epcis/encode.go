@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -275,26 +274,6 @@ func headOf(doc json.RawMessage) (Head, error) {
 	}
 	return Head{Type: f.Type, EventID: f.EventID, Action: f.Action, BizStep: f.BizStep, Disposition: f.Disposition,
 		ReadPoint: f.ReadPoint.ID, BizLocation: f.BizLocation.ID}, nil
-}
-
-// writeObject writes m as json.Marshal would — keys sorted, values HTML-escaped — but takes the
-// values as the compact JSON they are (the stored canonical form), where json.Marshal validates
-// and compacts each one again: every captured event is rendered so when its block is read.
-func writeObject(m map[string]json.RawMessage) json.RawMessage {
-	keys := slices.Sorted(maps.Keys(m))
-	var buf bytes.Buffer
-	buf.Grow(len(keys) * 32)
-	buf.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(&buf, k)
-		buf.WriteByte(':')
-		json.HTMLEscape(&buf, m[k])
-	}
-	buf.WriteByte('}')
-	return buf.Bytes()
 }
 
 // writeKey writes k as json.Marshal does. EPCIS member names are plain ASCII (letters, digits and
