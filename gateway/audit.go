@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/agritrace/agritrace/audit"
-	"github.com/agritrace/agritrace/readmodel"
 )
 
 // Auditor runs an audit of the read model against the ledger.
@@ -26,9 +25,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
-	if rep.Mismatches == nil {
-		rep.Mismatches = []readmodel.Mismatch{} // none is an empty list, as documented, not null
-	}
+	rep.Mismatches = listOf(rep.Mismatches)
 	if len(rep.Mismatches) > 0 {
 		status = http.StatusConflict
 	}

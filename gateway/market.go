@@ -60,12 +60,7 @@ func (s *Server) postAggregates(w http.ResponseWriter, r *http.Request) {
 	}
 	cells, suppressed := reserve.Aggregate(deals, k)
 	resp := PublishResponse{K: k, Deals: len(deals), Cells: cells, Suppressed: suppressed}
-	if resp.Cells == nil {
-		resp.Cells = []domain.MarketCell{}
-	}
-	if resp.Suppressed == nil {
-		resp.Suppressed = []domain.CellKey{}
-	}
+	resp.Cells, resp.Suppressed = listOf(resp.Cells), listOf(resp.Suppressed)
 	if len(cells)+len(suppressed) == 0 {
 		writeJSON(w, http.StatusOK, resp)
 		return

@@ -86,13 +86,7 @@ func (s *Server) LineageGraph(r *http.Request, id, dir string, depth, limit int)
 		}
 		g.Truncated = g.Truncated || cut
 	}
-	// a walk that found nothing is an empty list, as documented, not null
-	if g.Upstream == nil {
-		g.Upstream = []string{}
-	}
-	if g.Downstream == nil {
-		g.Downstream = []string{}
-	}
+	g.Upstream, g.Downstream = listOf(g.Upstream), listOf(g.Downstream)
 	ids := append(append([]string{id}, g.Upstream...), g.Downstream...)
 	bs, err := s.store.Batches(ctx, ids)
 	if err != nil {
@@ -256,16 +250,7 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problemFrom(err))
 		return
 	}
-	// a panel with nothing in it is an empty list, as documented, not null
-	if st.Activity == nil {
-		st.Activity = []readmodel.StageCount{}
-	}
-	if st.Recalls == nil {
-		st.Recalls = []readmodel.RecallSummary{}
-	}
-	if st.LongStored == nil {
-		st.LongStored = []readmodel.LongStored{}
-	}
+	st.Activity, st.Recalls, st.LongStored = listOf(st.Activity), listOf(st.Recalls), listOf(st.LongStored)
 	writeJSON(w, http.StatusOK, struct {
 		LedgerBlock uint64 `json:"ledgerBlock"`
 		From        string `json:"from"`
