@@ -64,15 +64,15 @@ type capturedMember struct {
 // the top level only, each value taken as it stands: a read model renders every captured event it
 // serves, and decoding the object into a map was most of that.
 func capturedJSON(e domain.Event) (json.RawMessage, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(e.EPCIS), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		if err == nil && tok.Kind() == 'n' {
-			return nil, fmt.Errorf("captured EPCIS event %s is not a JSON object", e.ID)
-		}
-		if err == nil {
-			err = fmt.Errorf("a JSON %s", tok.Kind())
-		}
+	dec := decoders.Get().(*jsontext.Decoder)
+	defer decoders.Put(dec)
+	dec.Reset(bytes.NewReader(e.EPCIS), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	if err != nil {
 		return nil, fmt.Errorf("captured EPCIS event %s: %w", e.ID, err)
+	}
+	if tok.Kind() != '{' {
+		return nil, fmt.Errorf("captured EPCIS event %s is not a JSON object", e.ID)
 	}
 	ms := make([]capturedMember, 0, 16)
 	hasID := false
@@ -166,14 +166,24 @@ func HeadOf(e domain.Event) (Head, error) {
 	return h, err
 }
 
-// headNames are the members a head reads, by their lower-case names, each with its bit.
-var headNames = map[string]struct {
+// headFields are the members a head reads, by their lower-case names: each its exact name, its
+// bit (a name read twice is not plain), and where its value goes (the id of a location's object).
+var headFields = map[string]struct {
 	name string
 	bit  uint8
-}{"type": {"type", 1}, "eventid": {"eventID", 2}, "action": {"action", 4}, "bizstep": {"bizStep", 8},
-	"disposition": {"disposition", 16}, "readpoint": {"readPoint", 32}, "bizlocation": {"bizLocation", 64}}
+	set  func(Head, string) Head
+}{
+	"type":        {"type", 1, func(h Head, v string) Head { h.Type = v; return h }},
+	"eventid":     {"eventID", 2, func(h Head, v string) Head { h.EventID = v; return h }},
+	"action":      {"action", 4, func(h Head, v string) Head { h.Action = v; return h }},
+	"bizstep":     {"bizStep", 8, func(h Head, v string) Head { h.BizStep = v; return h }},
+	"disposition": {"disposition", 16, func(h Head, v string) Head { h.Disposition = v; return h }},
+	"readpoint":   {"readPoint", 32, func(h Head, v string) Head { h.ReadPoint = v; return h }},
+	"bizlocation": {"bizLocation", 64, func(h Head, v string) Head { h.BizLocation = v; return h }},
+}
 
-var headDecoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
+// decoders are jsontext decoders for reading captured events, reset with each one's options.
+var decoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
 
 // capturedHead is the head of a captured event's rendering, read from its EPCIS object without
 // rendering it (a read model indexes every captured event it applies): the rendering adds only
@@ -181,8 +191,8 @@ var headDecoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.
 // that — a member named like a head field but for case, a head field that is not a string (an
 // object for readPoint and bizLocation), a name given twice — and the rendering is read instead.
 func capturedHead(e domain.Event) (h Head, ok bool) {
-	dec := headDecoders.Get().(*jsontext.Decoder)
-	defer headDecoders.Put(dec)
+	dec := decoders.Get().(*jsontext.Decoder)
+	defer decoders.Put(dec)
 	dec.Reset(bytes.NewReader(e.EPCIS))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return Head{}, false
@@ -194,7 +204,7 @@ func capturedHead(e domain.Event) (h Head, ok bool) {
 			return Head{}, false
 		}
 		name := tok.String()
-		field, isHead := headNames[strings.ToLower(name)]
+		field, isHead := headFields[strings.ToLower(name)]
 		if !isHead {
 			if dec.SkipValue() != nil {
 				return Head{}, false
@@ -216,29 +226,14 @@ func capturedHead(e domain.Event) (h Head, ok bool) {
 			if jsonv2.Unmarshal(v, &loc, jsonv2.MatchCaseInsensitiveNames(true)) != nil {
 				return Head{}, false
 			}
-			if name == "readPoint" {
-				h.ReadPoint = loc.ID
-			} else {
-				h.BizLocation = loc.ID
-			}
+			h = field.set(h, loc.ID)
 			continue
 		}
 		v, err := dec.ReadToken()
 		if err != nil || v.Kind() != '"' {
 			return Head{}, false
 		}
-		switch name {
-		case "type":
-			h.Type = v.String()
-		case "eventID":
-			h.EventID = v.String()
-		case "action":
-			h.Action = v.String()
-		case "bizStep":
-			h.BizStep = v.String()
-		case "disposition":
-			h.Disposition = v.String()
-		}
+		h = field.set(h, v.String())
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return Head{}, false
@@ -246,7 +241,7 @@ func capturedHead(e domain.Event) (h Head, ok bool) {
 	if _, err := dec.ReadToken(); err != io.EOF {
 		return Head{}, false
 	}
-	if seen&headNames["eventid"].bit == 0 {
+	if seen&headFields["eventid"].bit == 0 {
 		h.EventID = EventID(e)
 	}
 	return h, true
