@@ -16,9 +16,10 @@ import (
 	"github.com/agritrace/agritrace/gs1"
 )
 
-// The EPCIS view of the ledger (tables in migrations/*/00003_epcis.sql): every committed event as
-// EPCIS 2.0 JSON (captured events exactly as captured, native ones rendered), numbered in commit
-// order (seq), with the columns and the EPC index the standard queries filter on. Written by Apply
+// The EPCIS view of the ledger (tables in migrations/*/00003_epcis.sql): every committed event,
+// numbered in commit order (seq), with the columns and the EPC index the standard queries filter
+// on; its EPCIS 2.0 JSON (captured events exactly as captured, native ones through the mapping) is
+// rendered when read, from the events table (storedDoc). Written by Apply
 // in the same SQL transaction as the rest, numbered in Go from the last seq: there is one writer.
 var epcisWriteSQL = map[string]string{
 	// the block's rows go in multi-row INSERTs (write.go), numbered on from here
@@ -91,7 +92,7 @@ func epcisRow(e domain.Event, block uint64) (row []any, packing [][]any, err err
 	// the columns queries filter on.
 	f, err := epcis.HeadOf(e)
 	if err != nil {
-		return nil, nil, fmt.Errorf("render EPCIS: %w", err)
+		return nil, nil, fmt.Errorf("EPCIS head: %w", err)
 	}
 	id := f.EventID // the rendering names it: spares reading the stored event once more
 	if id == "" {

@@ -286,16 +286,16 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 			events += len(t.Recorded.Events)
 		}
 	}
-	type rendered struct {
+	type built struct {
 		rows epcisRows
 		err  error
 	}
-	var epcis chan rendered
+	var epcis chan built
 	if events >= parallelFrom {
-		epcis = make(chan rendered, 1) // buffered: an early return leaves no goroutine blocked
+		epcis = make(chan built, 1) // buffered: an early return leaves no goroutine blocked
 		go func() {
-			r, err := renderEPCIS(todo)
-			epcis <- rendered{r, err}
+			r, err := epcisView(todo)
+			epcis <- built{r, err}
 		}()
 	}
 	rows := newBlockRows()
@@ -337,11 +337,11 @@ func (s *Store) ApplyBlocks(ctx context.Context, blocks []BlockTxs) (int, error)
 	if err := rows.writeRegions(ctx, s, tx, w); err != nil {
 		return 0, fmt.Errorf("apply blocks up to %d: %w", lastBlock, err)
 	}
-	var ep rendered
+	var ep built
 	if epcis != nil {
 		ep = <-epcis
 	} else {
-		ep.rows, ep.err = renderEPCIS(todo)
+		ep.rows, ep.err = epcisView(todo)
 	}
 	if ep.err != nil {
 		return 0, ep.err

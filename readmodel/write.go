@@ -173,13 +173,14 @@ type epcisRows struct {
 }
 
 // parallelFrom is the number of events from which an apply builds rows on goroutines of their own
-// beside the one that writes: the EPCIS view (rendering it was a quarter of applying a block, and
-// catch-up's apply stage kept one core busy while the other, decoding blocks, waited for it), and
-// the batches' rows. Below it a goroutine costs more than it saves.
+// beside the one that writes: the EPCIS view (when its documents were rendered as events were
+// applied, a quarter of applying a block, and catch-up's apply stage kept one core busy while the
+// other, decoding blocks, waited for it), and the batches' rows. Below it a goroutine costs more
+// than it saves.
 const parallelFrom = 64
 
-// renderEPCIS renders the EPCIS view of txs' events, in order.
-func renderEPCIS(txs []blockTx) (epcisRows, error) {
+// epcisView builds the EPCIS view of txs' events, in order: their rows and packing edges.
+func epcisView(txs []blockTx) (epcisRows, error) {
 	var out epcisRows
 	for _, t := range txs {
 		for _, e := range t.tx.Recorded.Events {
