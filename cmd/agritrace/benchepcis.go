@@ -48,56 +48,46 @@ func phaseEPCIS(r *benchRun) error {
 		r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf("epcis capture: a quarter of the %s window is too short for a window of capture jobs of %d events", o.window, o.bulkPer))
 		return nil
 	}
-	capture, side := bench.EPCISCaptureOp(r.env, o.bulkPer, "proceed"), "EPCIS capture (GS1-Capture-Error-Behaviour: proceed)"
+	capture, name := bench.EPCISCaptureOp(r.env, o.bulkPer, "proceed"), "EPCIS capture (GS1-Capture-Error-Behaviour: proceed)"
 	if o.epcisControl {
-		capture, side = bench.NativeTwinOp(r.env, o.bulkPer), "control run: the capture side's events posted natively as well"
+		capture, name = bench.NativeTwinOp(r.env, o.bulkPer), "control run: the capture side's events posted natively as well"
 	}
-	var tw, ec bench.Result
-	var twSpan, ecSpan bench.Span
-	var twN, twB, ecN, ecB int64
+	// each side's windows use sequence numbers of their own (fresh): k is its first load's
+	tw := &epcisSide{op: bench.NativeTwinOp(r.env, o.bulkPer), k: 0, what: "native bulk of the capture's events", profile: "gateway-epcis-native.pprof"}
+	ec := &epcisSide{op: capture, k: epcisRounds, what: "EPCIS capture", profile: "gateway-epcis-capture.pprof"}
 	for round := 0; round < epcisRounds; round++ {
-		// the gateway is profiled after each side's last window, both sides alike
-		prof := func(name string) string {
-			if round == epcisRounds-1 {
-				return name
-			}
-			return ""
-		}
 		// each round starts with the side the previous one ended with (ABBA), so neither always
 		// follows the other
-		sides := []bool{false, true}
+		sides := []*epcisSide{tw, ec}
 		if round%2 == 1 {
-			sides = []bool{true, false}
+			sides = []*epcisSide{ec, tw}
 		}
-		for _, isCapture := range sides {
+		for _, sd := range sides {
+			// the gateway is profiled after each side's last window, both sides alike
+			profile := ""
+			if round == epcisRounds-1 {
+				profile = sd.profile
+			}
 			c := &txCounter{env: r.env}
-			if isCapture {
-				res, span, err := r.measureWarm(epcisSettle, seg, epcisDrain, o.bulkClients, fresh(capture, epcisRounds+round), r.procs(true), c.recorded, prof("gateway-epcis-capture.pprof"))
-				if err != nil {
-					return fmt.Errorf("EPCIS capture, round %d: %w", round+1, err)
-				}
-				ec, ecSpan = ec.Plus(res), plusSpan(ecSpan, span)
-				ecN, ecB = ecN+c.txs(), ecB+c.blockCount()
-				continue
-			}
-			res, span, err := r.measureWarm(epcisSettle, seg, epcisDrain, o.bulkClients, fresh(bench.NativeTwinOp(r.env, o.bulkPer), round), r.procs(true), c.recorded, prof("gateway-epcis-native.pprof"))
+			res, span, err := r.measureWarm(epcisSettle, seg, epcisDrain, o.bulkClients, fresh(sd.op, sd.k+round), r.procs(true), c.recorded, profile)
 			if err != nil {
-				return fmt.Errorf("native bulk of the capture's events, round %d: %w", round+1, err)
+				return fmt.Errorf("%s, round %d: %w", sd.what, round+1, err)
 			}
-			tw, twSpan = tw.Plus(res), plusSpan(twSpan, span)
-			twN, twB = twN+c.txs(), twB+c.blockCount()
+			sd.res, sd.span = sd.res.Plus(res), plusSpan(sd.span, span)
+			sd.txs, sd.blocks = sd.txs+c.txs(), sd.blocks+c.blockCount()
 		}
 	}
+	twSpan, ecSpan := tw.span, ec.span
 	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "same events, native", Per: "event", Committed: twSpan.Committed, Seconds: twSpan.Seconds(), Use: twSpan.CPU, Machine: twSpan.Machine, Load: twSpan.Load})
 	twRate := float64(twSpan.Committed) / twSpan.Seconds()
 	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "EPCIS capture", Per: "event", Committed: ecSpan.Committed, Seconds: ecSpan.Seconds(), Use: ecSpan.CPU, Machine: ecSpan.Machine, Load: ecSpan.Load})
 	rate := float64(ecSpan.Committed) / ecSpan.Seconds()
 	windows := fmt.Sprintf("%d windows of %s each side, alternating (ABBA), each after %s of warm-up; the documents under way at a window's end finish before the other side starts", epcisRounds, seg, epcisSettle)
-	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("%s, %d-event documents, %d clients", side, o.bulkPer, o.bulkClients),
+	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("%s, %d-event documents, %d clients", name, o.bulkPer, o.bulkClients),
 		Value: rate, Unit: "events/s", Baseline: twRate, BaseUnit: "events/s, the same events native", Target: "≥ native bulk ingest", Met: bench.Met(rate >= twRate),
-		Note: fmt.Sprintf("request→capture job seen finished (polled every %s) p50 %.0f ms, p99 %.0f ms; %d failed documents; %s; %s%s", bench.CapturePoll, ec.P(.5), ec.P(.99), ec.Failures, perTx(ecSpan.Committed, ecN, ecB), windows, bulkAside(r.bulkRate))})
+		Note: fmt.Sprintf("request→capture job seen finished (polled every %s) p50 %.0f ms, p99 %.0f ms; %d failed documents; %s; %s%s", bench.CapturePoll, ec.res.P(.5), ec.res.P(.99), ec.res.Failures, perTx(ecSpan.Committed, ec.txs, ec.blocks), windows, bulkAside(r.bulkRate))})
 	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("baseline: the same events through the native bulk API, %d-event requests, %d clients", o.bulkPer, o.bulkClients),
-		Value: twRate, Unit: "events/s", Note: fmt.Sprintf("each capture document decoded by the gateway's EPCIS decoder in the bench process and posted to /v1/events; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests; %s", tw.P(.5), tw.P(.99), tw.Failures, perTx(twSpan.Committed, twN, twB))})
+		Value: twRate, Unit: "events/s", Note: fmt.Sprintf("each capture document decoded by the gateway's EPCIS decoder in the bench process and posted to /v1/events; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests; %s", tw.res.P(.5), tw.res.P(.99), tw.res.Failures, perTx(twSpan.Committed, tw.txs, tw.blocks))})
 	if twSpan.Committed > 0 {
 		cpu, twCPU := ecSpan.CPUPer(), twSpan.CPUPer()
 		r.rep.Add(bench.Row{Section: epcisSection, Name: "EPCIS capture: CPU per committed event, all network processes + gateway", Value: cpu, Unit: "ms",
@@ -106,6 +96,17 @@ func phaseEPCIS(r *benchRun) error {
 				ecSpan.CPUPer("gateway"), twSpan.CPUPer("gateway"), chaincodeCPU(ecSpan), chaincodeCPU(twSpan))})
 	}
 	return nil
+}
+
+// epcisSide is one side of the epcis phase and what its windows measured, summed.
+type epcisSide struct {
+	op          bench.Op
+	k           int    // fresh's index of its first window's load
+	what        string // for errors
+	profile     string // its gateway profile, after its last window
+	res         bench.Result
+	span        bench.Span
+	txs, blocks int64
 }
 
 // fresh gives op's k-th load sequence numbers of its own: each load numbers its operations from 1,
