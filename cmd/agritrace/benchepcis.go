@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,6 +76,7 @@ func phaseEPCIS(r *benchRun) error {
 			}
 			sd.res, sd.span = sd.res.Plus(res), plusSpan(sd.span, span)
 			sd.txs, sd.blocks = sd.txs+c.txs(), sd.blocks+c.blockCount()
+			sd.rates = append(sd.rates, float64(span.Committed)/span.Seconds())
 		}
 	}
 	twSpan, ecSpan := tw.span, ec.span
@@ -85,7 +87,7 @@ func phaseEPCIS(r *benchRun) error {
 	windows := fmt.Sprintf("%d windows of %s each side, alternating (ABBA), each after %s of warm-up; the documents under way at a window's end finish before the other side starts", epcisRounds, seg, epcisSettle)
 	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("%s, %d-event documents, %d clients", name, o.bulkPer, o.bulkClients),
 		Value: rate, Unit: "events/s", Baseline: twRate, BaseUnit: "events/s, the same events native", Target: "≥ native bulk ingest", Met: bench.Met(rate >= twRate),
-		Note: fmt.Sprintf("request→capture job seen finished (polled every %s) p50 %.0f ms, p99 %.0f ms; %d failed documents; %s; %s%s", bench.CapturePoll, ec.res.P(.5), ec.res.P(.99), ec.res.Failures, perTx(ecSpan.Committed, ec.txs, ec.blocks), windows, bulkAside(r.bulkRate))})
+		Note: fmt.Sprintf("request→capture job seen finished (polled every %s) p50 %.0f ms, p99 %.0f ms; %d failed documents; %s; %s; %s%s", bench.CapturePoll, ec.res.P(.5), ec.res.P(.99), ec.res.Failures, perTx(ecSpan.Committed, ec.txs, ec.blocks), windows, roundRatios(ec.rates, tw.rates), bulkAside(r.bulkRate))})
 	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("baseline: the same events through the native bulk API, %d-event requests, %d clients", o.bulkPer, o.bulkClients),
 		Value: twRate, Unit: "events/s", Note: fmt.Sprintf("each capture document decoded by the gateway's EPCIS decoder in the bench process and posted to /v1/events; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests; %s", tw.res.P(.5), tw.res.P(.99), tw.res.Failures, perTx(twSpan.Committed, tw.txs, tw.blocks))})
 	if twSpan.Committed > 0 {
@@ -107,6 +109,34 @@ type epcisSide struct {
 	res         bench.Result
 	span        bench.Span
 	txs, blocks int64
+	rates       []float64 // events/s of each window, by round
+}
+
+// roundRatios says how the ratio varies from round to round: each round's capture window against
+// the native window next to it. The verdict is on the sums; the spread shows how far one round's
+// ratio strays, and so what the summed ratio's distance from 1.0 is worth.
+func roundRatios(capture, native []float64) string {
+	var rs []float64
+	for i := range min(len(capture), len(native)) {
+		if native[i] > 0 {
+			rs = append(rs, capture[i]/native[i])
+		}
+	}
+	if len(rs) == 0 {
+		return "no round to compare"
+	}
+	slices.Sort(rs)
+	mid := rs[len(rs)/2]
+	if len(rs)%2 == 0 {
+		mid = (rs[len(rs)/2-1] + mid) / 2
+	}
+	above := 0
+	for _, r := range rs {
+		if r >= 1 {
+			above++
+		}
+	}
+	return fmt.Sprintf("round by round the capture ran %.2f× the native window beside it (median; %.2f–%.2f×; %d of %d rounds ≥ 1.0×)", mid, rs[0], rs[len(rs)-1], above, len(rs))
 }
 
 // fresh gives op's k-th load sequence numbers of its own: each load numbers its operations from 1,
