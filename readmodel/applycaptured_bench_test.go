@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -33,31 +32,24 @@ func BenchmarkApplyCaptured(b *testing.B) {
 			var cpu time.Duration
 			events := 0
 			for b.Loop() {
-				b.StopTimer()
-				s, err := Open(filepath.Join(b.TempDir(), "rm.db"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				c0 := processCPU(b)
-				for i := 0; i < len(payloads); i += 3 {
-					blk := BlockTxs{Block: uint64(i/3 + 1)}
-					for j, p := range payloads[i:min(len(payloads), i+3)] {
-						rec, err := DecodeRecorded(p)
-						if err != nil {
+				withFreshStore(b, func(s *Store) {
+					c0 := processCPU(b)
+					for i := 0; i < len(payloads); i += 3 {
+						blk := BlockTxs{Block: uint64(i/3 + 1)}
+						for j, p := range payloads[i:min(len(payloads), i+3)] {
+							rec, err := DecodeRecorded(p)
+							if err != nil {
+								b.Fatal(err)
+							}
+							events += len(rec.Events)
+							blk.Txs = append(blk.Txs, TxRecord{TxID: fmt.Sprintf("tx-%d-%d", i, j), Recorded: rec})
+						}
+						if _, err := s.ApplyBlocks(ctx, []BlockTxs{blk}); err != nil {
 							b.Fatal(err)
 						}
-						events += len(rec.Events)
-						blk.Txs = append(blk.Txs, TxRecord{TxID: fmt.Sprintf("tx-%d-%d", i, j), Recorded: rec})
 					}
-					if _, err := s.ApplyBlocks(ctx, []BlockTxs{blk}); err != nil {
-						b.Fatal(err)
-					}
-				}
-				cpu += processCPU(b) - c0
-				b.StopTimer()
-				s.Close()
-				b.StartTimer()
+					cpu += processCPU(b) - c0
+				})
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
