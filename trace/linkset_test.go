@@ -1,13 +1,12 @@
 package trace_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
-	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/qr"
 	"github.com/agritrace/agritrace/seeds"
 )
@@ -16,10 +15,10 @@ import (
 // canonical Digital Link, a platform's own batch number, which is no URI, at its resolver URL.
 func TestLinksetAnchor(t *testing.T) {
 	s := newSite(t)
-	harvest := domain.Event{ID: "ls-h1", Type: domain.Produce, EventTime: "2026-10-01T08:00:00+08:00", Actor: domain.Party{Enterprise: "TEST-COOP"},
-		Outputs: []domain.Output{{Batch: "LS-LOT-7", Product: domain.Product{Name: "稻谷"}, Quantity: domain.Quantity{Value: 100, Unit: "kg"}}}}
-	b, _ := json.Marshal(map[string]any{"events": []domain.Event{harvest}})
-	req, _ := http.NewRequest("POST", s.URL+"/v1/events", bytes.NewReader(b))
+	// a platform's own batch number, recorded as its platform sends it
+	const harvest = `{"events":[{"id":"ls-h1","type":"produce","eventTime":"2026-10-01T08:00:00+08:00","actor":{"enterprise":"TEST-COOP"},` +
+		`"outputs":[{"batch":"LS-LOT-7","product":{"name":"稻谷"},"quantity":{"value":100,"unit":"kg"}}]}]}`
+	req, _ := http.NewRequest("POST", s.URL+"/v1/events", strings.NewReader(harvest))
 	req.Header.Set("Authorization", "Bearer "+s.Keys["hlj"])
 	req.Header.Set("Content-Type", "application/json")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
