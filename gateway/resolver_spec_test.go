@@ -1,12 +1,16 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/qr"
+	"github.com/agritrace/agritrace/seeds"
 	"github.com/agritrace/agritrace/trace"
 )
 
@@ -27,11 +31,9 @@ func TestResolverAnswers(t *testing.T) {
 		t.Fatalf("recall: %d %s", r.status, r.body)
 	}
 	// the EPCIS document of every event type: lot RT2610A of GTIN 06901234500028, serialised items
-	// of GTIN 06901234500011 packed on pallet SSCC 069012340000000719, and the places it names
-	doc, _ := allTypes(t)
-	if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
-		t.Fatalf("capture: %d %v", status, job)
-	}
+	// of GTIN 06901234500011 packed on pallet SSCC 069012340000000719, and the places it names; then
+	// a transformation of the lot into BR2610A declared erroneous, corrected by one into BR2610B
+	e.captureDocs(t, "hlj", "all-types.jsonld", "more.jsonld", "correction.jsonld")
 	const (
 		public  = "http://trace.test"
 		dl      = "https://id.gs1.org"
@@ -95,6 +97,15 @@ func TestResolverAnswers(t *testing.T) {
 				t.Errorf("product %+v", p.Product)
 			}
 		})},
+		// the voided output: void, and its making record names the declaration that voided it
+		{"/01/06901234500042/10/BR2610A", dl + "/01/06901234500042/10/BR2610A", dl + "/01/06901234500042/10/BR2610A", public + "/01/06901234500042/10/BR2610A", "traceability",
+			trail(func(t *testing.T, p trace.PublicTrail) {
+				if p.Status != "void" || !slices.ContainsFunc(p.Steps, func(s trace.PublicStep) bool {
+					return s.Event == "urn:uuid:0b0b2a54-6f0c-4b2c-9a51-4a0f9e2e0006" && s.DeclaredErroneous != ""
+				}) {
+					t.Errorf("voided lot: status %s, steps %+v", p.Status, p.Steps)
+				}
+			})},
 		{"/01/06901234500011/21/1001", dl + "/01/06901234500011/21/1001", dl + "/01/06901234500011/21/1001", public + "/01/06901234500011/21/1001", "traceability",
 			trail(func(t *testing.T, p trace.PublicTrail) {
 				if p.Product.GTIN != "06901234500011" || p.Quantity == nil || p.Quantity.Unit != "piece" {
@@ -128,28 +139,77 @@ func TestResolverAnswers(t *testing.T) {
 			})},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			status, ctype, body := e.send(t, hostile{method: "GET", path: tc.path, headers: map[string]string{"Accept": "application/json"}})
-			var about struct{ ID string }
-			if status != 200 || ctype != "application/json; charset=utf-8" || json.Unmarshal(body, &about) != nil || about.ID != tc.id {
-				t.Fatalf("JSON: %d %s, want the answer about %s: %.300s", status, ctype, tc.id, body)
-			}
-			tc.json(t, body)
+			tc.json(t, askResolver(t, e, tc.path, tc.id, tc.anchor, tc.self, tc.rel))
+		})
+	}
+}
 
-			status, ctype, body = e.send(t, hostile{method: "GET", path: tc.path, headers: map[string]string{"Accept": "application/linkset+json"}})
-			var ls struct {
-				Linkset []map[string]json.RawMessage `json:"linkset"`
+// askResolver asks path for JSON and for the linkset, checks that the JSON is about id and that
+// the linkset is anchored at anchor, with self as its default link and links of type rel, and
+// returns the JSON.
+func askResolver(t *testing.T, e *env, path, id, anchor, self, rel string) []byte {
+	t.Helper()
+	status, ctype, body := e.send(t, hostile{method: "GET", path: path, headers: map[string]string{"Accept": "application/json"}})
+	var about struct{ ID string }
+	if status != 200 || ctype != "application/json; charset=utf-8" || json.Unmarshal(body, &about) != nil || about.ID != id {
+		t.Fatalf("JSON of %s: %d %s, want the answer about %s: %.300s", path, status, ctype, id, body)
+	}
+	status, ctype, set := e.send(t, hostile{method: "GET", path: path, headers: map[string]string{"Accept": "application/linkset+json"}})
+	var ls struct {
+		Linkset []map[string]json.RawMessage `json:"linkset"`
+	}
+	if status != 200 || ctype != "application/linkset+json" || json.Unmarshal(set, &ls) != nil || len(ls.Linkset) != 1 {
+		t.Fatalf("linkset of %s: %d %s: %.300s", path, status, ctype, set)
+	}
+	var at string
+	var def, named []trace.Link
+	_ = json.Unmarshal(ls.Linkset[0]["anchor"], &at)
+	_ = json.Unmarshal(ls.Linkset[0]["https://gs1.org/voc/defaultLink"], &def)
+	_ = json.Unmarshal(ls.Linkset[0]["https://gs1.org/voc/"+rel], &named)
+	if at != anchor || len(def) != 1 || def[0].Href != self || def[0].Type != "text/html" || len(named) == 0 {
+		t.Errorf("linkset of %s anchored at %q with default link %+v and %d %s links, want anchor %s, default %s: %s", path, at, def, len(named), rel, anchor, self, set)
+	}
+	return body
+}
+
+// TestResolverAnswersSeededChains asks for the consumer lot of every demo chain, loaded through the
+// API: their trails carry what the fixtures above do not (certificates with their status, public
+// attributes, documents, recalls issued on an ancestor), each validated against PublicTrail.
+func TestResolverAnswersSeededChains(t *testing.T) {
+	e := newEnv(t)
+	if _, err := seeds.Load(context.Background(), seeds.SameURL(e.ts.URL, e.keys), seeds.Chains(), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	const public = "http://trace.test"
+	for _, c := range seeds.Chains() {
+		if c.Consumer == "" {
+			continue
+		}
+		t.Run(c.Key, func(t *testing.T) {
+			u, err := qr.URL(public, c.Consumer)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if status != 200 || ctype != "application/linkset+json" || json.Unmarshal(body, &ls) != nil || len(ls.Linkset) != 1 {
-				t.Fatalf("linkset: %d %s: %.300s", status, ctype, body)
+			path := strings.TrimPrefix(u, public)
+			var p trace.PublicTrail
+			if err := json.Unmarshal(askResolver(t, e, path, c.Consumer, c.Consumer, u, "traceability"), &p); err != nil {
+				t.Fatal(err)
 			}
-			var anchor string
-			var def, named []trace.Link
-			_ = json.Unmarshal(ls.Linkset[0]["anchor"], &anchor)
-			_ = json.Unmarshal(ls.Linkset[0]["https://gs1.org/voc/defaultLink"], &def)
-			_ = json.Unmarshal(ls.Linkset[0]["https://gs1.org/voc/"+tc.rel], &named)
-			if anchor != tc.anchor || len(def) != 1 || def[0].Href != tc.self || def[0].Type != "text/html" || len(named) == 0 {
-				t.Errorf("linkset anchored at %q with default link %+v and %d %s links, want anchor %s, default %s: %s", anchor, def, len(named), tc.rel, tc.anchor, tc.self, body)
+			if len(p.Steps) == 0 || len(p.Journey) == 0 || (p.Recall != nil) != c.Recalled {
+				t.Errorf("%d records, %d journey steps, recall %+v; recalled chain: %v", len(p.Steps), len(p.Journey), p.Recall, c.Recalled)
 			}
 		})
+	}
+	// the rice's geographical-indication certificate, valid today, names its issuer
+	var rice trace.PublicTrail
+	u, _ := qr.URL(public, seeds.WuchangRice().Consumer)
+	_, _, body := e.send(t, hostile{method: "GET", path: strings.TrimPrefix(u, public), headers: map[string]string{"Accept": "application/json"}})
+	if err := json.Unmarshal(body, &rice); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rice.Certificates, func(c trace.PublicCert) bool {
+		return c.ID == "AGI-2026-WC-0412" && c.Status == "active" && c.Issuer == seeds.CertBody.Name
+	}) {
+		t.Errorf("rice certificates %+v", rice.Certificates)
 	}
 }
