@@ -77,6 +77,20 @@ func (e *env) captureJob(t *testing.T, org string, doc []byte, header map[string
 	return 0, nil
 }
 
+// captureDocs captures the test documents of epcis/testdata/docs named, in order, each whole.
+func (e *env) captureDocs(t *testing.T, org string, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		doc, err := os.ReadFile("../epcis/testdata/docs/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, job := e.captureJob(t, org, doc, nil); status != 202 || job["success"] != true {
+			t.Fatalf("%s: %d %v", name, status, job)
+		}
+	}
+}
+
 // sameEvent compares a returned event with the captured one: every captured field comes back
 // unchanged; the ledger adds recordTime (and the document's namespaces as @context).
 func sameEvent(t *testing.T, sent, got map[string]any) {
@@ -410,15 +424,7 @@ func TestEPCISSubscription(t *testing.T) {
 
 func TestEPCISErrorDeclaration(t *testing.T) {
 	e := newEnv(t)
-	for _, name := range []string{"all-types.jsonld", "more.jsonld", "correction.jsonld"} {
-		doc, err := os.ReadFile("../epcis/testdata/docs/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
-			t.Fatalf("%s: %d %v", name, status, job)
-		}
-	}
+	e.captureDocs(t, "hlj", "all-types.jsonld", "more.jsonld", "correction.jsonld")
 	evs, _ := queryEvents(t, e.get("/epcis/events?EXISTS_errorDeclaration=&EQ_errorReason=incorrect_data", "reg"))
 	if len(evs) != 1 || evs[0]["eventID"] != "urn:uuid:0b0b2a54-6f0c-4b2c-9a51-4a0f9e2e0006" {
 		t.Fatalf("error declarations: %v", evs)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // streamDoc is one WebSocket message: an EPCISQueryDocument.
@@ -50,11 +52,57 @@ func readStream(t *testing.T, ctx context.Context, c *websocket.Conn, query stri
 		if typ != websocket.MessageText || json.Unmarshal(b, &d) != nil || d.EPCISBody.QueryResults.QueryName != query || d.EPCISBody.QueryResults.SubscriptionID == "" {
 			t.Fatalf("message is not this stream's EPCISQueryDocument: %.300s", b)
 		}
+		if err := checkStreamMessage(b); err != nil {
+			t.Fatalf("message does not match the EPCISQueryDocument schema: %v: %.300s", err, b)
+		}
 		for _, ev := range d.EPCISBody.QueryResults.ResultsBody.EventList {
 			ids = append(ids, ev["eventID"].(string))
 		}
 	}
 	return ids
+}
+
+// checkStreamMessage validates one WebSocket message against the EPCISQueryDocument schema of the
+// served OpenAPI document: no HTTP answer carries these messages, so the live-traffic checker never
+// sees them.
+func checkStreamMessage(b []byte) error {
+	c, err := liveSpec()
+	if err != nil {
+		return err
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("not JSON: %w", err)
+	}
+	return c.doc.Components.Schemas["EPCISQueryDocument"].Value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.VisitAsResponse())
+}
+
+// TestStreamMessageSchema: the check readStream makes of each message refuses messages that are
+// not EPCISQueryDocuments, so a stream sending them could not pass TestEPCISWebSocketStream.
+func TestStreamMessageSchema(t *testing.T) {
+	const event = `{"type":"ObjectEvent","eventID":"urn:uuid:1","eventTime":"2026-10-01T08:00:00.000+08:00","eventTimeZoneOffset":"+08:00","action":"OBSERVE"}`
+	doc := func(events string) string {
+		return `{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISQueryDocument","schemaVersion":"2.0",` +
+			`"creationDate":"2026-10-01T08:00:01Z","epcisBody":{"queryResults":{"queryName":"q","subscriptionID":"s","resultsBody":{"eventList":[` + events + `]}}}}`
+	}
+	for _, tc := range []struct {
+		name, msg string
+		valid     bool
+	}{
+		{"a query document", doc(event), true},
+		{"an empty delivery", doc(""), true},
+		{"a capture document", strings.Replace(doc(event), `"EPCISQueryDocument"`, `"EPCISDocument"`, 1), false},
+		{"no results body", `{"type":"EPCISQueryDocument","epcisBody":{"queryResults":{"queryName":"q"}}}`, false},
+		{"the events not in a list", strings.Replace(doc(event), `"eventList":[`+event+`]`, `"eventList":`+event, 1), false},
+		{"an event of no EPCIS type", doc(strings.Replace(event, "ObjectEvent", "SensorEvent", 1)), false},
+		{"an event time without its offset", doc(strings.Replace(event, ".000+08:00", "", 1)), false},
+		{"an event without its time zone offset", doc(strings.Replace(event, `,"eventTimeZoneOffset":"+08:00"`, "", 1)), false},
+		{"not JSON", doc(event)[:40], false},
+	} {
+		if err := checkStreamMessage([]byte(tc.msg)); (err == nil) != tc.valid {
+			t.Errorf("%s: valid %v, want %v (%v)", tc.name, err == nil, tc.valid, err)
+		}
+	}
 }
 
 func TestEPCISWebSocketStream(t *testing.T) {

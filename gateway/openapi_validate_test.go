@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -70,8 +71,23 @@ func newSpecChecker(spec []byte) (*specChecker, error) {
 	for _, ct := range pageBodies {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
+	// kin-openapi checks date and date-time but lets any string pass as a uri: a linkset's anchor or
+	// a link's href that is not an absolute URI would go unnoticed
+	openapi3.DefineStringFormatCallback("uri", absoluteURI)
 	return &specChecker{doc: doc, router: router, problem: problem.Value,
 		failures: map[string]*failure{}, pairs: map[string]struct{}{}, excluded: map[string]int{}}, nil
+}
+
+// absoluteURI is the check of format "uri" (RFC 3986 URI: a scheme, then the rest).
+func absoluteURI(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if !u.IsAbs() {
+		return fmt.Errorf("%q is not an absolute URI", s)
+	}
+	return nil
 }
 
 // TestOpenAPIDocumentValid lists every way the served document breaks the OpenAPI 3.1 rules (the

@@ -262,7 +262,7 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	defer renderBuffers.Put(buf)
 	switch {
 	case asLinkset:
-		err = json.NewEncoder(buf).Encode(linkset(id, pt.Links))
+		err = json.NewEncoder(buf).Encode(linkset(anchorOf(id, self), pt.Links))
 	case asJSON:
 		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)

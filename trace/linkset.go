@@ -1,6 +1,9 @@
 package trace
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // gs1Vocabulary is where GS1's link types live: the trace JSON names them as CURIEs
 // (gs1:traceability), a linkset by their full URI, since RFC 9264 makes each link relation a
@@ -25,4 +28,14 @@ func linkset(anchor string, links []Link) map[string]any {
 		set[rel] = append(prev, target)
 	}
 	return map[string]any{"linkset": []any{set}}
+}
+
+// anchorOf is the linkset anchor of identifier id, whose resolver URL is self. RFC 9264 makes the
+// anchor a URI: a GS1 key is one (its canonical Digital Link) and is the anchor, while a platform's
+// own batch number (LOT-7) is not, and the resolver URL that serves its links identifies it.
+func anchorOf(id, self string) string {
+	if u, err := url.Parse(id); err == nil && u.IsAbs() {
+		return id
+	}
+	return self
 }
