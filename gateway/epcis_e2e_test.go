@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -401,6 +402,53 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	if sub := httpGetAs(t, url+"/epcis/epcs/"+urlEscape(pallet), "application/ld+json", key); sub.status != 200 || !strings.Contains(sub.body, `"member":["events"]`) {
 		t.Errorf("/epcis/epcs/{pallet}: %d %.300s", sub.status, sub.body)
 	}
+
+	// one event captured on its own (POST /epcis/events): recorded before the answer, read back
+	// from its Location as captured (epcis2.js validates it), a retry 200, a change 409
+	single := map[string]any{"@context": []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", map[string]any{"hlj": "https://ns.hlj-grain.example/epcis/"}},
+		"type": "ObjectEvent", "eventID": "urn:uuid:7c0e2f4a-e2e0-4a51-9c1d-5e2e0e2e0001", "eventTime": "2026-10-03T09:30:00+08:00", "eventTimeZoneOffset": "+08:00",
+		"action": "ADD", "bizStep": "commissioning", "disposition": "active", "hlj:plot": "五常-17",
+		"quantityList": []any{map[string]any{"epcClass": "urn:epc:class:lgtin:6901234.050002.E2E-ONE", "quantity": 250.0, "uom": "KGM"}},
+		"bizLocation":  map[string]any{"id": "urn:epc:id:sgln:6901234.00001.0"}}
+	postOne := func(ev map[string]any) (int, string, map[string]any) {
+		t.Helper()
+		b, _ := json.Marshal(ev)
+		req, _ := http.NewRequest("POST", url+"/epcis/events", bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/ld+json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, resp.Header.Get("Location"), body
+	}
+	status, loc, answered := postOne(single)
+	if esc, ok := strings.CutPrefix(loc, "/epcis/events/"); status != 201 || !ok || unescapePath(esc) != single["eventID"] {
+		t.Fatalf("POST /epcis/events: %d Location %q %v", status, loc, answered)
+	}
+	back := jsClient(t, nil, "get", url, key, loc)
+	if back["status"].(float64) != 200 || back["events"].(float64) != 1 {
+		t.Fatalf("GET %s: %v", loc, back)
+	}
+	stored := back["body"].(map[string]any)["epcisBody"].(map[string]any)["queryResults"].(map[string]any)["resultsBody"].(map[string]any)["eventList"].([]any)[0].(map[string]any)
+	for k, v := range single {
+		if !reflect.DeepEqual(stored[k], v) || !reflect.DeepEqual(answered[k], v) {
+			t.Errorf("single event: %s stored %v, answered %v, captured %v", k, stored[k], answered[k], v)
+		}
+	}
+	if status, again, _ := postOne(single); status != 200 || again != loc {
+		t.Errorf("retry of the single event: %d Location %q", status, again)
+	}
+	single["quantityList"] = []any{map[string]any{"epcClass": "urn:epc:class:lgtin:6901234.050002.E2E-ONE", "quantity": 260.0, "uom": "KGM"}}
+	if status, _, p := postOne(single); status != 409 {
+		t.Errorf("changed single event: %d %v", status, p)
+	}
+	if top := httpGetAs(t, url+"/epcis", "application/json", key); top.status != 200 || !strings.Contains(top.body, `"queries"`) {
+		t.Errorf("GET /epcis: %d %.300s", top.status, top.body)
+	}
 }
 
 type httpAnswer struct {
@@ -428,6 +476,15 @@ func httpGetAs(t *testing.T, url, accept, key string) httpAnswer {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// unescapePath is a path segment as it was before escaping ("" if it is not escaped properly).
+func unescapePath(s string) string {
+	u, err := neturl.PathUnescape(s)
+	if err != nil {
+		return ""
+	}
+	return u
 }
 
 func urlEscape(s string) string {

@@ -118,3 +118,27 @@ func writeLD(w http.ResponseWriter, v any) {
 	w.WriteHeader(http.StatusOK)
 	_ = jsonEncode(w, v)
 }
+
+// epcisTopLevel answers GET /epcis: the binding's top-level resources this repository serves.
+func (s *Server) epcisTopLevel(w http.ResponseWriter, r *http.Request) {
+	top := []string{"capture", "events"}
+	for _, c := range epcisCollections {
+		top = append(top, c.path)
+	}
+	writeJSON(w, http.StatusOK, append(top, "queries"))
+}
+
+// epcisReleaseToken answers DELETE /epcis/nextPageToken/{token}, the binding's release of what a
+// page token holds. A token here is the position itself (an event cursor or a collection's last
+// value, base64url): the server holds nothing for it, so any token it could have issued is
+// released at once; anything else is a token it never issued.
+func (s *Server) epcisReleaseToken(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if _, err := base64.RawURLEncoding.DecodeString(token); err != nil || token == "" {
+		p := newProblem(http.StatusNotFound, "not-found", "nextPageToken "+token+" is not one this server gave")
+		p.Rule = "NoSuchNameException"
+		writeProblem(w, r, p)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -43,7 +43,7 @@ var gs1Headers = map[string]string{
 
 func (s *Server) epcisRoutes() {
 	read := func(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(s.gs1(h), false) }
-	allow := map[string][]string{"/epcis": nil}
+	allow := map[string][]string{}
 	var paths []string
 	handle := func(method, path string, h http.HandlerFunc) {
 		s.mux.HandleFunc(method+" "+path, read(h))
@@ -55,7 +55,9 @@ func (s *Server) epcisRoutes() {
 	handle("POST", "/epcis/capture", s.epcisCapture)
 	handle("GET", "/epcis/capture", s.epcisJobs)
 	handle("GET", "/epcis/capture/{captureID}", s.epcisJob)
+	handle("GET", "/epcis", s.epcisTopLevel)
 	handle("GET", "/epcis/events", s.epcisEvents)
+	handle("POST", "/epcis/events", s.epcisCaptureEvent)
 	handle("GET", "/epcis/events/{eventID}", s.epcisEvent)
 	for _, c := range epcisCollections {
 		handle("GET", "/epcis/"+c.path, s.epcisCollection(c.list(s.store)))
@@ -71,9 +73,10 @@ func (s *Server) epcisRoutes() {
 	handle("POST", "/epcis/queries/{queryName}/subscriptions", s.epcisSubscribe)
 	handle("GET", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}", s.epcisSubscription)
 	handle("DELETE", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}", s.epcisUnsubscribe)
+	handle("DELETE", "/epcis/nextPageToken/{token}", s.epcisReleaseToken)
 	// OPTIONS needs no key: it says what the server supports (Allow and the GS1 headers), on
 	// every resource of the binding
-	for _, path := range append([]string{"/epcis"}, paths...) {
+	for _, path := range paths {
 		ms := allow[path]
 		slices.SortFunc(ms, func(a, b string) int {
 			return strings.Index("GET POST DELETE", a) - strings.Index("GET POST DELETE", b)
@@ -197,7 +200,7 @@ func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Even
 		case p != nil:
 			idx := i
 			p.Index = &idx
-			p.Pointer = fmt.Sprintf("/epcisBody/eventList/%d%s", i, p.Pointer)
+			p.Pointer = inDocument(i) + p.Pointer
 			problems = append(problems, p)
 		case dup == nil:
 			todo = append(todo, i)
@@ -212,7 +215,7 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 	defer cancel()
 	var results []EventResult
 	if job.Behaviour == "rollback" {
-		results = s.recordAtomic(ctx, key, events, todo)
+		results = s.recordAtomic(ctx, key, events, todo, inDocument)
 	} else {
 		results = make([]EventResult, len(events))
 		for i := range results {
@@ -236,8 +239,12 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 	s.running.Delete(job.ID)
 }
 
-// recordAtomic records events in one transaction: the contract applies all of them or none.
-func (s *Server) recordAtomic(ctx context.Context, key *APIKey, events []domain.Event, todo []int) []EventResult {
+// inDocument is the JSON pointer of a capture document's i-th event.
+func inDocument(i int) string { return fmt.Sprintf("/epcisBody/eventList/%d", i) }
+
+// recordAtomic records events in one transaction: the contract applies all of them or none. A
+// refusal's pointer is put under at(i), where the refused event is in the request.
+func (s *Server) recordAtomic(ctx context.Context, key *APIKey, events []domain.Event, todo []int, at func(int) string) []EventResult {
 	results := make([]EventResult, len(events))
 	for i := range results {
 		results[i] = EventResult{Index: i, EventID: events[i].ID, Status: "duplicate"}
@@ -256,7 +263,7 @@ func (s *Server) recordAtomic(ctx context.Context, key *APIKey, events []domain.
 		if de, ok := domain.AsError(err); ok && de.Index != nil && *de.Index >= 0 && *de.Index < len(todo) {
 			bad := todo[*de.Index]
 			p.Index = &bad
-			p.Pointer = fmt.Sprintf("/epcisBody/eventList/%d%s", bad, strings.TrimPrefix(de.Pointer, fmt.Sprintf("/events/%d", *de.Index)))
+			p.Pointer = at(bad) + strings.TrimPrefix(de.Pointer, fmt.Sprintf("/events/%d", *de.Index))
 		}
 		for _, i := range todo {
 			results[i].Status, results[i].Problem = "rejected", nil

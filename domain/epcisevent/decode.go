@@ -59,17 +59,19 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	return d.events(actor, s.rd)
 }
 
-// DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
-// projection, with the event kept as captured.
+// DecodeEvent reads one EPCIS event sent on its own (the binding's POST /events) as Decode reads
+// the events of a document: its projection, with the event kept as captured. An error's pointer
+// starts at the event itself.
 func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeSingle(raw, actor, true)
+	return decodeSingle(raw, actor, true, "")
 }
 
 // Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was
 // captured, without keeping it (EPCIS stays empty): the contract uses it to check that the
 // projection it is asked to apply is the one the event of record gives, on every endorsement.
+// An error's pointer is that of the event's member in a stored event (/epcis).
 func Project(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return decodeSingle(raw, actor, false)
+	return decodeSingle(raw, actor, false, "/epcis")
 }
 
 // ErrorDeclarationSuffix marks the ledger ID of an error declaration: EPCIS gives it the eventID

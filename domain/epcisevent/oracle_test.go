@@ -531,7 +531,7 @@ func oldShortName(s, kind string) string {
 // DecodeEvent reads one EPCIS event on its own as Decode reads the events of a document: its
 // projection, with the event kept as captured.
 func oldDecodeOne(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
-	return oldDecodeEvent(raw, "/epcis", actor, nil, true)
+	return oldDecodeEvent(raw, "", actor, nil, true)
 }
 
 // Project projects one stored EPCIS event (domain.Event.EPCIS) again, as Decode did when it was

@@ -37,7 +37,7 @@ func (src *source) open() bool {
 
 // decodeSingle reads one event on its own, the plain way when it is plain, else the generic way,
 // and projects it.
-func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, error) {
+func decodeSingle(raw []byte, actor domain.Party, keep bool, at string) (domain.Event, error) {
 	// the contract projects every event of a transaction on every endorsement: the working space
 	// of reading one is reused (the event decoded keeps none of it)
 	s := singles.Get().(*scanner)
@@ -54,7 +54,7 @@ func decodeSingle(raw []byte, actor domain.Party, keep bool) (domain.Event, erro
 		s.obj = s.appendObject(s.obj, s.fields[e.from:e.to], true)
 		src = source{raw: raw, ok: true, plain: true, canon: keep, fields: s.obj}
 	}
-	return decodeEvent(&src, "/epcis", actor, keep, s.rd) // the scanner's tokenizer is free again
+	return decodeEvent(&src, at, actor, keep, s.rd) // the scanner's tokenizer is free again
 }
 
 // release lets go of the event a pooled scanner read (its fields point into it; an earlier

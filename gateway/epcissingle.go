@@ -1,0 +1,113 @@
+package gateway
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/domain/epcisevent"
+	"github.com/agritrace/agritrace/readmodel"
+	"github.com/agritrace/agritrace/strictjson"
+)
+
+// epcisCaptureEvent is the binding's synchronous capture of one event (POST /epcis/events): the
+// event alone, with its own @context if it has extensions, recorded in one transaction before
+// the answer. 201 with the event's Location and the event as the repository now returns it; the
+// same event sent again is 200 with the same Location (a retry after a lost answer), and another
+// event under a recorded eventID is 409, as for a capture document.
+func (s *Server) epcisCaptureEvent(w http.ResponseWriter, r *http.Request) {
+	body, p := s.readBody(w, r, "application/ld+json", "application/json")
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	key := caller(r)
+	e, p := decodeSingleEvent(body, key.Name)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	events := []domain.Event{e}
+	dup, p := s.admit(r.Context(), key, &events[0], s.now(), s.knownEvents(r.Context(), events))
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	status := http.StatusOK
+	if dup == nil {
+		res := s.recordAtomic(r.Context(), key, events, []int{0}, func(int) string { return "" })[0]
+		if res.Status == "rejected" {
+			writeProblem(w, r, res.Problem)
+			return
+		}
+		if res.Status == "committed" {
+			status = http.StatusCreated
+		}
+	}
+	// the EPCIS eventID: an error declaration's ledger ID carries a suffix the binding never shows
+	id := strings.TrimSuffix(events[0].ID, epcisevent.ErrorDeclarationSuffix)
+	w.Header().Set("Location", "/epcis/events/"+url.PathEscape(id))
+	w.Header().Set("Content-Type", "application/ld+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(s.capturedAsServed(r, events[0]))
+}
+
+// decodeSingleEvent reads the body of POST /epcis/events: one EPCIS event, recorded for the
+// calling key's enterprise.
+func decodeSingleEvent(body []byte, enterprise string) (domain.Event, *Problem) {
+	invalid := func(pointer, detail string) (domain.Event, *Problem) {
+		p := newProblemAt(http.StatusBadRequest, "bad-epcis", pointer, detail)
+		p.Rule = "ValidationException"
+		return domain.Event{}, p
+	}
+	// the strict reading every request path shares: no repeated member, valid UTF-8
+	if err := strictjson.Check(body); err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			return invalid(se.Pointer, se.Error())
+		}
+		return invalid("", err.Error())
+	}
+	var head struct {
+		Type any `json:"type"`
+	}
+	if json.Unmarshal(body, &head) != nil {
+		return invalid("", "the body is not a JSON object: POST /epcis/events takes one EPCIS event")
+	}
+	if head.Type == "EPCISDocument" || head.Type == "EPCISQueryDocument" {
+		return invalid("/type", "POST /epcis/events takes one event; send a document of events to POST /epcis/capture")
+	}
+	e, err := epcisevent.DecodeEvent(body, domain.Party{Enterprise: enterprise})
+	if err != nil {
+		var ee *epcisevent.Error
+		if errors.As(err, &ee) {
+			return invalid(ee.Pointer, ee.Detail)
+		}
+		return invalid("", err.Error())
+	}
+	return e, nil
+}
+
+// capturedAsServed is the event as GET /epcis/events/{eventID} serves it, with its record time;
+// the event as captured if the read model does not have it yet.
+func (s *Server) capturedAsServed(r *http.Request, e domain.Event) []byte {
+	page, err := s.store.QueryEPCIS(r.Context(), readmodel.EPCISQuery{EventIDs: []string{strings.TrimSuffix(e.ID, epcisevent.ErrorDeclarationSuffix)}, Limit: 2})
+	if err == nil {
+		for _, ev := range page.Events {
+			var got struct {
+				ErrorDeclaration json.RawMessage `json:"errorDeclaration"`
+			}
+			// an eventID names the event and, once declared erroneous, its declaration too
+			declared := json.Unmarshal(ev.Event, &got) == nil && got.ErrorDeclaration != nil
+			if declared == strings.HasSuffix(e.ID, epcisevent.ErrorDeclarationSuffix) {
+				return ev.Event
+			}
+		}
+	} else {
+		s.log.Warn("epcis: captured event not read back", "event", e.ID, "err", err)
+	}
+	return e.EPCIS
+}

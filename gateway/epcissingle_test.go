@@ -1,0 +1,152 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"testing"
+)
+
+// oneEvent is the all-types document's first event (a commissioning with an extension member) sent
+// on its own: with the document's @context, which its extension needs.
+func oneEvent(t *testing.T) map[string]any {
+	t.Helper()
+	doc, events := allTypes(t)
+	var d struct {
+		Context any `json:"@context"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	ev := events[0]
+	ev["@context"] = d.Context
+	return ev
+}
+
+func (e *env) postEvent(org string, ev any) response {
+	b, _ := json.Marshal(ev)
+	return e.do("POST", "/epcis/events", e.keys[org], "application/ld+json", bytes.NewReader(b))
+}
+
+// TestEPCISCaptureOneEvent: POST /epcis/events records one event before it answers; the event comes
+// back as captured, from the answer and from its Location; a retry is 200, a changed event 409.
+func TestEPCISCaptureOneEvent(t *testing.T) {
+	e := newEnv(t)
+	ev := oneEvent(t)
+	id := ev["eventID"].(string)
+	r := e.postEvent("hlj", ev)
+	if r.status != 201 {
+		t.Fatalf("capture: %d %s", r.status, r.body)
+	}
+	loc := r.header("Location")
+	if loc != "/epcis/events/"+url.PathEscape(id) {
+		t.Fatalf("Location %q, want the event's resource", loc)
+	}
+	var answered map[string]any
+	r.json(t, &answered)
+	sameEvent(t, ev, answered)
+	got, _ := queryEvents(t, e.get(loc, "reg"))
+	if len(got) != 1 {
+		t.Fatalf("GET %s: %d events", loc, len(got))
+	}
+	sameEvent(t, ev, got[0])
+
+	// a retry after a lost answer: the same event again is no new record
+	again := e.postEvent("hlj", ev)
+	if again.status != 200 || again.header("Location") != loc {
+		t.Fatalf("retry: %d Location %q %s", again.status, again.header("Location"), again.body)
+	}
+	var retried map[string]any
+	again.json(t, &retried)
+	if retried["recordTime"] != answered["recordTime"] {
+		t.Errorf("retry answered recordTime %v, the event was recorded at %v", retried["recordTime"], answered["recordTime"])
+	}
+
+	// the same eventID with another quantity is another event: refused, the first one stands
+	changed := oneEvent(t)
+	changed["quantityList"].([]any)[0].(map[string]any)["quantity"] = 999.0
+	if r := e.postEvent("hlj", changed); r.status != 409 {
+		t.Fatalf("changed quantity: %d %s", r.status, r.body)
+	}
+	if got, _ := queryEvents(t, e.get(loc, "reg")); len(got) != 1 || !slices.Equal(quantities(got[0]), quantities(ev)) {
+		t.Fatalf("after the refused change the ledger holds %v", got)
+	}
+}
+
+func quantities(ev map[string]any) []float64 {
+	var out []float64
+	for _, q := range ev["quantityList"].([]any) {
+		out = append(out, q.(map[string]any)["quantity"].(float64))
+	}
+	return out
+}
+
+// TestEPCISCaptureOneEventRefusals: what POST /epcis/events refuses, and where the problem points.
+func TestEPCISCaptureOneEventRefusals(t *testing.T) {
+	e := newEnv(t)
+	doc, _ := allTypes(t)
+	noTime := oneEvent(t)
+	delete(noTime, "eventTime")
+	good, _ := json.Marshal(oneEvent(t))
+	for _, c := range []struct {
+		name, org, ctype string
+		body             []byte
+		status           int
+		pointer          string
+	}{
+		{"a document goes to /epcis/capture", "hlj", "application/ld+json", doc, 400, "/type"},
+		{"an event needs its eventTime", "hlj", "application/ld+json", mustJSON(noTime), 400, "/eventTime"},
+		{"a member twice", "hlj", "application/json", []byte(`{"type":"ObjectEvent","type":"AggregationEvent"}`), 400, "/type"},
+		{"not an object", "hlj", "application/json", []byte(`["ObjectEvent"]`), 400, ""},
+		{"not JSON", "hlj", "text/plain", good, 415, ""},
+		// a key that may record storage and transport only; the event commissions a lot
+		{"a stage the key may not record", "hlj-store", "application/ld+json", good, 403, ""},
+		{"no key", "", "application/ld+json", good, 401, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do("POST", "/epcis/events", e.keys[c.org], c.ctype, bytes.NewReader(c.body))
+			if r.status != c.status {
+				t.Fatalf("%d %s, want %d", r.status, r.body, c.status)
+			}
+			if p := r.problem(t); c.pointer != "" && p.Pointer != c.pointer {
+				t.Errorf("pointer %q, want %q (%s)", p.Pointer, c.pointer, p.Detail)
+			}
+		})
+	}
+	if got, _ := queryEvents(t, e.get("/epcis/events", "reg")); len(got) != 0 {
+		t.Fatalf("refused events were recorded: %v", got)
+	}
+}
+
+// TestEPCISTopLevelAndTokens: GET /epcis names the top-level resources, each of which answers; a
+// page's nextPageToken can be released (DELETE), one the server never gave cannot.
+func TestEPCISTopLevelAndTokens(t *testing.T) {
+	e := newEnv(t)
+	e.captureDocs(t, "hlj", "all-types.jsonld")
+	var top []string
+	e.get("/epcis", "reg").json(t, &top)
+	for _, want := range []string{"capture", "events", "eventTypes", "epcs", "bizSteps", "bizLocations", "readPoints", "dispositions", "queries"} {
+		if !slices.Contains(top, want) {
+			t.Errorf("GET /epcis lists %v, without %s", top, want)
+		}
+	}
+	for _, res := range top {
+		if r := e.get("/epcis/"+res, "reg"); r.status != 200 {
+			t.Errorf("GET /epcis/%s: %d %s", res, r.status, r.body)
+		}
+	}
+	for _, path := range []string{"/epcis/events?perPage=1", "/epcis/bizSteps?perPage=1"} {
+		r := e.get(path, "reg")
+		token := r.header("GS1-Next-Page-Token")
+		if r.status != 200 || token == "" {
+			t.Fatalf("GET %s: %d, token %q", path, r.status, token)
+		}
+		if d := e.do("DELETE", "/epcis/nextPageToken/"+token, e.keys["reg"], "", nil); d.status != 204 {
+			t.Errorf("DELETE the token of %s: %d %s", path, d.status, d.body)
+		}
+	}
+	if d := e.do("DELETE", "/epcis/nextPageToken/not*a*token", e.keys["reg"], "", nil); d.status != 404 || d.problem(t).Rule != "NoSuchNameException" {
+		t.Errorf("DELETE a token never given: %d %s", d.status, d.body)
+	}
+}
