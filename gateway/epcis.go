@@ -19,13 +19,18 @@ func (s *Server) postEPCIS(w http.ResponseWriter, r *http.Request) {
 	key := caller(r)
 	events, err := epcisevent.Decode(body, domain.Party{Enterprise: key.Name})
 	if err != nil {
-		var ee *epcisevent.Error
-		p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
-		if errors.As(err, &ee) {
-			p.Pointer, p.Detail = ee.Pointer, ee.Detail
-		}
-		writeProblem(w, r, p)
+		writeProblem(w, r, epcisProblem(err))
 		return
 	}
 	writeBulk(w, s.ingest(r.Context(), key, events, nil))
+}
+
+// epcisProblem is the 400 for what the EPCIS decoder refused, at the pointer it names.
+func epcisProblem(err error) *Problem {
+	p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
+	var ee *epcisevent.Error
+	if errors.As(err, &ee) {
+		p.Pointer, p.Detail = ee.Pointer, ee.Detail
+	}
+	return p
 }

@@ -136,11 +136,7 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		var ee *epcisevent.Error
-		p := newProblem(http.StatusBadRequest, "bad-epcis", err.Error())
-		if errors.As(err, &ee) {
-			p.Pointer, p.Detail = ee.Pointer, ee.Detail
-		}
+		p := epcisProblem(err)
 		p.Rule = "ValidationException"
 		writeProblem(w, r, p)
 		return

@@ -82,11 +82,9 @@ func decodeSingleEvent(body []byte, enterprise string) (domain.Event, *Problem) 
 	}
 	e, err := epcisevent.DecodeEvent(body, domain.Party{Enterprise: enterprise})
 	if err != nil {
-		var ee *epcisevent.Error
-		if errors.As(err, &ee) {
-			return invalid(ee.Pointer, ee.Detail)
-		}
-		return invalid("", err.Error())
+		p := epcisProblem(err)
+		p.Rule = "ValidationException"
+		return domain.Event{}, p
 	}
 	return e, nil
 }
