@@ -40,6 +40,7 @@ func (s *Server) epcisCaptureEvent(w http.ResponseWriter, r *http.Request) {
 	if dup == nil {
 		res := s.recordAtomic(r.Context(), key, events, []int{0}, func(int) string { return "" })[0]
 		if res.Status == "rejected" {
+			res.Problem.Index = nil // the request holds one event, not a list
 			writeProblem(w, r, res.Problem)
 			return
 		}

@@ -150,3 +150,30 @@ func TestEPCISTopLevelAndTokens(t *testing.T) {
 		t.Errorf("DELETE a token never given: %d %s", d.status, d.body)
 	}
 }
+
+// TestEPCISCaptureOneEventRefusedByTheRules: an event the gateway lets through but the ledger's rules
+// refuse (it takes more of a lot than the lot holds) is answered with the rule's problem, and
+// nothing of it is recorded.
+func TestEPCISCaptureOneEventRefusedByTheRules(t *testing.T) {
+	e := newEnv(t)
+	lot := func(name string, kg float64) []any {
+		return []any{map[string]any{"epcClass": "urn:epc:class:lgtin:6901234.050002." + name, "quantity": kg, "uom": "KGM"}}
+	}
+	harvest := map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:one-rules-1", "eventTime": "2026-10-03T09:30:00+08:00",
+		"eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "commissioning", "quantityList": lot("RULES-1", 100)}
+	if r := e.postEvent("hlj", harvest); r.status != 201 {
+		t.Fatalf("harvest: %d %s", r.status, r.body)
+	}
+	milling := map[string]any{"type": "TransformationEvent", "eventID": "urn:uuid:one-rules-2", "eventTime": "2026-10-04T09:30:00+08:00",
+		"eventTimeZoneOffset": "+08:00", "bizStep": "commissioning", "inputQuantityList": lot("RULES-1", 150), "outputQuantityList": lot("RULES-2", 100)}
+	r := e.postEvent("hlj", milling)
+	if r.status != 409 {
+		t.Fatalf("milling 150 kg of a 100 kg lot: %d %s", r.status, r.body)
+	}
+	if p := r.problem(t); p.Rule != "quantity" || p.Index != nil {
+		t.Errorf("problem %+v, want the quantity rule and no index (one event was sent)", p)
+	}
+	if r := e.get("/epcis/events/"+url.PathEscape("urn:uuid:one-rules-2"), "reg"); r.status != 404 {
+		t.Errorf("the refused event is readable: %d %s", r.status, r.body)
+	}
+}
