@@ -91,8 +91,8 @@ func TestResolverAnswers(t *testing.T) {
 			}
 			packed(t, p)
 		})},
-		// an item of the lot: the lot's trail and links, the scanned serial shown
-		{lot + "/21/7", dl + lot, dl + lot, public + lot, "traceability", trail(func(t *testing.T, p trace.PublicTrail) {
+		// an item of the lot: the lot's trail, the scanned serial shown, the item's own links
+		{lot + "/21/7", dl + lot, dl + lot + "/21/7", public + lot + "/21/7", "traceability", trail(func(t *testing.T, p trace.PublicTrail) {
 			if p.Product.Lot != "RT2610A" || p.Product.Serial != "7" {
 				t.Errorf("product %+v", p.Product)
 			}

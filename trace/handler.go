@@ -233,7 +233,7 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	key := fmt.Sprintf("%s|%s|%s|%v|%v|%s", id, serial, lg, asJSON, asLinkset, now.In(domain.ChinaTime).Format("2006-01-02"))
 	block := h.Store.Block()
 	if body, ok := h.cached(reading(r), key); ok {
-		h.write(w, h.selfURL(id), asJSON, asLinkset, body)
+		h.write(w, itemURL(h.selfURL(id), serial), asJSON, asLinkset, body)
 		return
 	}
 	h.renders.Add(1)
@@ -249,7 +249,8 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	}
 	pt := build(t, lg, now)
 	pt.Product.Serial = serial
-	self := h.selfURL(id)
+	// an item's links are its own (its page shows its serial); its trail is its lot's
+	self := itemURL(h.selfURL(id), serial)
 	pt.Links = []Link{
 		{LinkType: "gs1:traceability", Href: self, Type: "text/html", Title: tr(lg, "title")},
 		{LinkType: "gs1:traceability", Href: self + "?format=json", Type: "application/json"},
@@ -262,7 +263,7 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	defer renderBuffers.Put(buf)
 	switch {
 	case asLinkset:
-		err = json.NewEncoder(buf).Encode(linkset(anchorOf(id, self), pt.Links))
+		err = json.NewEncoder(buf).Encode(linkset(anchorOf(itemURL(id, serial), self), pt.Links))
 	case asJSON:
 		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
@@ -278,6 +279,15 @@ func (h *Handler) resolveItem(w http.ResponseWriter, r *http.Request, raw, seria
 	body := bytes.Clone(buf.Bytes())
 	h.remember(key, block, t, body)
 	h.write(w, self, asJSON, asLinkset, body)
+}
+
+// itemURL is the URI of the item serial of the lot at lotURL (GS1 Digital Link puts the serial
+// qualifier after the lot's), or the lot's when no item was scanned.
+func itemURL(lotURL, serial string) string {
+	if serial == "" {
+		return lotURL
+	}
+	return lotURL + "/21/" + url.PathEscape(serial)
 }
 
 // write answers with body; self is the identifier's resolver URL.
