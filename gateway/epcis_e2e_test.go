@@ -374,6 +374,8 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 		"/00/069012340000000719":        `"kind":"packed"`,
 		"/01/06901234500028":            `"kind":"product"`,
 		"/414/6901234000054/254/DOCK-2": `"kind":"place"`,
+		// an item of a captured lot: its lot's trail with its serial, its own linkset anchor
+		"/01/06901234500028/10/RT2610A/21/7": `"serial":"7"`,
 	} {
 		if res := httpGetAs(t, url+path, "application/json", ""); res.status != 200 || !strings.Contains(res.body, want) {
 			t.Errorf("resolver %s: %d %.300s", path, res.status, res.body)
