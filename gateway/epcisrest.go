@@ -196,7 +196,7 @@ func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Even
 		case p != nil:
 			idx := i
 			p.Index = &idx
-			p.Pointer = inDocument(i) + p.Pointer
+			p.underEvent(inDocument(i), events[i], "")
 			problems = append(problems, p)
 		case dup == nil:
 			todo = append(todo, i)
@@ -219,6 +219,11 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 		}
 		s.submitAll(ctx, key, events, todo, nil, results)
 		s.awaitReadModel(ctx, results)
+		for i := range results {
+			if p := results[i].Problem; p != nil {
+				p.underEvent(inDocument(i), events[i], fmt.Sprintf("/events/%d", i))
+			}
+		}
 	}
 	for _, res := range results {
 		if res.Status == "rejected" && res.Problem != nil {
@@ -234,9 +239,6 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 	// after the store has it: a poll now reads the finished job there
 	s.running.Delete(job.ID)
 }
-
-// inDocument is the JSON pointer of a capture document's i-th event.
-func inDocument(i int) string { return fmt.Sprintf("/epcisBody/eventList/%d", i) }
 
 // recordAtomic records events in one transaction: the contract applies all of them or none. A
 // refusal's pointer is put under at(i), where the refused event is in the request.
@@ -259,7 +261,8 @@ func (s *Server) recordAtomic(ctx context.Context, key *APIKey, events []domain.
 		if de, ok := domain.AsError(err); ok && de.Index != nil && *de.Index >= 0 && *de.Index < len(todo) {
 			bad := todo[*de.Index]
 			p.Index = &bad
-			p.Pointer = at(bad) + strings.TrimPrefix(de.Pointer, fmt.Sprintf("/events/%d", *de.Index))
+			p.Pointer = de.Pointer
+			p.underEvent(at(bad), events[bad], fmt.Sprintf("/events/%d", *de.Index))
 		}
 		for _, i := range todo {
 			results[i].Status, results[i].Problem = "rejected", nil

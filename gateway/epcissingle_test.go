@@ -170,10 +170,70 @@ func TestEPCISCaptureOneEventRefusedByTheRules(t *testing.T) {
 	if r.status != 409 {
 		t.Fatalf("milling 150 kg of a 100 kg lot: %d %s", r.status, r.body)
 	}
-	if p := r.problem(t); p.Rule != "quantity" || p.Index != nil {
-		t.Errorf("problem %+v, want the quantity rule and no index (one event was sent)", p)
+	// the rule speaks of the projection's input; the platform sent an inputQuantityList
+	if p := r.problem(t); p.Rule != "quantity" || p.Index != nil || p.Pointer != "/inputQuantityList/0/quantity" {
+		t.Errorf("problem %+v, want the quantity rule at /inputQuantityList/0/quantity and no index (one event was sent)", p)
 	}
 	if r := e.get("/epcis/events/"+url.PathEscape("urn:uuid:one-rules-2"), "reg"); r.status != 404 {
 		t.Errorf("the refused event is readable: %d %s", r.status, r.body)
 	}
+}
+
+// TestEPCISRefusalsPointIntoTheDocument: a refusal of a captured event points at the member of the
+// document the platform sent, whichever check refused it and however the capture behaves.
+func TestEPCISRefusalsPointIntoTheDocument(t *testing.T) {
+	e := newEnv(t)
+	lot := func(name string, kg float64) []any {
+		return []any{map[string]any{"epcClass": "urn:epc:class:lgtin:6901234.050002." + name, "quantity": kg, "uom": "KGM"}}
+	}
+	ev := func(id string, kv ...any) map[string]any {
+		m := map[string]any{"eventID": id, "eventTime": "2026-10-03T09:30:00+08:00", "eventTimeZoneOffset": "+08:00"}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	doc := func(events ...any) []byte {
+		return mustJSON(map[string]any{"@context": []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"}, "type": "EPCISDocument",
+			"schemaVersion": "2.0", "creationDate": "2026-10-03T10:00:00Z", "epcisBody": map[string]any{"eventList": events}})
+	}
+	harvest := ev("urn:uuid:ptr-1", "type", "ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", lot("PTR-1", 100))
+	if r := e.postEvent("hlj", harvest); r.status != 201 {
+		t.Fatalf("harvest: %d %s", r.status, r.body)
+	}
+	// the ledger's rules refuse it: it takes more of the lot than the lot holds
+	overdraw := ev("urn:uuid:ptr-2", "type", "TransformationEvent", "bizStep", "commissioning",
+		"inputQuantityList", lot("PTR-1", 150), "outputQuantityList", lot("PTR-2", 100))
+	// the gateway's checks refuse it: its eventID is recorded with other content
+	changed := ev("urn:uuid:ptr-1", "type", "ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", lot("PTR-1", 90))
+	fine := ev("urn:uuid:ptr-3", "type", "ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", lot("PTR-3", 10))
+
+	t.Run("rollback", func(t *testing.T) {
+		// the gateway's checks answer at once
+		status, p := e.captureJob(t, "hlj", doc(changed, fine), nil)
+		if status != 409 || p["pointer"] != "/epcisBody/eventList/0/eventID" {
+			t.Errorf("%d %v, want 409 at /epcisBody/eventList/0/eventID", status, p)
+		}
+		// the rules refuse the transaction in the job, which names the refusal
+		status, job := e.captureJob(t, "hlj", doc(fine, overdraw), nil)
+		errs, _ := job["errors"].([]any)
+		if status != 202 || job["success"] != false || len(errs) != 1 || errs[0].(map[string]any)["pointer"] != "/epcisBody/eventList/1/inputQuantityList/0/quantity" {
+			t.Errorf("%d %v, want a failed job with one error at /epcisBody/eventList/1/inputQuantityList/0/quantity", status, job)
+		}
+	})
+	t.Run("proceed: the job lists each refusal", func(t *testing.T) {
+		status, job := e.captureJob(t, "hlj", doc(changed, fine, overdraw), map[string]string{"GS1-Capture-Error-Behaviour": "proceed"})
+		if status != 202 {
+			t.Fatalf("capture: %d %v", status, job)
+		}
+		var pointers []string
+		for _, raw := range job["errors"].([]any) {
+			pointers = append(pointers, raw.(map[string]any)["pointer"].(string))
+		}
+		slices.Sort(pointers)
+		want := []string{"/epcisBody/eventList/0/eventID", "/epcisBody/eventList/2/inputQuantityList/0/quantity"}
+		if !slices.Equal(pointers, want) || job["success"] != false {
+			t.Errorf("job errors at %v (success %v), want %v", pointers, job["success"], want)
+		}
+	})
 }

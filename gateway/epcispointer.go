@@ -1,0 +1,35 @@
+package gateway
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/domain/epcisevent"
+)
+
+// inDocument is the JSON pointer of a capture document's i-th event.
+func inDocument(i int) string { return "/epcisBody/eventList/" + strconv.Itoa(i) }
+
+// underEvent puts a refusal of event e where the platform sent e: the rules and the validation
+// point into the event's native form (/events/3/inputs/0/quantity); e was sent as an EPCIS event,
+// under at (/epcisBody/eventList/3), whose member is another (/inputQuantityList/0/quantity).
+// sent is the native prefix the pointers carry ("/events/3", or "" for the event's own fields).
+func (p *Problem) underEvent(at string, e domain.Event, sent string) {
+	move := func(ptr string) string {
+		rest, ok := strings.CutPrefix(ptr, sent)
+		if !ok || (rest != "" && rest[0] != '/') {
+			return ptr // about something else (another event, the request)
+		}
+		if len(e.EPCIS) == 0 {
+			return at + rest
+		}
+		return at + epcisevent.MemberPointer(e.EPCIS, rest)
+	}
+	if p.Pointer != "" {
+		p.Pointer = move(p.Pointer)
+	}
+	for k := range p.Errors {
+		p.Errors[k].Pointer = move(p.Errors[k].Pointer)
+	}
+}
