@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/agritrace/agritrace/domain"
@@ -22,7 +23,13 @@ func (s *Server) postEPCIS(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, epcisProblem(err))
 		return
 	}
-	writeBulk(w, s.ingest(r.Context(), key, events, nil))
+	results := s.ingest(r.Context(), key, events, nil)
+	for i := range results {
+		if p := results[i].Problem; p != nil {
+			p.underEvent(inDocument(i), events[i], fmt.Sprintf("/events/%d", i))
+		}
+	}
+	writeBulk(w, results)
 }
 
 // epcisProblem is the 400 for what the EPCIS decoder refused, at the pointer it names.

@@ -236,4 +236,14 @@ func TestEPCISRefusalsPointIntoTheDocument(t *testing.T) {
 			t.Errorf("job errors at %v (success %v), want %v", pointers, job["success"], want)
 		}
 	})
+	t.Run("the native API's EPCIS capture", func(t *testing.T) {
+		more := ev("urn:uuid:ptr-5", "type", "ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", lot("PTR-5", 10))
+		r := e.do("POST", "/v1/epcis/capture", e.keys["hlj"], "application/ld+json", bytes.NewReader(doc(more, overdraw)))
+		var bulk BulkResponse
+		r.json(t, &bulk)
+		if r.status != 207 || len(bulk.Results) != 2 || bulk.Results[1].Problem == nil ||
+			bulk.Results[1].Problem.Pointer != "/epcisBody/eventList/1/inputQuantityList/0/quantity" {
+			t.Errorf("%d %s, want the second event refused at /epcisBody/eventList/1/inputQuantityList/0/quantity", r.status, r.body)
+		}
+	})
 }
