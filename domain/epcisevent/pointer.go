@@ -23,6 +23,12 @@ func MemberPointer(raw json.RawMessage, native string) string {
 	}
 	field, rest, _ := strings.Cut(strings.TrimPrefix(native, "/"), "/")
 	switch field {
+	case "epcis":
+		// a refusal of the EPCIS event itself (Project's, on endorsement) already names its member
+		if rest == "" {
+			return ""
+		}
+		return "/" + rest
 	case "id":
 		return "/eventID"
 	case "eventTime", "type", "bizStep":
