@@ -77,6 +77,8 @@ func TestMemberPointerOfEventFields(t *testing.T) {
 		"":                  "",
 		"/outputs/0/batch":  "", // an observation has no outputs
 		"/batches/x":        "",
+		"/epcis/epcList/0":  "/epcList/0", // the contract's own reading of the EPCIS event
+		"/epcis":            "",
 	} {
 		if got := epcisevent.MemberPointer(raw, native); got != want {
 			t.Errorf("MemberPointer(%q) = %q, want %q", native, got, want)
