@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,6 @@ var gs1Headers = map[string]string{
 	"GS1-EPCIS-Capture-Limit":            fmt.Sprint(epcisevent.MaxEvents),
 	"GS1-EPCIS-Max-Result-Count":         fmt.Sprint(epcisMaxPerPage),
 	"GS1-Vendor-Version":                 "agritrace",
-	"GS1-EPCIS-Capture-File-Size-Limit":  "10485760",
 	"GS1-Capture-Error-Behaviour-Values": "rollback, proceed",
 }
 
@@ -95,6 +95,8 @@ func (s *Server) gs1(next http.HandlerFunc) http.HandlerFunc {
 		for k, v := range gs1Headers {
 			w.Header().Set(k, v)
 		}
+		// the largest body this gateway reads, whatever its operator set
+		w.Header().Set("GS1-EPCIS-Capture-File-Size-Limit", strconv.FormatInt(s.opts.MaxBodyBytes, 10))
 		if v := r.Header.Get("GS1-EPCIS-Version"); v != "" && !strings.HasPrefix(v, "2.") {
 			p := newProblem(http.StatusNotAcceptable, "epcis-version", "this server speaks EPCIS 2.0, not "+v)
 			p.Rule = "EPCISVersionNotSupported"

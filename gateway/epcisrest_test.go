@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -558,4 +559,23 @@ func collectionMembers(t *testing.T, e *env, path string) []string {
 	}
 	t.Fatalf("%s: more than 1000 pages", path)
 	return nil
+}
+
+// TestEPCISFileSizeLimitAdvertised: the file size limit OPTIONS advertises is the one the gateway
+// enforces (its MaxBodyBytes): a document one byte over it is refused with 413.
+func TestEPCISFileSizeLimitAdvertised(t *testing.T) {
+	e := newEnv(t)
+	limit, err := strconv.Atoi(e.do("OPTIONS", "/epcis/capture", "", "", nil).header("GS1-EPCIS-Capture-File-Size-Limit"))
+	if err != nil || int64(limit) != e.srv.opts.MaxBodyBytes {
+		t.Fatalf("advertised %d (%v), the gateway reads at most %d bytes", limit, err, e.srv.opts.MaxBodyBytes)
+	}
+	doc, _ := allTypes(t)
+	// JSON allows white space anywhere between tokens: the same document, padded to the limit
+	padded := func(n int) []byte { return append(bytes.Repeat([]byte(" "), n-len(doc)), doc...) }
+	if r := e.do("POST", "/epcis/capture", e.keys["hlj"], "application/ld+json", bytes.NewReader(padded(limit+1))); r.status != 413 {
+		t.Errorf("a document of %d bytes: %d %s", limit+1, r.status, r.body)
+	}
+	if r := e.do("POST", "/epcis/capture", e.keys["hlj"], "application/ld+json", bytes.NewReader(padded(limit))); r.status != 202 {
+		t.Errorf("a document of %d bytes: %d %s", limit, r.status, r.body)
+	}
 }
