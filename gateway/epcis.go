@@ -18,15 +18,16 @@ func (s *Server) postEPCIS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := caller(r)
-	events, err := epcisevent.Decode(body, domain.Party{Enterprise: key.Name})
+	events, list, err := epcisevent.DecodeCapture(body, domain.Party{Enterprise: key.Name})
 	if err != nil {
 		writeProblem(w, r, epcisProblem(err))
 		return
 	}
+	at := eventIn(list)
 	results := s.ingest(r.Context(), key, events, nil)
 	for i := range results {
 		if p := results[i].Problem; p != nil {
-			p.underEvent(inDocument(i), events[i], fmt.Sprintf("/events/%d", i))
+			p.underEvent(at(i), events[i], fmt.Sprintf("/events/%d", i))
 		}
 	}
 	writeBulk(w, results)

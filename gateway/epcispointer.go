@@ -8,8 +8,11 @@ import (
 	"github.com/agritrace/agritrace/domain/epcisevent"
 )
 
-// inDocument is the JSON pointer of a capture document's i-th event.
-func inDocument(i int) string { return "/epcisBody/eventList/" + strconv.Itoa(i) }
+// eventIn gives the JSON pointer of the i-th event of a capture body whose events are the array
+// at list (epcisevent.DocumentList or QueryList).
+func eventIn(list string) func(i int) string {
+	return func(i int) string { return list + "/" + strconv.Itoa(i) }
+}
 
 // underEvent puts a refusal of event e where the platform sent e: the rules and the validation
 // point into the event's native form (/events/3/inputs/0/quantity); e was sent as an EPCIS event,

@@ -130,7 +130,7 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := caller(r)
-	events, err := epcisevent.Decode(body, domain.Party{Enterprise: key.Name})
+	events, list, err := epcisevent.DecodeCapture(body, domain.Party{Enterprise: key.Name})
 	if err == nil && behaviour == "rollback" {
 		if p := atomicFits(events); p != nil {
 			writeProblem(w, r, p)
@@ -145,7 +145,8 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 	}
 	job := readmodel.CaptureJob{ID: uuid.NewString(), Owner: key.Name, CreatedAt: readmodel.JobTime(s.now()),
 		Running: true, Behaviour: behaviour, Events: len(events)}
-	plan, problems := s.admitAll(r.Context(), key, events)
+	at := eventIn(list)
+	plan, problems := s.admitAll(r.Context(), key, events, at)
 	if behaviour == "rollback" && len(problems) > 0 {
 		// atomic: nothing is recorded; the first refusal answers (400, 403 or 409)
 		first := problems[0]
@@ -163,7 +164,7 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.running.Store(job.ID, job)
-	go s.runCapture(key, job, events, plan)
+	go s.runCapture(key, job, events, plan, at)
 	w.Header().Set("Location", "/epcis/capture/"+job.ID)
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -187,7 +188,7 @@ func atomicFits(events []domain.Event) *Problem {
 }
 
 // admitAll checks every event; it returns the indexes still to record (not refused, not replays).
-func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Event) ([]int, []*Problem) {
+func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Event, at func(int) string) ([]int, []*Problem) {
 	var todo []int
 	var problems []*Problem
 	now := s.now()
@@ -198,7 +199,7 @@ func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Even
 		case p != nil:
 			idx := i
 			p.Index = &idx
-			p.underEvent(inDocument(i), events[i], "")
+			p.underEvent(at(i), events[i], "")
 			problems = append(problems, p)
 		case dup == nil:
 			todo = append(todo, i)
@@ -208,12 +209,12 @@ func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Even
 }
 
 // runCapture records a capture job's events and finishes the job.
-func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []domain.Event, todo []int) {
+func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []domain.Event, todo []int, at func(int) string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var results []EventResult
 	if job.Behaviour == "rollback" {
-		results = s.recordAtomic(ctx, key, events, todo, inDocument)
+		results = s.recordAtomic(ctx, key, events, todo, at)
 	} else {
 		results = make([]EventResult, len(events))
 		for i := range results {
@@ -223,7 +224,7 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 		s.awaitReadModel(ctx, results)
 		for i := range results {
 			if p := results[i].Problem; p != nil {
-				p.underEvent(inDocument(i), events[i], fmt.Sprintf("/events/%d", i))
+				p.underEvent(at(i), events[i], fmt.Sprintf("/events/%d", i))
 			}
 		}
 	}
