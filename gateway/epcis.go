@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/agritrace/agritrace/domain"
@@ -23,13 +22,8 @@ func (s *Server) postEPCIS(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, epcisProblem(err))
 		return
 	}
-	at := eventIn(list)
 	results := s.ingest(r.Context(), key, events, nil)
-	for i := range results {
-		if p := results[i].Problem; p != nil {
-			p.underEvent(at(i), events[i], fmt.Sprintf("/events/%d", i))
-		}
-	}
+	underEvents(results, events, eventIn(list))
 	writeBulk(w, results)
 }
 

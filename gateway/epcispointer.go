@@ -36,3 +36,13 @@ func (p *Problem) underEvent(at string, e domain.Event, sent string) {
 		p.Errors[k].Pointer = move(p.Errors[k].Pointer)
 	}
 }
+
+// underEvents puts each refusal among the results of a capture's events, pointed into the native
+// request the gateway made of them (/events/i/…), where the platform sent its event: under at(i).
+func underEvents(results []EventResult, events []domain.Event, at func(int) string) {
+	for i := range results {
+		if p := results[i].Problem; p != nil {
+			p.underEvent(at(i), events[i], "/events/"+strconv.Itoa(i))
+		}
+	}
+}

@@ -222,11 +222,7 @@ func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []doma
 		}
 		s.submitAll(ctx, key, events, todo, nil, results)
 		s.awaitReadModel(ctx, results)
-		for i := range results {
-			if p := results[i].Problem; p != nil {
-				p.underEvent(at(i), events[i], fmt.Sprintf("/events/%d", i))
-			}
-		}
+		underEvents(results, events, at)
 	}
 	for _, res := range results {
 		if res.Status == "rejected" && res.Problem != nil {
