@@ -2,15 +2,13 @@ package gateway
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/domain/epcisevent"
-	"github.com/agritrace/agritrace/readmodel"
-	"github.com/agritrace/agritrace/strictjson"
+	"github.com/agritrace/agritrace/epcis"
 )
 
 // epcisCaptureEvent is the binding's synchronous capture of one event (POST /epcis/events): the
@@ -60,29 +58,7 @@ func (s *Server) epcisCaptureEvent(w http.ResponseWriter, r *http.Request) {
 // decodeSingleEvent reads the body of POST /epcis/events: one EPCIS event, recorded for the
 // calling key's enterprise.
 func decodeSingleEvent(body []byte, enterprise string) (domain.Event, *Problem) {
-	invalid := func(pointer, detail string) (domain.Event, *Problem) {
-		p := newProblemAt(http.StatusBadRequest, "bad-epcis", pointer, detail)
-		p.Rule = "ValidationException"
-		return domain.Event{}, p
-	}
-	// the strict reading every request path shares: no repeated member, valid UTF-8
-	if err := strictjson.Check(body); err != nil {
-		var se *strictjson.Error
-		if errors.As(err, &se) {
-			return invalid(se.Pointer, se.Error())
-		}
-		return invalid("", err.Error())
-	}
-	var head struct {
-		Type any `json:"type"`
-	}
-	if json.Unmarshal(body, &head) != nil {
-		return invalid("", "the body is not a JSON object: POST /epcis/events takes one EPCIS event")
-	}
-	if head.Type == "EPCISDocument" || head.Type == "EPCISQueryDocument" {
-		return invalid("/type", "POST /epcis/events takes one event; send a document of events to POST /epcis/capture")
-	}
-	e, err := epcisevent.DecodeEvent(body, domain.Party{Enterprise: enterprise})
+	e, err := readSingleEvent(body, enterprise)
 	if err != nil {
 		p := epcisProblem(err)
 		p.Rule = "ValidationException"
@@ -91,23 +67,33 @@ func decodeSingleEvent(body []byte, enterprise string) (domain.Event, *Problem) 
 	return e, nil
 }
 
+func readSingleEvent(body []byte, enterprise string) (domain.Event, error) {
+	// the strict reading every request path shares: no repeated member, valid UTF-8
+	if err := epcisevent.Strict(body); err != nil {
+		return domain.Event{}, err
+	}
+	var head struct {
+		Type any `json:"type"`
+	}
+	if json.Unmarshal(body, &head) != nil {
+		return domain.Event{}, &epcisevent.Error{Detail: "the body is not a JSON object: POST /epcis/events takes one EPCIS event"}
+	}
+	if head.Type == "EPCISDocument" || head.Type == "EPCISQueryDocument" {
+		return domain.Event{}, &epcisevent.Error{Pointer: "/type", Detail: "POST /epcis/events takes one event; send a document of events to POST /epcis/capture"}
+	}
+	return epcisevent.DecodeEvent(body, domain.Party{Enterprise: enterprise})
+}
+
 // capturedAsServed is the event as GET /epcis/events/{eventID} serves it, with its record time;
 // the event as captured if the read model does not have it yet.
 func (s *Server) capturedAsServed(r *http.Request, e domain.Event) []byte {
-	page, err := s.store.QueryEPCIS(r.Context(), readmodel.EPCISQuery{EventIDs: []string{strings.TrimSuffix(e.ID, epcisevent.ErrorDeclarationSuffix)}, Limit: 2})
+	stored, err := s.store.Event(r.Context(), e.ID)
 	if err == nil {
-		for _, ev := range page.Events {
-			var got struct {
-				ErrorDeclaration json.RawMessage `json:"errorDeclaration"`
-			}
-			// an eventID names the event and, once declared erroneous, its declaration too
-			declared := json.Unmarshal(ev.Event, &got) == nil && got.ErrorDeclaration != nil
-			if declared == strings.HasSuffix(e.ID, epcisevent.ErrorDeclarationSuffix) {
-				return ev.Event
-			}
+		var doc json.RawMessage
+		if doc, err = epcis.EventJSON(*stored); err == nil {
+			return doc
 		}
-	} else {
-		s.log.Warn("epcis: captured event not read back", "event", e.ID, "err", err)
 	}
+	s.log.Warn("epcis: captured event not read back", "event", e.ID, "err", err)
 	return e.EPCIS
 }

@@ -44,12 +44,8 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 	if !ok {
 		// not plain: the strict decoder every request path shares refuses duplicate members and
 		// invalid UTF-8 anywhere in the document before the generic reading
-		if err := strictjson.Check(data); err != nil {
-			var se *strictjson.Error
-			if errors.As(err, &se) {
-				return nil, &Error{Pointer: se.Pointer, Detail: se.Error()}
-			}
-			return nil, errAt("", "%v", err)
+		if err := Strict(data); err != nil {
+			return nil, err
 		}
 		var err error
 		if d, err = readDocument(data); err != nil {
@@ -61,7 +57,8 @@ func Decode(data []byte, actor domain.Party) ([]domain.Event, error) {
 
 // DecodeEvent reads one EPCIS event sent on its own (the binding's POST /events) as Decode reads
 // the events of a document: its projection, with the event kept as captured. An error's pointer
-// starts at the event itself.
+// starts at the event itself. Its caller reads the event strictly first (Strict), as Decode does a
+// document that is not plain.
 func DecodeEvent(raw json.RawMessage, actor domain.Party) (domain.Event, error) {
 	return decodeSingle(raw, actor, true, "")
 }
@@ -443,3 +440,18 @@ func shortName(s, kind string) string {
 
 // ShortName is shortName for other packages (query parameters name CBV values either way).
 func ShortName(s, kind string) string { return shortName(s, kind) }
+
+// Strict is strictjson.Check of a capture's body as an *Error at its pointer: the strict reading
+// every request path shares (no repeated member, valid UTF-8), which the generic reading
+// (encoding/json) does not make.
+func Strict(data []byte) error {
+	err := strictjson.Check(data)
+	if err == nil {
+		return nil
+	}
+	var se *strictjson.Error
+	if errors.As(err, &se) {
+		return &Error{Pointer: se.Pointer, Detail: se.Error()}
+	}
+	return errAt("", "%v", err)
+}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/agritrace/agritrace/domain"
-	"github.com/agritrace/agritrace/strictjson"
 )
 
 // Where each kind of capture body carries its events.
@@ -53,12 +52,8 @@ func isQueryDocument(data []byte) bool {
 // version and creation date: the query's name and subscription are the other repository's.
 func captureDocumentOf(data []byte) ([]byte, error) {
 	// the strict reading every capture gets, before encoding/json (which lets a repeated member by)
-	if err := strictjson.Check(data); err != nil {
-		var se *strictjson.Error
-		if errors.As(err, &se) {
-			return nil, &Error{Pointer: se.Pointer, Detail: se.Error()}
-		}
-		return nil, errAt("", "%v", err)
+	if err := Strict(data); err != nil {
+		return nil, err
 	}
 	var q struct {
 		Context       json.RawMessage `json:"@context,omitempty"`
