@@ -37,8 +37,9 @@ type Reconciliation struct {
 // stored when counted, and compares. A count of grain in a bin whose book is empty is a 100 %
 // variance.
 func (c Config) Reconcile(ck domain.StockCheck) Reconciliation {
+	// Lots is a list even when the book was empty: answers hold no null where a list belongs
 	r := Reconciliation{Check: ck.ID, Granary: ck.Granary, Bin: ck.Bin, Time: ck.Time, Method: string(ck.Method),
-		CountedTonnes: ck.CountedTonnes, Tolerance: c.Tolerance}
+		CountedTonnes: ck.CountedTonnes, Tolerance: c.Tolerance, Lots: []LotAllowance{}}
 	at, _ := domain.ParseEventTime(ck.Time)
 	for _, l := range ck.Book {
 		months := 0
