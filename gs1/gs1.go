@@ -254,11 +254,14 @@ func parseURN(s string) (ID, error) {
 	if k := urnKeys[scheme]; k != nil {
 		return k.fromURN(s, fields)
 	}
+	if id, ok, err := urnOnlyID(s, scheme, parts[4]); ok {
+		return id, err
+	}
 	if strings.HasPrefix(scheme, "idpat:") {
 		// other patterns (idpat:sscc, idpat:grai…) name a set of objects; kept as written
 		return ID{Kind: KindURI, Local: s}, nil
 	}
-	return ID{}, fmt.Errorf("%q: EPC scheme %q not supported (sgtin, lgtin, sgln, sscc, grai, giai, gsrn, gsrnp, gdti, sgcn, cpi, pgln, itip and idpat are)", s, scheme)
+	return ID{}, fmt.Errorf("%q: EPC scheme %q not supported (sgtin, lgtin, sgln, sscc, grai, giai, gsrn, gsrnp, gdti, sgcn, cpi, pgln, itip, ginc, gsin, upui, gid, usdod, adi, bic, imovn and idpat are)", s, scheme)
 }
 
 func parseDigitalLink(s string) (ID, error) {

@@ -75,7 +75,8 @@ func TestParseErrors(t *testing.T) {
 		{"", "empty"},
 		{"urn:epc:id:sgtin:0614141.812345", "want CompanyPrefix"},
 		{"urn:epc:id:sgtin:061A141.812345.1", "digits"},
-		{"urn:epc:id:adi:0614141.12345.1", "not supported"},
+		{"urn:epc:id:xyz:0614141.12345.1", "not supported"},
+		{"urn:epc:id:adi:0614141.12345.1", "not a valid adi"},
 		{"urn:isbn:123", "only urn:epc"},
 		{"https://id.gs1.org/01/09506000134353/10/X", "check digit"},
 		{"https://id.gs1.org/01/12345/10/X", "8, 12, 13 or 14"},
@@ -139,6 +140,8 @@ func TestOtherKeys(t *testing.T) {
 		{"urn:epc:id:pgln:0614141.00002", "https://id.gs1.org/417/0614141000029"},
 		{"urn:epc:id:cpi:0614141.123ABC.123456789", "https://id.gs1.org/8010/0614141123ABC/8011/123456789"},
 		{"urn:epc:id:itip:4012345.012345.01.02.987", "https://id.gs1.org/8006/040123451234560102/21/987"},
+		{"urn:epc:id:ginc:0614141.xyz47%2F11", "https://id.gs1.org/401/0614141xyz47%2F11"},
+		{"urn:epc:id:gsin:0614141.123456789", "https://id.gs1.org/402/06141411234567890"},
 	} {
 		got, err := Normalize(tc.urn)
 		if err != nil || got != tc.dl {
@@ -152,7 +155,9 @@ func TestOtherKeys(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"https://id.gs1.org/417/0614141000028", "https://id.gs1.org/8018/061414112345678903",
-		"https://id.gs1.org/8004/0614141/21/1"} {
+		"https://id.gs1.org/8004/0614141/21/1",
+		"https://id.gs1.org/402/06141411234567891", "https://id.gs1.org/402/061414112345678900", // GSIN: check digit, 17 digits
+		"urn:epc:id:gsin:0614141.12345678", "urn:epc:id:ginc:0614141." + strings.Repeat("x", 24)} { // GINC: at most 30
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%s) accepted", bad)
 		}
@@ -164,5 +169,48 @@ func TestOtherKeys(t *testing.T) {
 	}
 	if _, err := NormalizeLocation("https://id.gs1.org/414/0614141123453"); err == nil {
 		t.Error("a GLN with a wrong check digit passed as some other URI")
+	}
+}
+
+// TestOtherEPCSchemes: the Tag Data Standard's schemes without a Digital Link form are kept as
+// written when their syntax and check digit hold, and refused, naming the scheme, when not. The
+// valid examples are the standard's own (TDS 2.1 §6.3) or computed by hand from its check-digit
+// rules.
+func TestOtherEPCSchemes(t *testing.T) {
+	for _, tc := range []struct {
+		urn string
+		ok  bool
+	}{
+		{"urn:epc:id:gid:95100000.12345.400", true},
+		{"urn:epc:id:gid:95100000.12345.4x0", false},
+		{"urn:epc:id:usdod:2S194.12345678901", true},
+		{"urn:epc:id:usdod:2S194", false},
+		{"urn:epc:id:adi:2S194.12345A1.%23A1", true},
+		{"urn:epc:id:adi:W81X9C.3KL984PX1.2WMA52", true},
+		{"urn:epc:id:adi:2S194..12345ABCDEFGHIJKLMN", true}, // no part number
+		{"urn:epc:id:adi:2S194.12345A1", false},
+		{"urn:epc:id:bic:CSQU3054383", true}, // ISO 6346's example
+		{"urn:epc:id:bic:CSQU3054384", false},
+		{"urn:epc:id:bic:CSQX3054383", false},
+		{"urn:epc:id:imovn:9176187", true}, // 9·7+1·6+7·5+6·4+1·3+8·2 = 147
+		{"urn:epc:id:imovn:9176188", false},
+		{"urn:epc:id:upui:0614141.000024.ABCD%2F12", true},
+		{"urn:epc:id:upui:0614141.00024.ABC", false}, // 12 digits, not 13
+	} {
+		if tc.ok {
+			// the scheme's name is case-insensitive: one identifier, one form
+			if n, err := Normalize(strings.Replace(tc.urn, "urn:epc:id:", "URN:EPC:ID:", 1)); err != nil || n != tc.urn {
+				t.Errorf("Normalize of %s in capitals = %s, %v", tc.urn, n, err)
+			}
+		}
+		id, err := Parse(tc.urn)
+		switch {
+		case tc.ok && (err != nil || id.Kind != KindURI || id.String() != tc.urn):
+			t.Errorf("Parse(%s) = %+v, %v; want it kept as written", tc.urn, id, err)
+		case !tc.ok && err == nil:
+			t.Errorf("Parse(%s) accepted: %+v", tc.urn, id)
+		case !tc.ok && !strings.Contains(err.Error(), "not a valid"):
+			t.Errorf("Parse(%s): %v, want the scheme's syntax named", tc.urn, err)
+		}
 	}
 }

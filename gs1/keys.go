@@ -34,6 +34,8 @@ func init() {
 		{ai: "417", checked: 13, urn: "id:pgln", fromFields: prefixCheckRest(12, 2, "")},
 		{ai: "8010", qualAI: "8011", urn: "id:cpi", fromFields: cpiFields},
 		{ai: "8006", checked: 14, qualAI: "21", urn: "id:itip", fromFields: itipFields},
+		{ai: "401", urn: "id:ginc", fromFields: prefixRest},
+		{ai: "402", checked: 17, urn: "id:gsin", fromFields: prefixCheckRest(16, 2, "")},
 	} {
 		otherKeys[k.ai] = k
 		urnKeys[k.urn] = k
@@ -52,6 +54,9 @@ func (k *otherKey) fromURN(s string, fields []string) (ID, error) {
 	key, qual, err := k.fromFields(s, fields)
 	if err != nil {
 		return ID{}, err
+	}
+	if err := CheckAI(k.ai, key); err != nil {
+		return ID{}, fmt.Errorf("%q: %w", s, err)
 	}
 	return ID{Kind: KindKey, AI: k.ai, Key: key, QualAI: k.qualAI, Qual: qual}, nil
 }
@@ -102,10 +107,11 @@ func prefixCheckRest(n, fieldCount int, lead string) func(string, []string) (str
 	}
 }
 
-// prefixRest builds GIAI: CompanyPrefix.IndividualAssetReference, no check digit.
+// prefixRest builds keys made of CompanyPrefix.Reference without a check digit: GIAI (individual
+// asset reference) and GINC (consignment reference).
 func prefixRest(s string, f []string) (string, string, error) {
 	if len(f) != 2 || !urnDigits.MatchString(f[0]) || f[1] == "" {
-		return "", "", fmt.Errorf("%q: want CompanyPrefix.AssetReference", s)
+		return "", "", fmt.Errorf("%q: want CompanyPrefix.Reference", s)
 	}
 	ref, err := url.PathUnescape(f[1])
 	if err != nil {

@@ -14,6 +14,8 @@ var aiMaxLen = map[string]int{
 	"21":  20, // serial number, X..20
 	"22":  20, // consumer product variant, X..20
 	"254": 20, // GLN extension component, X..20
+	"401": 30, // GINC, global identification number for consignment, X..30
+	"402": 17, // GSIN, global shipment identification number, N17
 }
 
 // isCS82 reports whether c is in GS1 AI encodable character set 82: A–Z a–z 0–9 and
@@ -30,7 +32,8 @@ func isCS82(c rune) bool {
 	return false
 }
 
-// CheckAI verifies a value against the limits of application identifier ai (10, 21, 22, 254).
+// CheckAI verifies a value against the limits of application identifier ai (10, 21, 22, 254, 401,
+// 402); other AIs pass.
 func CheckAI(ai, v string) error {
 	limit, ok := aiMaxLen[ai]
 	if !ok {
@@ -51,4 +54,4 @@ func CheckAI(ai, v string) error {
 	return nil
 }
 
-var aiName = map[string]string{"10": "lot", "21": "serial", "22": "variant", "254": "GLN extension"}
+var aiName = map[string]string{"10": "lot", "21": "serial", "22": "variant", "254": "GLN extension", "401": "GINC", "402": "GSIN"}
