@@ -384,3 +384,39 @@ func NormalizeGTIN(s string) (string, error) {
 	}
 	return strings.Repeat("0", 14-len(s)) + s, nil
 }
+
+// PrefixDigits is the digit string of the key that begins with its GS1 company prefix (the GTIN
+// or SSCC without its leading digit, the GLN), "" for identifiers with no URN form here.
+func (id ID) PrefixDigits() string {
+	switch id.Kind {
+	case KindLot, KindSerial, KindGTIN:
+		return id.GTIN[1:]
+	case KindSSCC:
+		return id.SSCC[1:]
+	case KindGLN:
+		return id.GLN
+	}
+	return ""
+}
+
+// CompanyPrefix is the GS1 company prefix an EPC URN spells out (its first field), for the URN
+// schemes ID.URN writes.
+func CompanyPrefix(urn string) (string, bool) {
+	if !hasPrefixFold(urn, "urn:epc:") {
+		return "", false
+	}
+	parts := strings.SplitN(urn, ":", 5)
+	if len(parts) != 5 {
+		return "", false
+	}
+	switch strings.ToLower(parts[2] + ":" + parts[3]) {
+	case "id:sgtin", "class:lgtin", "idpat:sgtin", "id:sscc", "id:sgln":
+	default:
+		return "", false
+	}
+	cp, _, _ := strings.Cut(parts[4], ".")
+	if len(cp) < 6 || len(cp) > 12 || !allDigits(cp) {
+		return "", false
+	}
+	return cp, true
+}

@@ -32,6 +32,12 @@ type EPCISQuery struct {
 	Desc                                                                            bool
 	Limit                                                                           int
 	Cursor                                                                          string
+	// CountLimit bounds the whole result (every page together) to its first CountLimit events
+	// (eventCountLimit); the count returned so far travels in the cursor.
+	CountLimit int
+	// MaxCount refuses (ErrQueryTooLarge) a query matching more than MaxCount events
+	// (maxEventCount); it is checked when the query starts, not on the pages after.
+	MaxCount int
 	// Match checks what the columns cannot (EQ_/EXISTS_ on other fields) on the rendered event.
 	Match func(event json.RawMessage) bool
 }
@@ -56,9 +62,17 @@ type EPCISPage struct {
 // ErrBadCursor is a nextPageToken this service did not issue.
 var ErrBadCursor = errors.New("nextPageToken is not one this service issued")
 
+// ErrQueryTooLarge is a query matching more events than its MaxCount (QueryTooLargeException).
+var ErrQueryTooLarge = errors.New("query matches more events than maxEventCount")
+
+// ErrQueryTooComplex is a MaxCount that cannot be checked within maxScan rows (the matching is
+// done on the documents, not the columns, and too few of the rows examined matched).
+var ErrQueryTooComplex = errors.New("query cannot be counted within the rows one request may examine")
+
 type epcisCursor struct {
 	Seq  int64  `json:"s"`
 	Time string `json:"t,omitempty"`
+	N    int    `json:"n,omitempty"` // events returned before this page, when CountLimit bounds the result
 }
 
 // maxScan bounds the rows one page examines when Match filters rows out, so a rare condition
@@ -67,6 +81,80 @@ const maxScan = 20000
 
 // QueryEPCIS runs q.
 func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error) {
+	where, args := q.where()
+	dir, cmp := "ASC", ">"
+	if q.Desc {
+		dir, cmp = "DESC", "<"
+	}
+	var from epcisCursor
+	if q.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(q.Cursor)
+		if err != nil || json.Unmarshal(raw, &from) != nil || from.Seq <= 0 || from.N < 0 {
+			return EPCISPage{}, ErrBadCursor
+		}
+		if q.ByEventTime {
+			where = append(where, fmt.Sprintf("(event_time %s ? OR (event_time = ? AND seq %s ?))", cmp, cmp))
+			args = append(args, from.Time, from.Time, from.Seq)
+		} else {
+			where = append(where, "seq "+cmp+" ?")
+			args = append(args, from.Seq)
+		}
+	} else if q.MaxCount > 0 {
+		if err := s.checkMaxCount(ctx, q, where, args); err != nil {
+			return EPCISPage{}, err
+		}
+	}
+	order := "seq " + dir
+	if q.ByEventTime {
+		order = "event_time " + dir + ", seq " + dir
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	if q.CountLimit > 0 {
+		if from.N >= q.CountLimit {
+			return EPCISPage{}, nil
+		}
+		limit = min(limit, q.CountLimit-from.N)
+	}
+	var page EPCISPage
+	var last epcisCursor
+	scanned, more := 0, false
+	err := s.eachEPCISRow(ctx, q, where, args, order, maxScan, func(ev EPCISEvent, when string, matched bool) bool {
+		if len(page.Events) == limit || scanned == maxScan {
+			more = true
+			return false
+		}
+		scanned++
+		last = epcisCursor{Seq: ev.Seq, Time: when}
+		page.LastSeq, page.LastBlock = ev.Seq, ev.Block
+		if matched {
+			page.Events = append(page.Events, ev)
+		}
+		return true
+	})
+	if err != nil {
+		return EPCISPage{}, err
+	}
+	if scanned == maxScan && !more {
+		more = true // the scan bound was hit: there may be more behind it
+	}
+	if q.CountLimit > 0 {
+		last.N = from.N + len(page.Events)
+		if last.N >= q.CountLimit {
+			more = false // the result ends at its limit, whatever matches after it
+		}
+	}
+	if more {
+		b, _ := json.Marshal(last)
+		page.Next = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return page, nil
+}
+
+// where is q's conditions on the columns, the cursor aside.
+func (q EPCISQuery) where() ([]string, []any) {
 	where, args := []string{"1=1"}, []any{}
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
@@ -113,79 +201,79 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error)
 		where = append(where, "seq > ?")
 		args = append(args, q.AfterSeq)
 	}
-	dir, cmp := "ASC", ">"
-	if q.Desc {
-		dir, cmp = "DESC", "<"
-	}
-	if q.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-		var c epcisCursor
-		if err != nil || json.Unmarshal(raw, &c) != nil || c.Seq <= 0 {
-			return EPCISPage{}, ErrBadCursor
-		}
-		if q.ByEventTime {
-			where = append(where, fmt.Sprintf("(event_time %s ? OR (event_time = ? AND seq %s ?))", cmp, cmp))
-			args = append(args, c.Time, c.Time, c.Seq)
-		} else {
-			where = append(where, "seq "+cmp+" ?")
-			args = append(args, c.Seq)
-		}
-	}
-	order := "seq " + dir
-	if q.ByEventTime {
-		order = "event_time " + dir + ", seq " + dir
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 100
-	}
+	return where, args
+}
+
+// filtersDocs reports whether q matches on the rendered documents as well as the columns.
+func (q EPCISQuery) filtersDocs() bool { return len(q.EPCs) > 0 || q.Match != nil }
+
+// eachEPCISRow reads at most limit rows in order, each with its document and whether it matches
+// q beyond the columns, until fn returns false.
+func (s *Store) eachEPCISRow(ctx context.Context, q EPCISQuery, where []string, args []any, order string, limit int,
+	fn func(ev EPCISEvent, when string, matched bool) bool) error {
 	// a row has no document (epcisRow, but for rows written before): its stored event comes with it
 	// to be rendered
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, block, event_time, doc, "+
 		"CASE WHEN doc = '' THEN (SELECT ev.doc FROM events ev WHERE ev.id = epcis_events.id) ELSE '' END FROM epcis_events WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", append(args, maxScan)...)
+		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
 	if err != nil {
-		return EPCISPage{}, err
+		return err
 	}
 	defer rows.Close()
-	var page EPCISPage
-	var last epcisCursor
-	scanned, more := 0, false
 	for rows.Next() {
-		if len(page.Events) == limit || scanned == maxScan {
-			more = true
-			break
-		}
 		var ev EPCISEvent
 		var when, doc string
 		var stored sql.NullString
 		if err := rows.Scan(&ev.Seq, &ev.Block, &when, &doc, &stored); err != nil {
-			return EPCISPage{}, err
+			return err
 		}
-		scanned++
-		last = epcisCursor{Seq: ev.Seq, Time: when}
-		page.LastSeq, page.LastBlock = ev.Seq, ev.Block
 		ev.Event = json.RawMessage(doc)
 		if doc == "" {
 			if ev.Event, err = storedDoc(stored.String, ev.Block); err != nil {
-				return EPCISPage{}, fmt.Errorf("EPCIS event %d: %w", ev.Seq, err)
+				return fmt.Errorf("EPCIS event %d: %w", ev.Seq, err)
 			}
 		}
-		if (len(q.EPCs) == 0 || matchEPCs(ev.Event, q.EPCs)) && (q.Match == nil || q.Match(ev.Event)) {
-			page.Events = append(page.Events, ev)
+		matched := (len(q.EPCs) == 0 || matchEPCs(ev.Event, q.EPCs)) && (q.Match == nil || q.Match(ev.Event))
+		if !fn(ev, when, matched) {
+			break
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return EPCISPage{}, err
+	return rows.Err()
+}
+
+// checkMaxCount refuses q when more than q.MaxCount events match, reading at most MaxCount+1
+// matching rows: counted by the database when the columns decide, else examined one by one,
+// at most maxScan of them.
+func (s *Store) checkMaxCount(ctx context.Context, q EPCISQuery, where []string, args []any) error {
+	if !q.filtersDocs() {
+		var n int
+		err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM epcis_events WHERE "+
+			strings.Join(where, " AND ")+" LIMIT ?) AS matching", append(args, q.MaxCount+1)...).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("count EPCIS events: %w", err)
+		}
+		if n > q.MaxCount {
+			return ErrQueryTooLarge
+		}
+		return nil
 	}
-	if scanned == maxScan && !more {
-		more = true // the scan bound was hit: there may be more behind it
+	matched, scanned := 0, 0
+	err := s.eachEPCISRow(ctx, q, where, args, "seq ASC", maxScan+1, func(_ EPCISEvent, _ string, ok bool) bool {
+		scanned++
+		if ok {
+			matched++
+		}
+		return matched <= q.MaxCount && scanned <= maxScan
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("count EPCIS events: %w", err)
+	case matched > q.MaxCount:
+		return ErrQueryTooLarge
+	case scanned > maxScan:
+		return ErrQueryTooComplex
 	}
-	if more {
-		b, _ := json.Marshal(last)
-		page.Next = base64.RawURLEncoding.EncodeToString(b)
-	}
-	return page, nil
+	return nil
 }
 
 // EPCISSeq is the commit position of the last event at or before block (subscriptions start there).
