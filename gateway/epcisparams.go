@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -62,6 +63,16 @@ func ParseEPCISQuery(v url.Values) (readmodel.EPCISQuery, *Problem) {
 			q.Limit = n
 		case name == "nextPageToken":
 			q.Cursor = val
+		case name == "eventCountLimit" || name == "maxEventCount":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 {
+				return q, bad(name, "%s must be a positive integer, got %q", name, val)
+			}
+			if name == "eventCountLimit" {
+				q.CountLimit = n
+			} else {
+				q.MaxCount = n
+			}
 		case name == "orderBy":
 			switch val {
 			case "eventTime":
@@ -132,6 +143,10 @@ func ParseEPCISQuery(v url.Values) (readmodel.EPCISQuery, *Problem) {
 		default:
 			return q, bad(name, "unknown query parameter %q (see /openapi.json)", name)
 		}
+	}
+	if q.CountLimit > 0 && q.MaxCount > 0 {
+		// the standard makes them exclusive: one trims the result, the other refuses it
+		return q, bad("maxEventCount", "eventCountLimit and maxEventCount cannot be used together: eventCountLimit returns the first N events, maxEventCount refuses a result of more than N")
 	}
 	if len(checks) > 0 {
 		q.Match = func(ev json.RawMessage) bool {
@@ -224,9 +239,26 @@ func epcisParam(v url.Values) (string, bool) {
 				return name, true
 			}
 		}
-		if name == "eventType" || name == "nextPageToken" || name == "perPage" {
+		if name == "eventType" || name == "nextPageToken" || name == "perPage" || name == "eventCountLimit" || name == "maxEventCount" {
 			return name, true
 		}
 	}
 	return "", false
+}
+
+// subscriptionLimits refuses a subscription to a query bounding its result: a subscription
+// delivers every matching event as it commits, where "the first N" (eventCountLimit) or "no more
+// than N" (maxEventCount) of one poll's result has no meaning.
+func subscriptionLimits(q readmodel.EPCISQuery) *Problem {
+	if q.CountLimit == 0 && q.MaxCount == 0 {
+		return nil
+	}
+	param := "eventCountLimit"
+	if q.MaxCount > 0 {
+		param = "maxEventCount"
+	}
+	p := newProblem(http.StatusBadRequest, "subscription-controls", "this query has "+param+
+		", which bounds one poll's result; a subscription delivers every matching event as it commits: subscribe to a query without it")
+	p.Rule, p.Pointer = "SubscriptionControlsException", "?"+param
+	return p
 }

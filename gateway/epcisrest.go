@@ -39,6 +39,8 @@ var gs1Headers = map[string]string{
 	"GS1-EPCIS-Max-Result-Count":         fmt.Sprint(epcisMaxPerPage),
 	"GS1-Vendor-Version":                 "agritrace",
 	"GS1-Capture-Error-Behaviour-Values": "rollback, proceed",
+	// events come back as captured unless a query asks otherwise (epcisformat.go)
+	epcFormatHeader: string(epcis.NoPreference.Applied()),
 }
 
 func (s *Server) epcisRoutes() {
@@ -339,13 +341,14 @@ func (s *Server) epcisEvent(w http.ResponseWriter, r *http.Request) {
 
 // answerQuery runs q and writes an EPCISQueryDocument, with a Link to the next page.
 func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, name string, q readmodel.EPCISQuery, one bool) {
-	page, err := s.store.QueryEPCIS(r.Context(), q)
-	if errors.Is(err, readmodel.ErrBadCursor) {
-		writeProblem(w, r, queryParamProblem("nextPageToken", err.Error()))
+	format, applied, p := s.epcFormatter(r)
+	if p != nil {
+		writeProblem(w, r, p)
 		return
 	}
+	page, err := s.store.QueryEPCIS(r.Context(), q)
 	if err != nil {
-		writeProblem(w, r, problemFrom(err))
+		writeProblem(w, r, queryProblem(err, q))
 		return
 	}
 	if one && len(page.Events) == 0 {
@@ -354,7 +357,10 @@ func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, name string
 	}
 	list := make([]json.RawMessage, len(page.Events))
 	for i, e := range page.Events {
-		list[i] = e.Event
+		if list[i], err = format(e.Event); err != nil {
+			writeProblem(w, r, problemFrom(fmt.Errorf("event %d: %w", e.Seq, err)))
+			return
+		}
 	}
 	doc, err := epcis.QueryDocument(name, "", list, s.now())
 	if err != nil {
@@ -368,9 +374,29 @@ func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, name string
 		w.Header().Set("Link", "<"+next+`>; rel="next"`)
 		w.Header().Set("GS1-Next-Page-Token", page.Next)
 	}
+	w.Header().Set(epcFormatHeader, string(applied))
 	w.Header().Set("Content-Type", "application/ld+json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(doc)
+}
+
+// queryProblem is the standard's exception for what the query of q failed with.
+func queryProblem(err error, q readmodel.EPCISQuery) *Problem {
+	switch {
+	case errors.Is(err, readmodel.ErrBadCursor):
+		return queryParamProblem("nextPageToken", err.Error())
+	case errors.Is(err, readmodel.ErrQueryTooLarge):
+		p := newProblem(http.StatusRequestEntityTooLarge, "query-too-large", fmt.Sprintf(
+			"more than maxEventCount=%d events match; narrow the query, raise maxEventCount, or use eventCountLimit for the first N", q.MaxCount))
+		p.Rule, p.Pointer = "QueryTooLargeException", "?maxEventCount"
+		return p
+	case errors.Is(err, readmodel.ErrQueryTooComplex):
+		p := newProblem(http.StatusRequestEntityTooLarge, "query-too-complex", fmt.Sprintf(
+			"maxEventCount=%d cannot be checked: the query matches on event fields no index holds and too few of the events examined match; add an indexed condition (eventType, EQ_bizStep, MATCH_epc, times…)", q.MaxCount))
+		p.Rule, p.Pointer = "QueryTooComplexException", "?maxEventCount"
+		return p
+	}
+	return problemFrom(err)
 }
 
 // epcisQueryFor resolves a named query into a runnable query.

@@ -42,6 +42,9 @@ func isWebSocket(r *http.Request) bool {
 func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
 	_, q, p := s.epcisQueryFor(r.Context(), name)
+	if p == nil {
+		p = subscriptionLimits(q)
+	}
 	if p != nil {
 		writeProblem(w, r, p)
 		return

@@ -138,6 +138,7 @@ func (s *Server) deliver(ctx context.Context, sub readmodel.Subscription) error 
 func (s *Server) walk(ctx context.Context, query, subID string, q readmodel.EPCISQuery, from int64,
 	sent func(body []byte, events int, page readmodel.EPCISPage) error) (int64, error) {
 	q.AfterSeq, q.ByEventTime, q.Desc, q.Limit, q.Cursor = from, false, false, deliveryBatch, ""
+	q.CountLimit, q.MaxCount = 0, 0 // a poll's bounds; subscribing to such a query is refused
 	for ctx.Err() == nil {
 		page, err := s.store.QueryEPCIS(ctx, q)
 		if err != nil {
@@ -200,7 +201,11 @@ type SubscribeRequest struct {
 
 func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
-	if _, _, p := s.epcisQueryFor(r.Context(), name); p != nil {
+	_, q, p := s.epcisQueryFor(r.Context(), name)
+	if p == nil {
+		p = subscriptionLimits(q)
+	}
+	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -270,7 +275,11 @@ func (s *Server) subscriptionStart(ctx context.Context, initialRecordTime, point
 
 func (s *Server) epcisSubscriptions(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
-	if _, _, p := s.epcisQueryFor(r.Context(), name); p != nil {
+	_, q, p := s.epcisQueryFor(r.Context(), name)
+	if p == nil {
+		p = subscriptionLimits(q)
+	}
+	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}

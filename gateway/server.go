@@ -81,6 +81,7 @@ type Server struct {
 	group    *coalescer // group commit of small transactions (coalesce.go)
 	blockN   int        // the orderer's block size, read once (blockTxs)
 	blockOne sync.Once
+	prefixes prefixCache // the registry's company prefixes, for GS1-EPC-Format (epcisformat.go)
 }
 
 // New builds the gateway. follower may be nil (tests without a ledger stream).
