@@ -286,6 +286,7 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	if one["status"].(float64) != 200 || one["events"].(float64) != 1 {
 		t.Fatalf("single event: %v", one)
 	}
+	checkQueryBounds(t, url, key, sent)
 
 	// a changed quantity under the same eventID is a conflict, and nothing of it is recorded
 	changed := bytes.Replace(doc, []byte(`"quantity": 1200.5`), []byte(`"quantity": 1300`), 1)

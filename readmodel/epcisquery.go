@@ -76,8 +76,9 @@ type epcisCursor struct {
 }
 
 // maxScan bounds the rows one page examines when Match filters rows out, so a rare condition
-// cannot make one request read the whole table; the page then ends early with a Next token.
-const maxScan = 20000
+// cannot make one request read the whole table; the page then ends early with a Next token. A
+// variable so that tests reach it with a few rows.
+var maxScan = 20000
 
 // QueryEPCIS runs q.
 func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (EPCISPage, error) {
