@@ -212,7 +212,7 @@ func TestEPCISEPCFormat(t *testing.T) {
 			{evs[2]["childQuantityList"].([]any)[0].(map[string]any)["epcClass"], "https://id.gs1.org/01/06901234500028/10/RT2610A"},
 			{evs[3]["outputQuantityList"].([]any)[0].(map[string]any)["epcClass"], "https://id.gs1.org/01/06901234500035/10/MR2610A"},
 			{evs[1]["readPoint"], map[string]any{"id": "geo:44.9167,127.1667"}}, // not a GS1 key: as captured
-			{evs[6]["epcList"], []any{ssccDL}},                                   // captured as a Digital Link
+			{evs[6]["epcList"], []any{ssccDL}},                                  // captured as a Digital Link
 		}
 		for i, c := range checks {
 			if !reflect.DeepEqual(c.got, c.want) {
