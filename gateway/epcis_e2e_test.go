@@ -237,15 +237,7 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 			t.Fatalf("GET %s: %v", next, page)
 		}
 		body, _ := json.Marshal(page["body"])
-		var qd struct {
-			EPCISBody struct {
-				QueryResults struct {
-					ResultsBody struct {
-						EventList []map[string]any `json:"eventList"`
-					} `json:"resultsBody"`
-				} `json:"queryResults"`
-			} `json:"epcisBody"`
-		}
+		var qd gateway.QueryDoc
 		_ = json.Unmarshal(body, &qd)
 		got = append(got, qd.EPCISBody.QueryResults.ResultsBody.EventList...)
 		next = ""

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/agritrace/agritrace/gateway"
 )
 
 // epcisAnswer is one answer of an EPCIS query on the real network.
@@ -35,15 +37,7 @@ func epcisQuery(t *testing.T, base, key, path, epcFormat string) epcisAnswer {
 	if link := resp.Header.Get("Link"); link != "" {
 		a.next = strings.TrimPrefix(strings.TrimSuffix(strings.Split(link, ";")[0], ">"), "<")
 	}
-	var qd struct {
-		EPCISBody struct {
-			QueryResults struct {
-				ResultsBody struct {
-					EventList []map[string]any `json:"eventList"`
-				} `json:"resultsBody"`
-			} `json:"queryResults"`
-		} `json:"epcisBody"`
-	}
+	var qd gateway.QueryDoc
 	if a.status == 200 {
 		if err := json.Unmarshal(a.body, &qd); err != nil {
 			t.Fatalf("GET %s: %v", path, err)

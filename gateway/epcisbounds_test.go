@@ -1,33 +1,22 @@
 package gateway
 
 import (
-	"io"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 )
 
-// getWith is a GET carrying extra request headers.
-func (e *env) getWith(path, org string, hdr map[string]string) response {
-	e.t.Helper()
-	req, err := http.NewRequest("GET", e.ts.URL+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+e.keys[org])
-	for k, v := range hdr {
-		if v != "" {
-			req.Header.Set(k, v)
-		}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header.Get("Content-Type"), b, resp.Header}
+// QueryDoc is what the tests read of an EPCISQueryDocument; exported for the end-to-end tests
+// (package gateway_test).
+type QueryDoc struct {
+	Type      string `json:"type"`
+	EPCISBody struct {
+		QueryResults struct {
+			ResultsBody struct {
+				EventList []map[string]any `json:"eventList"`
+			} `json:"resultsBody"`
+		} `json:"queryResults"`
+	} `json:"epcisBody"`
 }
 
 // pagesOf follows a query's next links and returns the eventIDs of each page.
@@ -177,7 +166,7 @@ func TestEPCISEPCFormat(t *testing.T) {
 	}
 	query := func(t *testing.T, e *env, path, format string) []map[string]any {
 		t.Helper()
-		r := e.getWith(path, "ha", map[string]string{"GS1-EPC-Format": format})
+		r := e.doWith("GET", path, e.keys["ha"], map[string]string{"GS1-EPC-Format": format}, nil)
 		evs, _ := queryEvents(t, r)
 		want := format
 		if format == "" || format == "No_Preference" {
@@ -276,7 +265,7 @@ func TestEPCISEPCFormat(t *testing.T) {
 	t.Run("unknown value", func(t *testing.T) {
 		e := newEnv(t)
 		for _, path := range []string{"/epcis/events", "/epcis/events/urn:uuid:x", "/epcis/bizSteps/packing/events"} {
-			r := e.getWith(path, "hlj", map[string]string{"GS1-EPC-Format": "Always_DL"})
+			r := e.doWith("GET", path, e.keys["hlj"], map[string]string{"GS1-EPC-Format": "Always_DL"}, nil)
 			if r.status != 400 {
 				t.Fatalf("%s: %d %s", path, r.status, r.body)
 			}

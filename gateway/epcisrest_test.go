@@ -116,16 +116,7 @@ func queryEvents(t *testing.T, r response) ([]map[string]any, string) {
 	if r.status != 200 {
 		t.Fatalf("query: %d %s", r.status, r.body)
 	}
-	var doc struct {
-		Type      string `json:"type"`
-		EPCISBody struct {
-			QueryResults struct {
-				ResultsBody struct {
-					EventList []map[string]any `json:"eventList"`
-				} `json:"resultsBody"`
-			} `json:"queryResults"`
-		} `json:"epcisBody"`
-	}
+	var doc QueryDoc
 	r.json(t, &doc)
 	if doc.Type != "EPCISQueryDocument" {
 		t.Fatalf("query answered %s", r.body)

@@ -105,6 +105,12 @@ func (r response) problem(t *testing.T) Problem {
 
 func (e *env) do(method, path, key, ctype string, body io.Reader) response {
 	e.t.Helper()
+	return e.doWith(method, path, key, map[string]string{"Content-Type": ctype}, body)
+}
+
+// doWith sends a request with the org's key (when set) and the headers of hdr that are not empty.
+func (e *env) doWith(method, path, key string, hdr map[string]string, body io.Reader) response {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.ts.URL+path, body)
 	if err != nil {
 		e.t.Fatal(err)
@@ -112,8 +118,10 @@ func (e *env) do(method, path, key, ctype string, body io.Reader) response {
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
+	for k, v := range hdr {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
