@@ -253,9 +253,12 @@ func TestEPCISEPCFormat(t *testing.T) {
 		if !reflect.DeepEqual(evs[6]["epcList"], []any{ssccURN}) || !reflect.DeepEqual(evs[6]["readPoint"], map[string]any{"id": dockURN}) {
 			t.Errorf("event 6: epcList %v, readPoint %v", evs[6]["epcList"], evs[6]["readPoint"])
 		}
-		// a key with no URN form here (PGLN 417) stays a Digital Link
-		if dest := evs[4]["destinationList"].([]any)[0].(map[string]any)["destination"]; dest != "https://id.gs1.org/417/6901234000054" {
+		// GS1 keys beyond GTIN, SSCC and GLN: a PGLN party, a GSRN
+		if dest := evs[4]["destinationList"].([]any)[0].(map[string]any)["destination"]; dest != "urn:epc:id:pgln:6901234.00005" {
 			t.Errorf("PGLN destination %v", dest)
+		}
+		if child := evs[5]["childEPCs"].([]any)[1]; child != "urn:epc:id:gsrn:6901234.0000000001" {
+			t.Errorf("GSRN child %v", child)
 		}
 		evs = query(t, e, "/epcis/epcs/"+strings.ReplaceAll(sgtin1001DL, "/", "%2F")+"/events", "Always_EPC_URN")
 		if len(evs) != 2 || evs[1]["childEPCs"].([]any)[0] != sgtin1001URN {

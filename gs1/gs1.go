@@ -103,6 +103,10 @@ func (id ID) URN(companyPrefixLen int) (string, error) {
 			ext = "0"
 		}
 		return "urn:epc:id:sgln:" + id.GLN[:companyPrefixLen] + "." + id.GLN[companyPrefixLen:12] + "." + urnEscape(ext), nil
+	case KindKey:
+		if k := otherKeys[id.AI]; k != nil {
+			return k.toURN(id, companyPrefixLen)
+		}
 	}
 	return "", fmt.Errorf("%s identifiers have no EPC URN", id.Kind)
 }
@@ -395,6 +399,10 @@ func (id ID) PrefixDigits() string {
 		return id.SSCC[1:]
 	case KindGLN:
 		return id.GLN
+	case KindKey:
+		if k := otherKeys[id.AI]; k != nil {
+			return k.prefixDigits(id)
+		}
 	}
 	return ""
 }
@@ -409,10 +417,12 @@ func CompanyPrefix(urn string) (string, bool) {
 	if len(parts) != 5 {
 		return "", false
 	}
-	switch strings.ToLower(parts[2] + ":" + parts[3]) {
+	switch scheme := strings.ToLower(parts[2] + ":" + parts[3]); scheme {
 	case "id:sgtin", "class:lgtin", "idpat:sgtin", "id:sscc", "id:sgln":
 	default:
-		return "", false
+		if k := urnKeys[scheme]; k == nil || k.urn == "id:itip" {
+			return "", false
+		}
 	}
 	cp, _, _ := strings.Cut(parts[4], ".")
 	if len(cp) < 6 || len(cp) > 12 || !allDigits(cp) {

@@ -153,6 +153,25 @@ func TestOtherKeys(t *testing.T) {
 		if err != nil || again != tc.dl {
 			t.Errorf("Digital Link %s does not round-trip: %s, %v", tc.dl, again, err)
 		}
+		// and back to the URN, given the company prefix's length (ITIP's URN is not written)
+		if strings.Contains(tc.urn, ":itip:") {
+			continue
+		}
+		cp, ok := CompanyPrefix(tc.urn)
+		id, _ := Parse(tc.dl)
+		if urn, err := id.URN(len(cp)); !ok || err != nil || urn != tc.urn {
+			t.Errorf("URN of %s = %s, %v; want %s", tc.dl, urn, err, tc.urn)
+		}
+	}
+	// a GDTI without its serial, a CPI without its 8011: keys the URN cannot write
+	for _, dl := range []string{"https://id.gs1.org/253/0614141123452", "https://id.gs1.org/8010/0614141123ABC"} {
+		id, err := Parse(dl)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", dl, err)
+		}
+		if urn, err := id.URN(7); err == nil {
+			t.Errorf("URN of %s = %s", dl, urn)
+		}
 	}
 	for _, bad := range []string{"https://id.gs1.org/417/0614141000028", "https://id.gs1.org/8018/061414112345678903",
 		"https://id.gs1.org/8004/0614141/21/1",

@@ -16,6 +16,7 @@ type otherKey struct {
 	lead    string // fixed leading digits before the checked run (GRAI's "0")
 	qualAI  string
 	urn     string // EPC scheme (id:grai…)
+	serial  bool   // the URN has a third field after the check digit (GRAI, GDTI, SGCN)
 	// fromFields turns the URN's dot-separated fields into the key value and qualifier.
 	fromFields func(s string, f []string) (key, qual string, err error)
 }
@@ -25,12 +26,12 @@ var urnKeys = map[string]*otherKey{}
 
 func init() {
 	for _, k := range []*otherKey{
-		{ai: "8003", checked: 13, lead: "0", urn: "id:grai", fromFields: prefixCheckRest(12, 3, "0")},
+		{ai: "8003", checked: 13, lead: "0", urn: "id:grai", serial: true, fromFields: prefixCheckRest(12, 3, "0")},
 		{ai: "8004", urn: "id:giai", fromFields: prefixRest},
 		{ai: "8018", checked: 18, urn: "id:gsrn", fromFields: prefixCheckRest(17, 2, "")},
 		{ai: "8017", checked: 18, urn: "id:gsrnp", fromFields: prefixCheckRest(17, 2, "")},
-		{ai: "253", checked: 13, urn: "id:gdti", fromFields: prefixCheckRest(12, 3, "")},
-		{ai: "255", checked: 13, urn: "id:sgcn", fromFields: prefixCheckRest(12, 3, "")},
+		{ai: "253", checked: 13, urn: "id:gdti", serial: true, fromFields: prefixCheckRest(12, 3, "")},
+		{ai: "255", checked: 13, urn: "id:sgcn", serial: true, fromFields: prefixCheckRest(12, 3, "")},
 		{ai: "417", checked: 13, urn: "id:pgln", fromFields: prefixCheckRest(12, 2, "")},
 		{ai: "8010", qualAI: "8011", urn: "id:cpi", fromFields: cpiFields},
 		{ai: "8006", checked: 14, qualAI: "21", urn: "id:itip", fromFields: itipFields},
@@ -48,6 +49,46 @@ func (id ID) keyString() string {
 		s += "/" + id.QualAI + "/" + escape(id.Qual)
 	}
 	return s
+}
+
+// prefixDigits is the part of the key that begins with the company prefix ("" for ITIP, whose
+// URN is not written here).
+func (k *otherKey) prefixDigits(id ID) string {
+	if k.urn == "id:itip" {
+		return ""
+	}
+	return strings.TrimPrefix(id.Key, k.lead)
+}
+
+// toURN writes the EPC URN of a key, its company prefix cpLen digits long: the inverse of
+// fromFields.
+func (k *otherKey) toURN(id ID, cpLen int) (string, error) {
+	key := k.prefixDigits(id)
+	bad := fmt.Errorf("%s %s has no EPC URN with a %d-digit company prefix", k.urn, id.Key, cpLen)
+	if len(key) <= cpLen || !allDigits(key[:cpLen]) {
+		return "", bad
+	}
+	urn := "urn:epc:" + k.urn + ":" + key[:cpLen] + "."
+	switch {
+	case k.urn == "id:giai":
+		return urn + urnEscape(key[cpLen:]), nil
+	case k.urn == "id:cpi":
+		if id.Qual == "" {
+			return "", bad // the URN names one part: it needs the serial
+		}
+		return urn + urnEscape(key[cpLen:]) + "." + urnEscape(id.Qual), nil
+	case k.checked > 0:
+		n := k.checked - 1 // the digits before the check digit
+		if len(key) < n+1 || (k.serial && len(key) == n+1) {
+			return "", bad
+		}
+		urn += key[cpLen:n]
+		if k.serial {
+			urn += "." + urnEscape(key[n+1:])
+		}
+		return urn, nil
+	}
+	return "", bad
 }
 
 func (k *otherKey) fromURN(s string, fields []string) (ID, error) {
