@@ -1,9 +1,15 @@
 package gateway
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 )
 
 // QueryDoc is what the tests read of an EPCISQueryDocument; exported for the end-to-end tests
@@ -277,4 +283,52 @@ func TestEPCISEPCFormat(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEPCISWebSocketBoundsAndFormat: a WebSocket subscription writes identifiers as its
+// handshake's GS1-EPC-Format asks, and is refused on a query bounding its result.
+func TestEPCISWebSocketBoundsAndFormat(t *testing.T) {
+	e := newEnv(t)
+	for name, query := range map[string]map[string]any{"objects": {"eventType": "ObjectEvent"}, "few-objects": {"eventType": "ObjectEvent", "eventCountLimit": 2}} {
+		if r := e.post("/epcis/queries", "hlj", map[string]any{"name": name, "query": query}); r.status != 201 {
+			t.Fatalf("create query %s: %d %s", name, r.status, r.body)
+		}
+	}
+	doc, sent := allTypes(t)
+	if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
+		t.Fatalf("capture: %d %v", status, job)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	dial := func(query, format string) (*websocket.Conn, *http.Response, error) {
+		u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/epcis/queries/" + query + "/events?initialRecordTime=2000-01-01T00:00:00Z"
+		return websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + e.keys["ha"]}, "Gs1-Epc-Format": {format}}})
+	}
+	c, resp, err := dial("objects", "Always_GS1_Digital_Link")
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer c.CloseNow()
+	if got := resp.Header.Get("GS1-EPC-Format"); got != "Always_GS1_Digital_Link" {
+		t.Errorf("handshake GS1-EPC-Format %q", got)
+	}
+	c.SetReadLimit(StreamReadLimit)
+	_, b, err := c.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d QueryDoc
+	if err := json.Unmarshal(b, &d); err != nil || len(d.EPCISBody.QueryResults.ResultsBody.EventList) == 0 {
+		t.Fatalf("message %.300s: %v", b, err)
+	}
+	first := d.EPCISBody.QueryResults.ResultsBody.EventList[0]
+	if first["eventID"] != sent[0]["eventID"] || !reflect.DeepEqual(first["epcList"], []any{
+		"https://id.gs1.org/01/06901234500011/21/1001", "https://id.gs1.org/01/06901234500011/21/1002"}) {
+		t.Errorf("streamed event %v: epcList %v", first["eventID"], first["epcList"])
+	}
+	for _, bad := range []struct{ query, format string }{{"few-objects", ""}, {"objects", "Always_DL"}} {
+		if _, resp, err := dial(bad.query, bad.format); err == nil || resp == nil || resp.StatusCode != 400 {
+			t.Errorf("stream of %s with %q: %v %v", bad.query, bad.format, err, resp)
+		}
+	}
 }

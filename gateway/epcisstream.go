@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,6 +70,11 @@ func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	format, applied, p := s.epcFormatter(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
 	key := caller(r).Name
 	if !s.subs.openStream(key) {
 		p := newProblem(http.StatusTooManyRequests, "too-many-streams", fmt.Sprintf("this key has %d WebSocket subscriptions open, the most it may", MaxStreamsPerKey))
@@ -81,6 +87,7 @@ func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{})
 	_ = rc.SetWriteDeadline(time.Time{})
+	w.Header().Set(epcFormatHeader, string(applied))
 	c, err := websocket.Accept(w, r, nil) // same-origin only for browsers; platforms send no Origin
 	if err != nil {
 		s.log.Info("epcis stream: upgrade refused", "query", name, "err", err)
@@ -91,7 +98,7 @@ func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("epcis stream: open", "query", name, "stream", id, "key", key)
 	// the client sends nothing; reading only notices its close
 	ctx := c.CloseRead(s.subs.ctx)
-	err = s.stream(ctx, c, name, id, q, from)
+	err = s.stream(ctx, c, name, id, q, from, format)
 	switch {
 	case errors.Is(err, context.Canceled), websocket.CloseStatus(err) != -1:
 		c.Close(websocket.StatusNormalClosure, "")
@@ -121,13 +128,14 @@ func (d *deliverer) closeStream(key string) {
 }
 
 // stream sends every matching event from position from on, then waits for the next commit.
-func (s *Server) stream(ctx context.Context, c *websocket.Conn, name, id string, q readmodel.EPCISQuery, from int64) error {
+func (s *Server) stream(ctx context.Context, c *websocket.Conn, name, id string, q readmodel.EPCISQuery, from int64,
+	format func(json.RawMessage) (json.RawMessage, error)) error {
 	ping := time.NewTicker(streamPing)
 	defer ping.Stop()
 	for {
 		advanced := s.store.Advanced()
 		var err error
-		from, err = s.walk(ctx, name, id, q, from, func(body []byte, events int, _ readmodel.EPCISPage) error {
+		from, err = s.walk(ctx, name, id, q, from, format, func(body []byte, events int, _ readmodel.EPCISPage) error {
 			if body == nil {
 				return nil
 			}

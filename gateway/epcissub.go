@@ -119,7 +119,7 @@ func (s *Server) deliver(ctx context.Context, sub readmodel.Subscription) error 
 	if p != nil {
 		return fmt.Errorf("query %s: %s", sub.Query, p.Detail)
 	}
-	_, err := s.walk(ctx, sub.Query, sub.ID, q, sub.LastSeq, func(body []byte, events int, page readmodel.EPCISPage) error {
+	_, err := s.walk(ctx, sub.Query, sub.ID, q, sub.LastSeq, nil, func(body []byte, events int, page readmodel.EPCISPage) error {
 		if body != nil {
 			if err := s.post(ctx, sub, body); err != nil {
 				return err
@@ -134,9 +134,10 @@ func (s *Server) deliver(ctx context.Context, sub readmodel.Subscription) error 
 // walk is what every subscription does, webhook or WebSocket: it reads the events matching q
 // committed after position from, in commit order, deliveryBatch rows at a time, and hands each
 // page to sent as an EPCISQueryDocument (body nil when no row of the page matched; the position
-// still moves). It returns the position reached; sent failing stops it there.
+// still moves). format, when set, rewrites each event (GS1-EPC-Format). It returns the position
+// reached; sent failing stops it there.
 func (s *Server) walk(ctx context.Context, query, subID string, q readmodel.EPCISQuery, from int64,
-	sent func(body []byte, events int, page readmodel.EPCISPage) error) (int64, error) {
+	format func(json.RawMessage) (json.RawMessage, error), sent func(body []byte, events int, page readmodel.EPCISPage) error) (int64, error) {
 	q.AfterSeq, q.ByEventTime, q.Desc, q.Limit, q.Cursor = from, false, false, deliveryBatch, ""
 	q.CountLimit, q.MaxCount = 0, 0 // a poll's bounds; subscribing to such a query is refused
 	for ctx.Err() == nil {
@@ -152,6 +153,11 @@ func (s *Server) walk(ctx context.Context, query, subID string, q readmodel.EPCI
 			list := make([]json.RawMessage, len(page.Events))
 			for i, e := range page.Events {
 				list[i] = e.Event
+				if format != nil {
+					if list[i], err = format(e.Event); err != nil {
+						return q.AfterSeq, err
+					}
+				}
 			}
 			if body, err = epcis.QueryDocument(query, subID, list, s.now()); err != nil {
 				return q.AfterSeq, err
