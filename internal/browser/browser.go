@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -56,11 +57,30 @@ func New(t *testing.T, width, height int) context.Context {
 	return ctx
 }
 
-// Screenshot saves a full-page PNG in the test's artifact directory and returns its path.
+// maxShotHeight is the tallest screenshot taken: Chromium refuses to capture a page taller than
+// 2^17 px ("Page is too large"), which /docs on a phone is about to be; a taller page is
+// captured from its top.
+const maxShotHeight = 1 << 16
+
+// Screenshot saves a full-page PNG (at most maxShotHeight px tall) in the test's artifact
+// directory and returns its path.
 func Screenshot(t *testing.T, ctx context.Context, name string) string {
 	t.Helper()
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+	var width, height float64
+	err := chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth`, &width),
+		chromedp.Evaluate(`document.documentElement.scrollHeight`, &height))
+	if err == nil && height <= maxShotHeight {
+		err = chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100))
+	} else if err == nil {
+		t.Logf("screenshot %s: the page is %.0f px tall, its top %d px are captured", name, height, maxShotHeight)
+		err = chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) (err error) {
+			png, err = page.CaptureScreenshot().WithFormat(page.CaptureScreenshotFormatPng).WithCaptureBeyondViewport(true).
+				WithClip(&page.Viewport{Width: width, Height: maxShotHeight, Scale: 1}).Do(ctx)
+			return err
+		}))
+	}
+	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	path := filepath.Join(t.ArtifactDir(), name)
