@@ -70,14 +70,14 @@ func (k *otherKey) toURN(id ID, cpLen int) (string, error) {
 	}
 	urn := "urn:epc:" + k.urn + ":" + key[:cpLen] + "."
 	switch {
-	case k.urn == "id:giai":
-		return urn + urnEscape(key[cpLen:]), nil
 	case k.urn == "id:cpi":
 		if id.Qual == "" {
 			return "", bad // the URN names one part: it needs the serial
 		}
 		return urn + urnEscape(key[cpLen:]) + "." + urnEscape(id.Qual), nil
-	case k.checked > 0:
+	case k.checked == 0: // GIAI, GINC: CompanyPrefix.Reference
+		return urn + urnEscape(key[cpLen:]), nil
+	case k.qualAI == "":
 		n := k.checked - 1 // the digits before the check digit
 		if len(key) < n+1 || (k.serial && len(key) == n+1) {
 			return "", bad
