@@ -406,6 +406,23 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 		t.Errorf("capture of a query document: %v", job)
 	}
 
+	// EPCs of the Tag Data Standard's other schemes: a consignment loaded into a container aboard
+	// a vessel, each found by its EPC, the consignment's GINC as a Digital Link when asked for
+	other, otherSent := readDoc(t, "other-schemes.jsonld")
+	if job := captureAndWait(t, url, key, other); job["success"] != true {
+		t.Fatalf("capture of other schemes: %v", job)
+	}
+	ginc := otherSent[0]["epcList"].([]any)[0].(string)
+	for _, epc := range []string{ginc, otherSent[1]["parentID"].(string)} {
+		if n := jsClient(t, nil, "get", url, key, "/epcis/epcs/"+urlEscape(epc)+"/events")["events"].(float64); n == 0 {
+			t.Errorf("no events for %s", epc)
+		}
+	}
+	if a := epcisQuery(t, url, key, "/epcis/events/"+urlEscape(otherSent[1]["eventID"].(string)), "Always_GS1_Digital_Link"); a.status != 200 ||
+		len(a.events) != 1 || !reflect.DeepEqual(a.events[0]["childEPCs"], []any{"https://id.gs1.org/401/6901234HLJ-2026%2F118"}) {
+		t.Errorf("the loading event with Digital Links: %d %.400s", a.status, a.body)
+	}
+
 	// one event captured on its own (POST /epcis/events): recorded before the answer, read back
 	// from its Location as captured (epcis2.js validates it), a retry 200, a change 409
 	single := map[string]any{"@context": []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", map[string]any{"hlj": "https://ns.hlj-grain.example/epcis/"}},

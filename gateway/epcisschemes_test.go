@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"net/url"
+	"os"
 	"testing"
 )
 
@@ -12,19 +13,38 @@ import (
 // captured, come back as captured, and each is found by its own /epcis/epcs/{epc}/events.
 func TestEPCISCaptureOtherSchemes(t *testing.T) {
 	e := newEnv(t)
-	doc, events, epcs := otherSchemesDoc()
+	doc, err := os.ReadFile("../epcis/testdata/docs/other-schemes.jsonld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		EPCISBody struct{ EventList []map[string]any } `json:"epcisBody"`
+	}
+	if err := json.Unmarshal(doc, &sent); err != nil {
+		t.Fatal(err)
+	}
+	events := sent.EPCISBody.EventList
 	if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
 		t.Fatalf("capture: %d %v", status, job)
 	}
+	var epcs []string
 	for i, ev := range events {
 		got, _ := queryEvents(t, e.get("/epcis/events/"+url.PathEscape(ev["eventID"].(string)), "reg"))
 		if len(got) != 1 {
 			t.Fatalf("event %d: %v", i, got)
 		}
-		sent, _ := json.Marshal(ev)
-		var want map[string]any
-		json.Unmarshal(sent, &want)
-		sameEvent(t, want, got[0])
+		sameEvent(t, ev, got[0])
+		for _, k := range []string{"epcList", "childEPCs"} {
+			for _, epc := range asList(ev[k]) {
+				epcs = append(epcs, epc.(string))
+			}
+		}
+		if p, ok := ev["parentID"].(string); ok {
+			epcs = append(epcs, p)
+		}
+	}
+	if len(epcs) < 8 {
+		t.Fatalf("the document names %d EPCs: %v", len(epcs), epcs)
 	}
 	for _, epc := range epcs {
 		if evs, _ := queryEvents(t, e.get("/epcis/epcs/"+url.PathEscape(epc)+"/events", "reg")); len(evs) == 0 {
@@ -39,21 +59,7 @@ func TestEPCISCaptureOtherSchemes(t *testing.T) {
 	}
 }
 
-// otherSchemesDoc is a capture document of a consignment's commissioning and its loading into a
-// container aboard a vessel, naming an EPC of every scheme TestEPCISCaptureOtherSchemes covers:
-// the document, its events, and those EPCs.
-func otherSchemesDoc() ([]byte, []map[string]any, []string) {
-	epcs := []string{"urn:epc:id:ginc:6901234.HLJ-2026%2F118", "urn:epc:id:gsin:6901234.000000118", "urn:epc:id:upui:6901234.050002.TPX-77",
-		"urn:epc:id:gid:95100000.12345.400", "urn:epc:id:usdod:2S194.12345678901", "urn:epc:id:adi:2S194.12345A1.%23A1"}
-	events := []map[string]any{
-		{"type": "ObjectEvent", "eventID": "urn:uuid:5a1e0c3e-0000-4000-8000-000000000001", "eventTime": "2026-10-06T08:00:00+08:00",
-			"eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "commissioning", "epcList": epcs,
-			"bizLocation": map[string]any{"id": "urn:epc:id:sgln:6901234.00001.0"}},
-		{"type": "AggregationEvent", "eventID": "urn:uuid:5a1e0c3e-0000-4000-8000-000000000002", "eventTime": "2026-10-06T09:00:00+08:00",
-			"eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "loading", "parentID": "urn:epc:id:bic:CSQU3054383",
-			"childEPCs": []string{epcs[0]}, "readPoint": map[string]any{"id": "urn:epc:id:imovn:9176187"}},
-	}
-	doc, _ := json.Marshal(map[string]any{"@context": []string{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"},
-		"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-10-06T10:00:00Z", "epcisBody": map[string]any{"eventList": events}})
-	return doc, events, append(epcs, "urn:epc:id:bic:CSQU3054383")
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

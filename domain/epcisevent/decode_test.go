@@ -93,7 +93,8 @@ func FuzzDecode(f *testing.F) {
 // map, with the document's namespaces added, gives.
 func TestCanonicalEventStable(t *testing.T) {
 	files := []string{"../../epcis/testdata/docs/all-types.jsonld", "../../epcis/testdata/docs/more.jsonld",
-		"../../epcis/testdata/docs/correction.jsonld", "../../gateway/testdata/epcis/object-events.jsonld"}
+		"../../epcis/testdata/docs/correction.jsonld", "../../epcis/testdata/docs/other-schemes.jsonld",
+		"../../gateway/testdata/epcis/object-events.jsonld"}
 	n := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
