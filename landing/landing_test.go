@@ -138,3 +138,31 @@ func TestBrowserLanding(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserDocsOnAPhone: on a phone the operations and schemas of /docs are closed to one line
+// each, so the page is a list to scan rather than a hundred thousand pixels to scroll; a link to an
+// operation or a schema (the responses' links, a shared URL) opens what it points at.
+func TestBrowserDocsOnAPhone(t *testing.T) {
+	s := demosite.New(t)
+	ctx := browser.New(t, 390, 740)
+	var height float64
+	var open []bool
+	err := chromedp.Run(ctx, chromedp.Navigate(s.URL+"/docs"), chromedp.WaitReady(`#main`),
+		chromedp.Evaluate(`document.documentElement.scrollHeight`, &height),
+		chromedp.Navigate(s.URL+"/docs#GET/v1/events"), chromedp.WaitReady(`#main`),
+		chromedp.Navigate(s.URL+"/docs#schema-Batch"),
+		chromedp.Evaluate(`[document.getElementById("GET/v1/events").parentElement.open, document.getElementById("schema-Batch").parentElement.open,
+			document.getElementById("POST/v1/events").parentElement.open]`, &open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// every operation and schema one closed line: a few screens, where all open was 130,000 px
+	if height > 20000 {
+		t.Errorf("/docs on a phone is %.0f px tall", height)
+	}
+	if len(open) != 3 || !open[0] || !open[1] || open[2] {
+		t.Errorf("opened by their links (GET /v1/events, schema Batch) and not (POST /v1/events): %v", open)
+	}
+	browser.Screenshot(t, ctx, "docs-390-linked.png")
+}
+
