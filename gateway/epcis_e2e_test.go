@@ -175,6 +175,15 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	if status, body := call(t, "POST", url+"/epcis/queries/seen-at-read-points/subscriptions", key, "application/json", sub); status != 201 {
 		t.Fatalf("subscribe: %d %s", status, body)
 	}
+	// a second receiver subscribes asking for Digital Links: its deliveries are written so
+	dlHook := &hookReceiver{secret: "e2e-webhook-secret-for-links-0123"}
+	dls := httptest.NewServer(dlHook)
+	defer dls.Close()
+	dlSub, _ := json.Marshal(gateway.SubscribeRequest{Dest: dls.URL, SignatureToken: dlHook.secret})
+	if a := postWith(t, url+"/epcis/queries/seen-at-read-points/subscriptions", key, dlSub,
+		map[string]string{"GS1-EPC-Format": "Always_GS1_Digital_Link"}); a.status != 201 || !strings.Contains(string(a.body), `"epcFormat":"Always_GS1_Digital_Link"`) {
+		t.Fatalf("subscribe for Digital Links: %d %s", a.status, a.body)
+	}
 
 	// the same query followed over WebSocket: the stream must carry what the webhook gets
 	wsCtx, wsCancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -314,9 +323,21 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	ws.Close(websocket.StatusNormalClosure, "")
 	for range streamed { // the reader has ended: wsDocs is settled
 	}
+	// the Digital Link subscription got the same events, their EPC URNs written as Digital Links
+	if got := dlHook.waitFor(t, len(want)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("the Digital Link webhook received %v, want %v", got, want)
+	}
+	dlHook.mu.Lock()
+	dlDocs := append([][]byte(nil), dlHook.docs...)
+	dlHook.mu.Unlock()
+	for i, body := range dlDocs {
+		if bytes.Contains(body, []byte(`"urn:epc:id:sgtin:`)) || bytes.Contains(body, []byte(`"urn:epc:id:sscc:`)) || !bytes.Contains(body, []byte(`"https://id.gs1.org/`)) {
+			t.Errorf("Digital Link delivery %d still names EPC URNs: %.600s", i, body)
+		}
+	}
 	// every document the subscriptions delivered is valid EPCIS 2.0 (epcis2.js)
 	hook.mu.Lock()
-	delivered := append(append([][]byte(nil), hook.docs...), wsDocs...)
+	delivered := append(append(append([][]byte(nil), hook.docs...), wsDocs...), dlDocs...)
 	hook.mu.Unlock()
 	for i, body := range delivered {
 		if v := jsClient(t, body, "validate"); v["valid"] != true {
@@ -541,3 +562,23 @@ func urlEscape(s string) string {
 	r := strings.NewReplacer("%", "%25", ":", "%3A", "/", "%2F", ";", "%3B", "?", "%3F", "=", "%3D", "#", "%23", "&", "%26", "+", "%2B", ",", "%2C", "|", "%7C")
 	return r.Replace(s)
 }
+
+// postWith POSTs a JSON body with extra headers.
+func postWith(t *testing.T, u, key string, body []byte, hdr map[string]string) epcisAnswer {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	a := epcisAnswer{status: resp.StatusCode, hdr: resp.Header}
+	a.body, _ = io.ReadAll(resp.Body)
+	return a
+}
+

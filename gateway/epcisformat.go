@@ -12,7 +12,8 @@ import (
 	"github.com/agritrace/agritrace/wire"
 )
 
-// GS1-EPC-Format: a query answer writes identifiers as the client asks (epcis.TranslateEPCs).
+// GS1-EPC-Format: a query answer, a WebSocket stream and a webhook's deliveries write identifiers
+// as the client asked (epcis.TranslateEPCs).
 // Writing a URN needs the company prefix's length, which a Digital Link does not carry: the
 // registry's enterprises declare their prefixes, read from the ledger at most once a
 // prefixTTL (only when a client asks for URNs).
@@ -30,22 +31,37 @@ type prefixCache struct {
 }
 
 // epcFormatter reads the request's GS1-EPC-Format and returns what rewrites each event of the
-// answer, and the format to announce in the answer's header; a value the binding does not
-// define is a 400 naming the header.
+// answer, and the format to announce in the answer's header.
 func (s *Server) epcFormatter(r *http.Request) (func(json.RawMessage) (json.RawMessage, error), epcis.EPCFormat, *Problem) {
+	f, p := epcFormatOf(r)
+	if p != nil {
+		return nil, "", p
+	}
+	return s.formatFor(r.Context(), f, caller(r).Org), f.Applied(), nil
+}
+
+// epcFormatOf is the request's GS1-EPC-Format; a value the binding does not define is a 400
+// naming the header.
+func epcFormatOf(r *http.Request) (epcis.EPCFormat, *Problem) {
 	f, err := epcis.ParseEPCFormat(r.Header.Get(epcFormatHeader))
 	if err != nil {
 		p := newProblem(http.StatusBadRequest, "epc-format", err.Error())
 		p.Rule, p.Pointer = "QueryParameterException", epcFormatHeader
-		return nil, "", p
+		return "", p
 	}
+	return f, nil
+}
+
+// formatFor is what rewrites each event in format f, the registry read as org when f asks for
+// URNs.
+func (s *Server) formatFor(ctx context.Context, f epcis.EPCFormat, org string) func(json.RawMessage) (json.RawMessage, error) {
 	var prefixes map[string]bool
 	if f == epcis.AlwaysURN {
-		prefixes = s.companyPrefixes(r.Context(), caller(r).Org)
+		prefixes = s.companyPrefixes(ctx, org)
 	}
 	return func(ev json.RawMessage) (json.RawMessage, error) {
 		return epcis.TranslateEPCs(ev, f, prefixes)
-	}, f.Applied(), nil
+	}
 }
 
 // companyPrefixes are the GS1 company prefixes the registry knows, read as org. When the registry

@@ -327,7 +327,8 @@ type receiver struct {
 	mu     sync.Mutex
 	secret string
 	ids    []string
-	fail   int // answer 503 this many times first
+	events []map[string]any // as delivered
+	fail   int              // answer 503 this many times first
 	bad    int // deliveries with a wrong signature
 }
 
@@ -352,7 +353,14 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, e := range doc.EPCISBody.QueryResults.ResultsBody.EventList {
 		id, _ := e["eventID"].(string)
 		rc.ids = append(rc.ids, id)
+		rc.events = append(rc.events, e)
 	}
+}
+
+func (rc *receiver) delivered() []map[string]any {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]map[string]any(nil), rc.events...)
 }
 
 func (rc *receiver) got() []string {
@@ -568,5 +576,73 @@ func TestEPCISFileSizeLimitAdvertised(t *testing.T) {
 	}
 	if r := e.do("POST", "/epcis/capture", e.keys["hlj"], "application/ld+json", bytes.NewReader(padded(limit))); r.status != 202 {
 		t.Errorf("a document of %d bytes: %d %s", limit, r.status, r.body)
+	}
+}
+
+// TestEPCISSubscriptionEPCFormat: a webhook subscription made with GS1-EPC-Format gets every
+// delivery in that format; one made without gets the events as captured; a value the binding does
+// not define is refused when subscribing.
+func TestEPCISSubscriptionEPCFormat(t *testing.T) {
+	t.Setenv(AllowPrivateHooksEnv, "true") // the receivers are on loopback
+	e := newEnv(t)
+	if r := e.post("/epcis/queries", "hlj", map[string]any{"name": "objects", "query": map[string]any{"eventType": []string{"ObjectEvent"}}}); r.status != 201 {
+		t.Fatalf("create query: %d %s", r.status, r.body)
+	}
+	subscribe := func(rc *receiver, format string) response {
+		hook := httptest.NewServer(rc)
+		t.Cleanup(hook.Close)
+		body, _ := json.Marshal(map[string]any{"dest": hook.URL, "signatureToken": rc.secret})
+		hdr := map[string]string{"Content-Type": "application/json"}
+		if format != "" {
+			hdr["GS1-EPC-Format"] = format
+		}
+		return e.doWith("POST", "/epcis/queries/objects/subscriptions", e.keys["hlj"], hdr, bytes.NewReader(body))
+	}
+	asDL, asCaptured := &receiver{secret: "a-shared-secret-of-enough-length"}, &receiver{secret: "another-secret-of-enough-length"}
+	if r := subscribe(asDL, "Always_GS1_Digital_Link"); r.status != 201 || !strings.Contains(string(r.body), `"epcFormat":"Always_GS1_Digital_Link"`) {
+		t.Fatalf("subscribe for Digital Links: %d %s", r.status, r.body)
+	}
+	if r := subscribe(asCaptured, ""); r.status != 201 || strings.Contains(string(r.body), "epcFormat") {
+		t.Fatalf("subscribe: %d %s", r.status, r.body)
+	}
+	if r := subscribe(&receiver{secret: "a-third-secret-of-enough-length"}, "Always_DL"); r.status != 400 || r.problem(t).Pointer != "GS1-EPC-Format" {
+		t.Fatalf("an undefined format: %d %s", r.status, r.body)
+	}
+	doc, sent := allTypes(t)
+	if status, job := e.captureJob(t, "hlj", doc, nil); status != 202 || job["success"] != true {
+		t.Fatalf("capture: %d %v", status, job)
+	}
+	var objects []map[string]any
+	for _, ev := range sent {
+		if ev["type"] == "ObjectEvent" {
+			objects = append(objects, ev)
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for (len(asDL.got()) < len(objects) || len(asCaptured.got()) < len(objects)) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	dl, captured := asDL.delivered(), asCaptured.delivered()
+	if len(dl) != len(objects) || len(captured) != len(objects) {
+		t.Fatalf("delivered %d and %d events, want %d each", len(dl), len(captured), len(objects))
+	}
+	urns := 0
+	for i, ev := range objects {
+		if !reflect.DeepEqual(captured[i]["epcList"], ev["epcList"]) {
+			t.Errorf("event %v delivered as captured: epcList %v, sent %v", ev["eventID"], captured[i]["epcList"], ev["epcList"])
+		}
+		for j, epc := range asList(ev["epcList"]) {
+			want := epc.(string)
+			if strings.HasPrefix(want, "urn:epc:id:") {
+				urns++
+				want = readmodel.IndexKey(want) // its canonical Digital Link
+			}
+			if got := asList(dl[i]["epcList"]); j >= len(got) || got[j] != want {
+				t.Errorf("event %v delivered with Digital Links: epcList %v, want %s at %d", ev["eventID"], dl[i]["epcList"], want, j)
+			}
+		}
+	}
+	if urns == 0 {
+		t.Fatal("the document's object events name no EPC URN: nothing was translated")
 	}
 }

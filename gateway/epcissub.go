@@ -119,7 +119,9 @@ func (s *Server) deliver(ctx context.Context, sub readmodel.Subscription) error 
 	if p != nil {
 		return fmt.Errorf("query %s: %s", sub.Query, p.Detail)
 	}
-	_, err := s.walk(ctx, sub.Query, sub.ID, q, sub.LastSeq, nil, func(body []byte, events int, page readmodel.EPCISPage) error {
+	// the format asked for when subscribing; the registry is read as this gateway's own org
+	format := s.formatFor(ctx, epcis.EPCFormat(sub.EPCFormat), s.opts.Org.Key)
+	_, err := s.walk(ctx, sub.Query, sub.ID, q, sub.LastSeq, format, func(body []byte, events int, page readmodel.EPCISPage) error {
 		if body != nil {
 			if err := s.post(ctx, sub, body); err != nil {
 				return err
@@ -225,6 +227,15 @@ func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	// the subscriber's GS1-EPC-Format holds for every delivery
+	format, p := epcFormatOf(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if format == epcis.NoPreference {
+		format = "" // as captured
+	}
 	if err := checkHookURL(r.Context(), req.Dest, s.opts.WebhookAllowPrivate, net.DefaultResolver); err != nil {
 		p := newProblemAt(http.StatusBadRequest, "webhook-destination", "/dest", err.Error())
 		p.Rule = "WebhookDestination"
@@ -240,7 +251,7 @@ func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := readmodel.Subscription{ID: uuid.NewString(), Query: name, Dest: req.Dest, Secret: req.SignatureToken,
-		Owner: caller(r).Name, Created: readmodel.JobTime(s.now())}
+		Owner: caller(r).Name, Created: readmodel.JobTime(s.now()), EPCFormat: string(format)}
 	if sub.LastSeq, sub.LastBlock, p = s.subscriptionStart(r.Context(), req.InitialRecordTime, "/initialRecordTime"); p != nil {
 		writeProblem(w, r, p)
 		return

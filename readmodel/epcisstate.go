@@ -99,20 +99,22 @@ type Subscription struct {
 	Failures  int    `json:"failures"`
 	LastError string `json:"lastError,omitempty"`
 	Suspended bool   `json:"suspended,omitempty"` // set by the gateway: too many failures in a row
+	// EPCFormat is the GS1-EPC-Format its deliveries are written in ("" = as captured).
+	EPCFormat string `json:"epcFormat,omitempty"`
 }
 
-const subCols = `id, query_name, dest, secret, owner, created, last_seq, last_block, failures, last_error`
+const subCols = `id, query_name, dest, secret, owner, created, last_seq, last_block, failures, last_error, epc_format`
 
 func scanSub(sc interface{ Scan(...any) error }) (Subscription, error) {
 	var x Subscription
-	err := sc.Scan(&x.ID, &x.Query, &x.Dest, &x.Secret, &x.Owner, &x.Created, &x.LastSeq, &x.LastBlock, &x.Failures, &x.LastError)
+	err := sc.Scan(&x.ID, &x.Query, &x.Dest, &x.Secret, &x.Owner, &x.Created, &x.LastSeq, &x.LastBlock, &x.Failures, &x.LastError, &x.EPCFormat)
 	return x, err
 }
 
 // AddSubscription stores a subscription.
 func (s *Store) AddSubscription(ctx context.Context, x Subscription) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO epcis_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '')`,
-		x.ID, x.Query, x.Dest, x.Secret, x.Owner, x.Created, x.LastSeq, x.LastBlock)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO epcis_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`,
+		x.ID, x.Query, x.Dest, x.Secret, x.Owner, x.Created, x.LastSeq, x.LastBlock, x.EPCFormat)
 	return err
 }
 
