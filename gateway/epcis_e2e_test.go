@@ -180,7 +180,7 @@ func TestE2EEPCISRoundTrip(t *testing.T) {
 	dls := httptest.NewServer(dlHook)
 	defer dls.Close()
 	dlSub, _ := json.Marshal(gateway.SubscribeRequest{Dest: dls.URL, SignatureToken: dlHook.secret})
-	if a := postWith(t, url+"/epcis/queries/seen-at-read-points/subscriptions", key, dlSub,
+	if a := epcisRequest(t, "POST", url+"/epcis/queries/seen-at-read-points/subscriptions", key, dlSub,
 		map[string]string{"GS1-EPC-Format": "Always_GS1_Digital_Link"}); a.status != 201 || !strings.Contains(string(a.body), `"epcFormat":"Always_GS1_Digital_Link"`) {
 		t.Fatalf("subscribe for Digital Links: %d %s", a.status, a.body)
 	}
@@ -562,23 +562,3 @@ func urlEscape(s string) string {
 	r := strings.NewReplacer("%", "%25", ":", "%3A", "/", "%2F", ";", "%3B", "?", "%3F", "=", "%3D", "#", "%23", "&", "%26", "+", "%2B", ",", "%2C", "|", "%7C")
 	return r.Replace(s)
 }
-
-// postWith POSTs a JSON body with extra headers.
-func postWith(t *testing.T, u, key string, body []byte, hdr map[string]string) epcisAnswer {
-	t.Helper()
-	req, _ := http.NewRequest("POST", u, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	a := epcisAnswer{status: resp.StatusCode, hdr: resp.Header}
-	a.body, _ = io.ReadAll(resp.Body)
-	return a
-}
-

@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -22,19 +23,12 @@ type epcisAnswer struct {
 
 func epcisQuery(t *testing.T, base, key, path, epcFormat string) epcisAnswer {
 	t.Helper()
-	req, _ := http.NewRequest("GET", base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+key)
+	var hdr map[string]string
 	if epcFormat != "" {
-		req.Header.Set("GS1-EPC-Format", epcFormat)
+		hdr = map[string]string{"GS1-EPC-Format": epcFormat}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	a := epcisAnswer{status: resp.StatusCode, hdr: resp.Header}
-	a.body, _ = io.ReadAll(resp.Body)
-	if link := resp.Header.Get("Link"); link != "" {
+	a := epcisRequest(t, "GET", base+path, key, nil, hdr)
+	if link := a.hdr.Get("Link"); link != "" {
 		a.next = strings.TrimPrefix(strings.TrimSuffix(strings.Split(link, ";")[0], ">"), "<")
 	}
 	var qd gateway.QueryDoc
@@ -87,4 +81,25 @@ func checkQueryBounds(t *testing.T, base, key string, sent []map[string]any) {
 	if a := epcisQuery(t, base, key, "/epcis/events", "Always_DL"); a.status != 400 || !strings.Contains(string(a.body), "GS1-EPC-Format") {
 		t.Errorf("unknown GS1-EPC-Format: %d %s", a.status, a.body)
 	}
+}
+
+// epcisRequest sends a request with the key, a JSON body (if any) and extra headers.
+func epcisRequest(t *testing.T, method, u, key string, body []byte, hdr map[string]string) epcisAnswer {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	a := epcisAnswer{status: resp.StatusCode, hdr: resp.Header}
+	a.body, _ = io.ReadAll(resp.Body)
+	return a
 }

@@ -329,7 +329,7 @@ type receiver struct {
 	ids    []string
 	events []map[string]any // as delivered
 	fail   int              // answer 503 this many times first
-	bad    int // deliveries with a wrong signature
+	bad    int              // deliveries with a wrong signature
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
