@@ -165,4 +165,3 @@ func TestBrowserDocsOnAPhone(t *testing.T) {
 	}
 	browser.Screenshot(t, ctx, "docs-390-linked.png")
 }
-
