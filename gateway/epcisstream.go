@@ -42,10 +42,7 @@ func isWebSocket(r *http.Request) bool {
 // initialRecordTime (replay from then on; default: from now on).
 func (s *Server) epcisStream(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
-	_, q, p := s.epcisQueryFor(r.Context(), name)
-	if p == nil {
-		p = subscriptionLimits(q)
-	}
+	q, p := s.subscribableQuery(r.Context(), name)
 	if p != nil {
 		writeProblem(w, r, p)
 		return

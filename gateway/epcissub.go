@@ -209,10 +209,7 @@ type SubscribeRequest struct {
 
 func (s *Server) epcisSubscribe(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
-	_, q, p := s.epcisQueryFor(r.Context(), name)
-	if p == nil {
-		p = subscriptionLimits(q)
-	}
+	_, p := s.subscribableQuery(r.Context(), name)
 	if p != nil {
 		writeProblem(w, r, p)
 		return
@@ -292,10 +289,7 @@ func (s *Server) subscriptionStart(ctx context.Context, initialRecordTime, point
 
 func (s *Server) epcisSubscriptions(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
-	_, q, p := s.epcisQueryFor(r.Context(), name)
-	if p == nil {
-		p = subscriptionLimits(q)
-	}
+	_, p := s.subscribableQuery(r.Context(), name)
 	if p != nil {
 		writeProblem(w, r, p)
 		return
@@ -346,4 +340,14 @@ func (s *Server) epcisUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// subscribableQuery is the named query a subscription (webhook or WebSocket) follows, refused when
+// it bounds one poll's result (subscriptionLimits).
+func (s *Server) subscribableQuery(ctx context.Context, name string) (readmodel.EPCISQuery, *Problem) {
+	_, q, p := s.epcisQueryFor(ctx, name)
+	if p == nil {
+		p = subscriptionLimits(q)
+	}
+	return q, p
 }
