@@ -1,9 +1,15 @@
 package epcis
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/agritrace/agritrace/domain"
+	"github.com/agritrace/agritrace/domain/epcisevent"
 )
 
 // GS1's published pairs (Tag Data Standard and Digital Link examples) of one key in both forms.
@@ -89,4 +95,58 @@ func TestParseEPCFormat(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// A translated event is the same event: written in either format it decodes, and its projection
+// (what the rules act on, where every GS1 key is one canonical Digital Link) is the original's.
+// Translating again changes nothing. The corpus is every event of the test documents, each
+// identifier shape included.
+func FuzzTranslatedEventsProjectAlike(f *testing.F) {
+	docs, _ := filepath.Glob(filepath.Join("testdata", "docs", "*.jsonld"))
+	more, _ := filepath.Glob(filepath.Join("..", "gateway", "testdata", "epcis", "*.jsonld"))
+	seeded := 0
+	for _, path := range append(docs, more...) {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		events, err := epcisevent.Decode(doc, domain.Party{Enterprise: "COOP-1"})
+		if err != nil {
+			f.Fatalf("%s: %v", path, err)
+		}
+		for _, e := range events {
+			f.Add([]byte(e.EPCIS))
+			seeded++
+		}
+	}
+	if seeded == 0 {
+		f.Fatal("no test documents to seed the corpus")
+	}
+	actor := domain.Party{Enterprise: "COOP-1"}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		orig, err := epcisevent.DecodeEvent(raw, actor)
+		if err != nil {
+			return // not an event the gateway would keep
+		}
+		want := orig.Projection()
+		for _, format := range []EPCFormat{AlwaysDL, AlwaysURN} {
+			out, err := TranslateEPCs(orig.EPCIS, format, nil)
+			if err != nil {
+				t.Fatalf("%s: %v\nof %s", format, err, orig.EPCIS)
+			}
+			again, err := TranslateEPCs(out, format, nil)
+			if err != nil || !bytes.Equal(again, out) {
+				t.Fatalf("%s twice: %s (%v)\nonce: %s", format, again, err, out)
+			}
+			got, err := epcisevent.DecodeEvent(out, actor)
+			if err != nil {
+				t.Fatalf("%s: the translation does not decode: %v\n%s\nof %s", format, err, out, orig.EPCIS)
+			}
+			p := got.Projection()
+			p.ID = want.ID // an event without an eventID is named by a hash of its content
+			if !reflect.DeepEqual(p, want) {
+				t.Fatalf("%s: projection\n%+v\nof the original\n%+v\ntranslation %s\noriginal %s", format, p, want, out, orig.EPCIS)
+			}
+		}
+	})
 }
