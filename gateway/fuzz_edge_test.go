@@ -92,3 +92,44 @@ func onTheWire(s string) bool {
 	}
 	return true
 }
+
+// FuzzEPCISQuery feeds arbitrary query strings and GS1-EPC-Format values to the standard binding's
+// query routes, over a ledger holding captured and native events.
+func FuzzEPCISQuery(f *testing.F) {
+	routes := []string{"/epcis/events", "/epcis/eventTypes/ObjectEvent/events", "/epcis/bizSteps/commissioning/events",
+		"/epcis/epcs/" + url.PathEscape("https://id.gs1.org/01/06901234100037/10/LOT-E") + "/events",
+		"/epcis/bizLocations", "/epcis/readPoints", "/epcis/dispositions", "/epcis/epcs", "/epcis/queries"}
+	seeds := []string{"EQ_bizStep=commissioning&perPage=1", "GE_eventTime=2026-01-01T00:00:00Z&LT_eventTime=2027-01-01T00:00:00.5%2B08:00",
+		"MATCH_anyEPC=urn:epc:class:lgtin:6901234.10003.*&orderBy=eventTime&orderDirection=DESC",
+		"eventCountLimit=1&perPage=1", "maxEventCount=0", "nextPageToken=" + strings.Repeat("A", 80), "EQ_quantity=10&GT_quantity=x",
+		"EXISTS_errorDeclaration=&WD_bizLocation=https://id.gs1.org/414/6901234000016", "eventType=ObjectEvent&eventType=Nonsense",
+		"EQ_INNER_sensorElementList.sensorReport.type=gs1:Temperature&GE_INNER_sensorElementList.sensorReport.value=-5"}
+	formats := []string{"", "Always_EPC_URN", "Always_GS1_Digital_Link", "Never_Translates", "No_Preference", "always_epc_urn", "\t"}
+	for i, q := range seeds {
+		f.Add(uint8(i), q, formats[i%len(formats)])
+	}
+	e := newEnv(f)
+	if r := e.post("/v1/events", "hlj", harvest("fq-epcis-1", "https://id.gs1.org/01/06901234100037/10/LOT-E", 10)); r.status >= 300 {
+		f.Fatalf("harvest: %d %s", r.status, r.body)
+	}
+	if r := e.postEvent("hlj", map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:fq-epcis-2", "action": "ADD", "bizStep": "commissioning",
+		"eventTime": "2026-10-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+		"quantityList": []any{map[string]any{"epcClass": "urn:epc:class:lgtin:6901234.100037.LOT-F", "quantity": 5, "uom": "KGM"}},
+		"bizLocation":  map[string]any{"id": "urn:epc:id:sgln:6901234.00001.0"}}); r.status != 201 {
+		f.Fatalf("capture: %d %s", r.status, r.body)
+	}
+	f.Fuzz(func(t *testing.T, route uint8, query, format string) {
+		e := *e
+		e.t = t
+		path := routes[int(route)%len(routes)] + "?" + query
+		if _, err := url.Parse(e.ts.URL + path); err != nil || !onTheWire(query) || !onTheWire(strings.ReplaceAll(format, " ", "")) {
+			return // not a request a client can send: net/http itself answers or refuses to send it
+		}
+		what := path + " GS1-EPC-Format: " + format
+		r := e.doWith("GET", path, e.keys["reg"], map[string]string{"GS1-EPC-Format": format}, nil)
+		answerOK(t, r, what)
+		if r.status >= 400 && r.ctype != "application/problem+json" {
+			t.Fatalf("%d with %q for %s: the binding answers refusals as problems", r.status, r.ctype, what) // no page here
+		}
+	})
+}
