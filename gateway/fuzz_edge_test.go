@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"encoding/json"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -130,6 +132,49 @@ func FuzzEPCISQuery(f *testing.F) {
 		answerOK(t, r, what)
 		if r.status >= 400 && r.ctype != "application/problem+json" {
 			t.Fatalf("%d with %q for %s: the binding answers refusals as problems", r.status, r.ctype, what) // no page here
+		}
+	})
+}
+
+// FuzzEPCISWrites feeds arbitrary bodies to the binding's writing routes: one event captured on its
+// own, a named query defined, a capture document queued. (Subscriptions are left out: a body the
+// fuzzer makes valid would send webhooks off the machine.)
+func FuzzEPCISWrites(f *testing.F) {
+	routes := []string{"/epcis/events", "/epcis/queries", "/epcis/capture"}
+	doc, err := os.ReadFile("../epcis/testdata/docs/all-types.jsonld")
+	if err != nil {
+		f.Fatal(err)
+	}
+	var d struct {
+		Context   json.RawMessage `json:"@context"`
+		EPCISBody struct {
+			EventList []map[string]any `json:"eventList"`
+		} `json:"epcisBody"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		f.Fatal(err)
+	}
+	for _, ev := range d.EPCISBody.EventList {
+		ev["@context"] = d.Context
+		b, _ := json.Marshal(ev)
+		f.Add(uint8(0), string(b))
+	}
+	f.Add(uint8(1), `{"name":"shipped","query":{"EQ_bizStep":["shipping"],"GE_eventTime":"2026-01-01T00:00:00Z","perPage":5}}`)
+	f.Add(uint8(1), `{"name":"n\u0000","query":{"MATCH_anyEPC":["urn:epc:id:sgtin:6901234.010003.*"],"eventCountLimit":"1"}}`)
+	// a document of one event: the fuzzer minimizes every new input it finds, request by request,
+	// and the whole test document made that most of its time
+	small, _ := json.Marshal(map[string]any{"@context": d.Context, "type": "EPCISDocument", "schemaVersion": "2.0",
+		"creationDate": "2026-10-01T08:00:00Z", "epcisBody": map[string]any{"eventList": d.EPCISBody.EventList[:1]}})
+	f.Add(uint8(2), string(small))
+	e := newEnv(f)
+	f.Fuzz(func(t *testing.T, route uint8, body string) {
+		e := *e
+		e.t = t
+		path := routes[int(route)%len(routes)]
+		r := e.do("POST", path, e.keys["hlj"], "application/ld+json", strings.NewReader(body))
+		answerOK(t, r, path+" "+body)
+		if r.status >= 400 && r.ctype != "application/problem+json" {
+			t.Fatalf("%d with %q for %s %s", r.status, r.ctype, path, body)
 		}
 	})
 }
