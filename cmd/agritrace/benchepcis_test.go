@@ -1,8 +1,12 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/agritrace/agritrace/bench"
 )
 
 func TestRoundRatios(t *testing.T) {
@@ -26,6 +30,34 @@ func TestRoundRatios(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := roundRatios(c.capture, c.native); !strings.HasSuffix(got, c.want) {
 				t.Errorf("roundRatios = %q, want it to end %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestPeersAndRest(t *testing.T) {
+	from := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name              string
+		span              bench.Span
+		wantCores, wantMS float64
+	}{
+		// 3 s of peer CPU over a 2 s window is 1.5 cores; 2 s of the others' CPU for 1,000 events is
+		// 2 ms an event
+		{"peers and the rest", bench.Span{From: from, To: from.Add(2 * time.Second), Committed: 1000,
+			CPU: bench.CPUUse{"peer0.hlj": 2 * time.Second, "peer0.ha": time.Second, "gateway": time.Second,
+				"chaincode.hlj": 500 * time.Millisecond, "orderer0": 500 * time.Millisecond}}, 1.5, 2},
+		{"no peers", bench.Span{From: from, To: from.Add(time.Second), Committed: 10,
+			CPU: bench.CPUUse{"gateway": 100 * time.Millisecond}}, 0, 10},
+		{"only peers", bench.Span{From: from, To: from.Add(time.Second), Committed: 10,
+			CPU: bench.CPUUse{"peer0.reg": 500 * time.Millisecond}}, 0.5, 0},
+		{"nothing committed", bench.Span{From: from, To: from.Add(time.Second),
+			CPU: bench.CPUUse{"peer0.reg": time.Second, "gateway": time.Second}}, 1, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cores, ms := peersAndRest(c.span)
+			if math.Abs(cores-c.wantCores) > 1e-9 || math.Abs(ms-c.wantMS) > 1e-9 {
+				t.Errorf("peersAndRest = %.3f cores, %.3f ms; want %.3f, %.3f", cores, ms, c.wantCores, c.wantMS)
 			}
 		})
 	}
