@@ -60,19 +60,28 @@ test-unit: pg-tools ## unit, handler and browser tests (no Fabric network)
 	@mkdir -p $(ARTIFACTS)
 	AGRITRACE_REQUIRE_BROWSER=1 $(GO) test -short -count=1 -cover -artifacts -outputdir=$(ARTIFACTS) ./...
 
-# A failing input is saved under testdata/fuzz and replayed by every later run, so a second run
-# fails again on a real crash; it passes only when the first failure was the fuzzer's own (a worker
-# the machine starved, or "context deadline exceeded" when gathering the baseline coverage took
-# most of FUZZTIME, which go test reports as failures too). The second run has FUZZRETRYTIME, so a
-# slow baseline does not fail it again. Both outputs are shown.
+# Go's fuzz coordinator can report "context deadline exceeded" as a failure when -fuzztime ends
+# while a worker is mid-call, saving no input (go.dev/issue/75804, fixed in Go 1.27; this module is
+# on 1.26). Such a run is the fuzzer's own failure and passes, saying so. Any other failure is
+# run again: a failing input saved under testdata/fuzz is replayed first and fails again on a real
+# crash; a worker the machine starved (reported as hung, with its input saved) passes the replay.
+# The second run has FUZZRETRYTIME, and the same rule for the deadline race.
 fuzz: ## run every fuzz target for FUZZTIME each (default 5s; e.g. make fuzz FUZZTIME=10m nightly)
-	@set -e; log=$$(mktemp); for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \
+	@set -e; log=$$(mktemp); \
+	race() { grep -q 'context deadline exceeded' $$log && ! grep -qE 'Failing input written to|panic:|_test\.go:[0-9]+:' $$log; }; \
+	for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \
 	  pkg=$$(grep -rl --include='*_test.go' "^func $$t(" . | head -1 | xargs dirname); \
 	  echo "fuzz $$t ($$pkg, $(FUZZTIME))"; \
-	  if ! $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/ >$$log 2>&1; then \
-	    tail -40 $$log; echo "fuzz $$t failed; running it again (a saved crashing input fails again)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZRETRYTIME) $$pkg/ || { rm -f $$log; exit 1; }; \
+	  if $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg/ >$$log 2>&1; then continue; fi; \
+	  tail -40 $$log; \
+	  if race; then echo "fuzz $$t: the fuzzer's own deadline race (go.dev/issue/75804), no input saved: passed"; continue; fi; \
+	  echo "fuzz $$t failed; running it again (a saved crashing input fails again)"; \
+	  if ! $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZRETRYTIME) $$pkg/ >$$log 2>&1; then \
+	    cat $$log; \
+	    if race; then echo "fuzz $$t: the fuzzer's own deadline race again, no input saved: passed"; continue; fi; \
+	    rm -f $$log; exit 1; \
 	  fi; \
+	  tail -5 $$log; \
 	done; rm -f $$log
 
 test-e2e: ## end-to-end tests, each on its own real Fabric network (one package at a time: 2 cores)
