@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// oneEvent is the all-types document's first event (a commissioning with an extension member) sent
-// on its own: with the document's @context, which its extension needs.
-func oneEvent(t *testing.T) map[string]any {
+// allTypesInContext is the all-types document's @context and its events, each carrying that
+// context, which their extension members need when an event is sent on its own.
+func allTypesInContext(t testing.TB) (context any, events []map[string]any) {
 	t.Helper()
 	doc, events := allTypes(t)
 	var d struct {
@@ -19,9 +19,18 @@ func oneEvent(t *testing.T) map[string]any {
 	if err := json.Unmarshal(doc, &d); err != nil {
 		t.Fatal(err)
 	}
-	ev := events[0]
-	ev["@context"] = d.Context
-	return ev
+	for _, ev := range events {
+		ev["@context"] = d.Context
+	}
+	return d.Context, events
+}
+
+// oneEvent is the all-types document's first event (a commissioning with an extension member) sent
+// on its own: with the document's @context, which its extension needs.
+func oneEvent(t *testing.T) map[string]any {
+	t.Helper()
+	_, events := allTypesInContext(t)
+	return events[0]
 }
 
 func (e *env) postEvent(org string, ev any) response {

@@ -3,7 +3,6 @@ package gateway
 import (
 	"encoding/json"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 )
@@ -14,7 +13,8 @@ func answerOK(t *testing.T, r response, what string) {
 	if r.status >= 500 {
 		t.Fatalf("%d for %s: %s", r.status, what, r.body)
 	}
-	page := !strings.HasPrefix(what, "/v1/") && strings.HasPrefix(r.ctype, "text/html") // a page answers a browser in HTML
+	// a page answers a browser in HTML; the API and the EPCIS binding answer problems
+	page := !strings.HasPrefix(what, "/v1/") && !strings.HasPrefix(what, "/epcis/") && strings.HasPrefix(r.ctype, "text/html")
 	if r.status >= 400 && r.ctype != "application/problem+json" && !page {
 		t.Fatalf("%d with %q for %s", r.status, r.ctype, what)
 	}
@@ -128,11 +128,7 @@ func FuzzEPCISQuery(f *testing.F) {
 			return // not a request a client can send: net/http itself answers or refuses to send it
 		}
 		what := path + " GS1-EPC-Format: " + format
-		r := e.doWith("GET", path, e.keys["reg"], map[string]string{"GS1-EPC-Format": format}, nil)
-		answerOK(t, r, what)
-		if r.status >= 400 && r.ctype != "application/problem+json" {
-			t.Fatalf("%d with %q for %s: the binding answers refusals as problems", r.status, r.ctype, what) // no page here
-		}
+		answerOK(t, e.doWith("GET", path, e.keys["reg"], map[string]string{"GS1-EPC-Format": format}, nil), what)
 	})
 }
 
@@ -141,21 +137,8 @@ func FuzzEPCISQuery(f *testing.F) {
 // fuzzer makes valid would send webhooks off the machine.)
 func FuzzEPCISWrites(f *testing.F) {
 	routes := []string{"/epcis/events", "/epcis/queries", "/epcis/capture"}
-	doc, err := os.ReadFile("../epcis/testdata/docs/all-types.jsonld")
-	if err != nil {
-		f.Fatal(err)
-	}
-	var d struct {
-		Context   json.RawMessage `json:"@context"`
-		EPCISBody struct {
-			EventList []map[string]any `json:"eventList"`
-		} `json:"epcisBody"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		f.Fatal(err)
-	}
-	for _, ev := range d.EPCISBody.EventList {
-		ev["@context"] = d.Context
+	context, events := allTypesInContext(f)
+	for _, ev := range events {
 		b, _ := json.Marshal(ev)
 		f.Add(uint8(0), string(b))
 	}
@@ -163,18 +146,14 @@ func FuzzEPCISWrites(f *testing.F) {
 	f.Add(uint8(1), `{"name":"n\u0000","query":{"MATCH_anyEPC":["urn:epc:id:sgtin:6901234.010003.*"],"eventCountLimit":"1"}}`)
 	// a document of one event: the fuzzer minimizes every new input it finds, request by request,
 	// and the whole test document made that most of its time
-	small, _ := json.Marshal(map[string]any{"@context": d.Context, "type": "EPCISDocument", "schemaVersion": "2.0",
-		"creationDate": "2026-10-01T08:00:00Z", "epcisBody": map[string]any{"eventList": d.EPCISBody.EventList[:1]}})
+	small, _ := json.Marshal(map[string]any{"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0",
+		"creationDate": "2026-10-01T08:00:00Z", "epcisBody": map[string]any{"eventList": events[:1]}})
 	f.Add(uint8(2), string(small))
 	e := newEnv(f)
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		e := *e
 		e.t = t
 		path := routes[int(route)%len(routes)]
-		r := e.do("POST", path, e.keys["hlj"], "application/ld+json", strings.NewReader(body))
-		answerOK(t, r, path+" "+body)
-		if r.status >= 400 && r.ctype != "application/problem+json" {
-			t.Fatalf("%d with %q for %s %s", r.status, r.ctype, path, body)
-		}
+		answerOK(t, e.do("POST", path, e.keys["hlj"], "application/ld+json", strings.NewReader(body)), path+" "+body)
 	})
 }
