@@ -10,6 +10,7 @@ import (
 
 	"github.com/agritrace/agritrace/domain"
 	"github.com/agritrace/agritrace/domain/epcisevent"
+	"github.com/agritrace/agritrace/internal/epcisdocs"
 )
 
 // GS1's published pairs (Tag Data Standard and Digital Link examples) of one key in both forms.
@@ -102,27 +103,26 @@ func TestParseEPCFormat(t *testing.T) {
 // Translating again changes nothing. The corpus is every event of the test documents, each
 // identifier shape included.
 func FuzzTranslatedEventsProjectAlike(f *testing.F) {
+	actor := domain.Party{Enterprise: "COOP-1"}
+	events := epcisdocs.Events(f, actor) // the gateway's test documents
 	docs, _ := filepath.Glob(filepath.Join("testdata", "docs", "*.jsonld"))
-	more, _ := filepath.Glob(filepath.Join("..", "gateway", "testdata", "epcis", "*.jsonld"))
-	seeded := 0
-	for _, path := range append(docs, more...) {
+	if len(docs) == 0 {
+		f.Fatal("no test documents in testdata/docs")
+	}
+	for _, path := range docs {
 		doc, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)
 		}
-		events, err := epcisevent.Decode(doc, domain.Party{Enterprise: "COOP-1"})
+		evs, err := epcisevent.Decode(doc, actor)
 		if err != nil {
 			f.Fatalf("%s: %v", path, err)
 		}
-		for _, e := range events {
-			f.Add([]byte(e.EPCIS))
-			seeded++
-		}
+		events = append(events, evs...)
 	}
-	if seeded == 0 {
-		f.Fatal("no test documents to seed the corpus")
+	for _, e := range events {
+		f.Add([]byte(e.EPCIS))
 	}
-	actor := domain.Party{Enterprise: "COOP-1"}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		orig, err := epcisevent.DecodeEvent(raw, actor)
 		if err != nil {
