@@ -3,7 +3,6 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -104,22 +103,7 @@ func TestParseEPCFormat(t *testing.T) {
 // identifier shape included.
 func FuzzTranslatedEventsProjectAlike(f *testing.F) {
 	actor := domain.Party{Enterprise: "COOP-1"}
-	events := epcisdocs.Events(f, actor) // the gateway's test documents
-	docs, _ := filepath.Glob(filepath.Join("testdata", "docs", "*.jsonld"))
-	if len(docs) == 0 {
-		f.Fatal("no test documents in testdata/docs")
-	}
-	for _, path := range docs {
-		doc, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		evs, err := epcisevent.Decode(doc, actor)
-		if err != nil {
-			f.Fatalf("%s: %v", path, err)
-		}
-		events = append(events, evs...)
-	}
+	events := append(epcisdocs.Events(f, actor), epcisdocs.EventsIn(f, actor, filepath.Join("epcis", "testdata", "docs"))...)
 	for _, e := range events {
 		f.Add([]byte(e.EPCIS))
 	}
