@@ -148,17 +148,17 @@ func (s *Server) epcisCapture(w http.ResponseWriter, r *http.Request) {
 	job := readmodel.CaptureJob{ID: uuid.NewString(), Owner: key.Name, CreatedAt: readmodel.JobTime(s.now()),
 		Running: true, Behaviour: behaviour, Events: len(events)}
 	at := eventIn(list)
-	plan, problems := s.admitAll(r.Context(), key, events, at)
-	if behaviour == "rollback" && len(problems) > 0 {
+	plan := s.admitAll(r.Context(), key, events, at)
+	if behaviour == "rollback" && len(plan.problems) > 0 {
 		// atomic: nothing is recorded; the first refusal answers (400, 403 or 409)
-		first := problems[0]
-		if len(problems) > 1 {
-			first.Detail += fmt.Sprintf(" (and %d more refusals; nothing was captured)", len(problems)-1)
+		first := plan.problems[0]
+		if len(plan.problems) > 1 {
+			first.Detail += fmt.Sprintf(" (and %d more refusals; nothing was captured)", len(plan.problems)-1)
 		}
 		writeProblem(w, r, first)
 		return
 	}
-	for _, p := range problems {
+	for _, p := range plan.problems {
 		job.Errors = append(job.Errors, mustJSON(p))
 	}
 	if err := s.store.PutJob(r.Context(), job); err != nil {
@@ -189,40 +189,47 @@ func atomicFits(events []domain.Event) *Problem {
 	return p
 }
 
-// admitAll checks every event; it returns the indexes still to record (not refused, not replays).
-func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Event, at func(int) string) ([]int, []*Problem) {
-	var todo []int
-	var problems []*Problem
+// admission is what admitAll found of a capture's events.
+type admission struct {
+	todo     []int // the indexes still to record (not refused, not replays)
+	sizes    []int // each event's size in a transaction, as admit measured it
+	problems []*Problem
+}
+
+// admitAll checks every event.
+func (s *Server) admitAll(ctx context.Context, key *APIKey, events []domain.Event, at func(int) string) admission {
+	a := admission{sizes: make([]int, len(events))}
 	now := s.now()
 	known := s.knownEvents(ctx, events)
 	for i := range events {
-		dup, p := s.admit(ctx, key, &events[i], now, known)
+		size, dup, p := s.admit(ctx, key, &events[i], now, known)
 		switch {
 		case p != nil:
 			idx := i
 			p.Index = &idx
 			p.underEvent(at(i), events[i], "")
-			problems = append(problems, p)
+			a.problems = append(a.problems, p)
 		case dup == nil:
-			todo = append(todo, i)
+			a.todo = append(a.todo, i)
+			a.sizes[i] = size
 		}
 	}
-	return todo, problems
+	return a
 }
 
 // runCapture records a capture job's events and finishes the job.
-func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []domain.Event, todo []int, at func(int) string) {
+func (s *Server) runCapture(key *APIKey, job readmodel.CaptureJob, events []domain.Event, plan admission, at func(int) string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var results []EventResult
 	if job.Behaviour == "rollback" {
-		results = s.recordAtomic(ctx, key, events, todo, at)
+		results = s.recordAtomic(ctx, key, events, plan.todo, at)
 	} else {
 		results = make([]EventResult, len(events))
 		for i := range results {
 			results[i] = EventResult{Index: i, EventID: events[i].ID, Status: "duplicate"}
 		}
-		s.submitAll(ctx, key, events, todo, nil, results)
+		s.submitAll(ctx, key, events, plan.sizes, plan.todo, nil, results)
 		s.awaitReadModel(ctx, results)
 		underEvents(results, events, at)
 	}

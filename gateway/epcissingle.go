@@ -29,7 +29,7 @@ func (s *Server) epcisCaptureEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	events := []domain.Event{e}
-	dup, p := s.admit(r.Context(), key, &events[0], s.now(), s.knownEvents(r.Context(), events))
+	_, dup, p := s.admit(r.Context(), key, &events[0], s.now(), s.knownEvents(r.Context(), events))
 	if p != nil {
 		p.underEvent("", events[0], "")
 		writeProblem(w, r, p)

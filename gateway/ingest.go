@@ -184,6 +184,7 @@ func writeBulk(w http.ResponseWriter, results []EventResult) {
 // pre holds decoding problems found earlier (nil entries for good events).
 func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event, pre []*Problem) []EventResult {
 	results := make([]EventResult, len(events))
+	sizes := make([]int, len(events))
 	var todo []int
 	private := map[string]domain.Private{}
 	now := s.now()
@@ -215,10 +216,12 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 		if e.Private != nil && e.Private.Salt == "" {
 			e.Private.Salt = privateSalt(key, e.ID)
 		}
-		if dup, p := s.admit(ctx, key, e, now, known); p != nil {
+		size, dup, p := s.admit(ctx, key, e, now, known)
+		if p != nil {
 			reject(p)
 			continue
-		} else if dup != nil {
+		}
+		if dup != nil {
 			results[i] = *dup
 			results[i].Index = i
 			s.metrics.duplicates.Add(1)
@@ -227,30 +230,33 @@ func (s *Server) ingest(ctx context.Context, key *APIKey, events []domain.Event,
 		if e.Private != nil {
 			private[e.ID] = *e.Private
 		}
+		sizes[i] = size
 		todo = append(todo, i)
 	}
-	s.submitAll(ctx, key, events, todo, private, results)
+	s.submitAll(ctx, key, events, sizes, todo, private, results)
 	s.awaitReadModel(ctx, results)
 	return results
 }
 
 // admit runs the checks that need no ledger round trip: the permission function the contract
 // applies (so a refusal costs no Fabric round trip), validation, size, and replay against the read
-// model (a duplicate returns its original record).
-func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now time.Time, known map[string]bool) (*EventResult, *Problem) {
+// model (a duplicate returns its original record). size is the event's eventBytes, for packing.
+func (s *Server) admit(ctx context.Context, key *APIKey, e *domain.Event, now time.Time, known map[string]bool) (size int, dup *EventResult, p *Problem) {
 	if e.Type.Valid() {
 		if err := ledger.MayRecord(key.Caller(), e); err != nil {
-			return nil, problemFrom(err)
+			return 0, nil, problemFrom(err)
 		}
 	}
 	e.Actor.Platform = key.MSPID
 	if err := domain.Validate(e, now); err != nil {
-		return nil, problemFrom(err)
+		return 0, nil, problemFrom(err)
 	}
-	if p := checkEventSize(*e); p != nil {
-		return nil, p
+	size = eventBytes(*e)
+	if p := checkEventSize(size); p != nil {
+		return 0, nil, p
 	}
-	return s.replay(ctx, *e, key.MSPID, known)
+	dup, p = s.replay(ctx, *e, key.MSPID, known)
+	return size, dup, p
 }
 
 // knownEvents is which of the events' IDs the read model holds (nil when it cannot say: replay
@@ -329,9 +335,10 @@ func (s *Server) replay(ctx context.Context, e domain.Event, msp string, known m
 }
 
 // submitAll packs events into transactions: events that share a batch stay together and in order
-// (so they never conflict with each other), independent groups go in parallel.
-func (s *Server) submitAll(ctx context.Context, key *APIKey, events []domain.Event, todo []int, private map[string]domain.Private, results []EventResult) {
-	lanes := fitBytes(pack(events, todo, s.opts.EventsPerTx, private), events)
+// (so they never conflict with each other), independent groups go in parallel. sizes[i] is event
+// i's size as admit measured it.
+func (s *Server) submitAll(ctx context.Context, key *APIKey, events []domain.Event, sizes []int, todo []int, private map[string]domain.Private, results []EventResult) {
+	lanes := fitBytes(pack(events, todo, s.opts.EventsPerTx, private), sizes)
 	sem := make(chan struct{}, s.opts.Parallel)
 	var wg sync.WaitGroup
 	for _, lane := range lanes {

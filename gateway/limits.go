@@ -17,10 +17,9 @@ func eventBytes(e domain.Event) int {
 	return n
 }
 
-// checkEventSize refuses, before Fabric, an event that no transaction can carry: Fabric would
-// refuse the transaction the same way on every retry.
-func checkEventSize(e domain.Event) *Problem {
-	n := eventBytes(e)
+// checkEventSize refuses, before Fabric, an event of n bytes (eventBytes) that no transaction can
+// carry: Fabric would refuse the transaction the same way on every retry.
+func checkEventSize(n int) *Problem {
 	if n <= wire.MaxEventBytes {
 		return nil
 	}
@@ -34,9 +33,10 @@ func checkEventSize(e domain.Event) *Problem {
 }
 
 // fitBytes cuts every transaction of the packed lanes so that the events of one transaction total
-// at most wire.MaxTxEventBytes. Pieces stay in order in their lane, so events of one batch still
-// commit in sequence.
-func fitBytes(lanes [][][]int, events []domain.Event) [][][]int {
+// at most wire.MaxTxEventBytes, sizes[i] being event i's eventBytes (measured once, on admission:
+// each measure writes the event's JSON, and a captured event's EPCIS is checked again each time).
+// Pieces stay in order in their lane, so events of one batch still commit in sequence.
+func fitBytes(lanes [][][]int, sizes []int) [][][]int {
 	out := make([][][]int, 0, len(lanes))
 	for _, lane := range lanes {
 		var nl [][]int
@@ -49,7 +49,7 @@ func fitBytes(lanes [][][]int, events []domain.Event) [][][]int {
 			var cur []int
 			size := 0
 			for _, i := range chunk {
-				n := eventBytes(events[i])
+				n := sizes[i]
 				if len(cur) > 0 && size+n > wire.MaxTxEventBytes {
 					nl = append(nl, cur)
 					cur, size = nil, 0
