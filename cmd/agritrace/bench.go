@@ -32,8 +32,8 @@ const benchHelp = `Measures agritrace on a fresh network of its own, each figure
   reserve    the regulator's granary list over 1,000 granaries × 20 bins reconciled, against the
              same reconciliations in memory
   epcis      EPCIS 2.0 capture of 1,000-event documents: events/s and CPU per event against the
-             same events through native bulk ingest, in alternating windows (--epcis-control: the
-             capture side native too, to see the method's own bias)
+             same events through native bulk ingest, in rotating windows with a control side (native
+             too: how far it strays from the native side is the method's own spread)
   epcis-paging  GET /epcis/events paging through a synthetic read model of 1 M captured EPCIS events
              (quick: 100k) with nextPageToken, against reading the same pages from the read model
 Writes the table (and nothing the run did not measure) to --out, CPU profiles to docs/profiles.
@@ -50,8 +50,7 @@ type benchOpts struct {
 	lots, labels       int
 	scales             []int
 	fanout             int
-	epcisEvents        int  // events of the synthetic read model the epcis-paging phase pages through
-	epcisControl       bool // the epcis phase's capture side sends its events natively too (the method's own bias)
+	epcisEvents        int // events of the synthetic read model the epcis-paging phase pages through
 	basePort, gwPort   int
 	profDir, cmdString string
 }
@@ -89,7 +88,6 @@ func runBench(ctx context.Context, args []string) error {
 	fs.IntVar(&o.lots, "lots", 10000, "distinct lots scanned during ingest")
 	fs.IntVar(&o.labels, "labels", 10000, "label PNGs rendered")
 	fs.IntVar(&o.epcisEvents, "epcis-events", 0, "captured EPCIS events the epcis-paging phase pages through (default 1000000, quick 100000)")
-	fs.BoolVar(&o.epcisControl, "epcis-control", false, "control run of the epcis phase: its capture side posts the same events natively too, so the ratio shows the method's own bias (should be 1.00×)")
 	profiles := fs.String("profiles", filepath.Join("docs", "profiles"), "where CPU profiles are written")
 	only := fs.String("phases", "", "run only these phases, comma-separated (labels, ingest, scans, catch-up, lineage, reserve, epcis, epcis-paging); default all")
 	if err := fs.Parse(args); err != nil {

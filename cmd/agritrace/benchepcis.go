@@ -19,13 +19,13 @@ import (
 
 const epcisSection = "EPCIS 2.0"
 
-// epcisRounds is how many times the epcis phase alternates its native and capture windows, each a
-// quarter of --window long. The peers' state database compacts in bursts of seconds, more as it
-// grows and fastest while the ledger is young: with one capture window between two native halves,
-// control runs (--epcis-control: both sides native, on fresh networks) measured the middle window
-// 0.94–1.00× the outer ones, and four rounds still left 0.97–1.01×. Eight short windows a side let
-// the bursts and the growth fall on both alike.
-const epcisRounds = 8
+// epcisOrders are the orders of the epcis phase's three sides (native, capture, control) in its
+// rounds, one round each: every order once, so each side is first, second and last equally often
+// and comes after each other side equally often within a round — the peers' state database
+// compacts in bursts of seconds, and what one window leaves behind falls into the next. Each window
+// is a quarter of --window long. (With two sides, four rounds of alternating pairs left control
+// runs 0.97–1.01×, and eight rounds 0.92–1.04× over four runs: 2026-11-26-evening's analysis.)
+var epcisOrders = [][3]int{{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}}
 
 // epcisDrain bounds the wait, after each window, for the documents under way to finish: a capture
 // job goes on after its client stops, and would commit in the other side's window, counted there
@@ -38,9 +38,10 @@ const epcisDrain = 30 * time.Second
 const epcisSettle = 3 * time.Second
 
 // phaseEPCIS: EPCIS 2.0 capture of 1,000-event documents against native bulk ingest of the very
-// same events, measured in alternating windows on the same network, ledger and clients. The bulk
+// same events, measured in rotating windows on the same network, ledger and clients. The bulk
 // phase's figure is not the baseline: its harvests carry no GS1 keys (no registry checks), and it
-// ran on a ledger several phases younger.
+// ran on a ledger several phases younger. A third side, the control, posts its events natively as
+// well: how far it strays from the native side is how far the method itself strays in this run.
 func phaseEPCIS(r *benchRun) error {
 	o := r.o
 	seg := o.window / 4
@@ -49,26 +50,18 @@ func phaseEPCIS(r *benchRun) error {
 		r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf("epcis capture: a quarter of the %s window is too short for a window of capture jobs of %d events", o.window, o.bulkPer))
 		return nil
 	}
-	capture, name := bench.EPCISCaptureOp(r.env, o.bulkPer, "proceed"), "EPCIS capture (GS1-Capture-Error-Behaviour: proceed)"
-	latency, failed := fmt.Sprintf("request→capture job seen finished (polled every %s)", bench.CapturePoll), "failed documents"
-	if o.epcisControl {
-		capture, name = bench.NativeTwinOp(r.env, o.bulkPer), "control run: the capture side's events posted natively as well"
-		latency, failed = "request→all committed", "failed requests"
-	}
+	rounds := len(epcisOrders)
 	// each side's windows use sequence numbers of their own (fresh): k is its first load's
 	tw := &epcisSide{op: bench.NativeTwinOp(r.env, o.bulkPer), k: 0, what: "native bulk of the capture's events", profile: "gateway-epcis-native.pprof"}
-	ec := &epcisSide{op: capture, k: epcisRounds, what: "EPCIS capture", profile: "gateway-epcis-capture.pprof"}
-	for round := 0; round < epcisRounds; round++ {
-		// each round starts with the side the previous one ended with (ABBA), so neither always
-		// follows the other
-		sides := []*epcisSide{tw, ec}
-		if round%2 == 1 {
-			sides = []*epcisSide{ec, tw}
-		}
-		for _, sd := range sides {
-			// the gateway is profiled after each side's last window, both sides alike
+	ec := &epcisSide{op: bench.EPCISCaptureOp(r.env, o.bulkPer, "proceed"), k: rounds, what: "EPCIS capture", profile: "gateway-epcis-capture.pprof"}
+	ct := &epcisSide{op: bench.NativeTwinOp(r.env, o.bulkPer), k: 2 * rounds, what: "control (native again)"}
+	all := [3]*epcisSide{tw, ec, ct}
+	for round, order := range epcisOrders {
+		for _, i := range order {
+			sd := all[i]
+			// the gateway is profiled after the last window of the sides compared, both alike
 			profile := ""
-			if round == epcisRounds-1 {
+			if round == rounds-1 {
 				profile = sd.profile
 			}
 			c := &txCounter{env: r.env}
@@ -81,25 +74,34 @@ func phaseEPCIS(r *benchRun) error {
 			sd.rates = append(sd.rates, float64(span.Committed)/span.Seconds())
 		}
 	}
-	twSpan, ecSpan := tw.span, ec.span
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "same events, native", Per: "event", Committed: twSpan.Committed, Seconds: twSpan.Seconds(), Use: twSpan.CPU, Machine: twSpan.Machine, Load: twSpan.Load})
+	twSpan, ecSpan, ctSpan := tw.span, ec.span, ct.span
+	r.rep.CPU = append(r.rep.CPU,
+		bench.CPURow{Phase: "same events, native", Per: "event", Committed: twSpan.Committed, Seconds: twSpan.Seconds(), Use: twSpan.CPU, Machine: twSpan.Machine, Load: twSpan.Load},
+		bench.CPURow{Phase: "EPCIS capture", Per: "event", Committed: ecSpan.Committed, Seconds: ecSpan.Seconds(), Use: ecSpan.CPU, Machine: ecSpan.Machine, Load: ecSpan.Load},
+		bench.CPURow{Phase: "control, native again", Per: "event", Committed: ctSpan.Committed, Seconds: ctSpan.Seconds(), Use: ctSpan.CPU, Machine: ctSpan.Machine, Load: ctSpan.Load})
 	twRate := float64(twSpan.Committed) / twSpan.Seconds()
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "EPCIS capture", Per: "event", Committed: ecSpan.Committed, Seconds: ecSpan.Seconds(), Use: ecSpan.CPU, Machine: ecSpan.Machine, Load: ecSpan.Load})
 	rate := float64(ecSpan.Committed) / ecSpan.Seconds()
-	windows := fmt.Sprintf("%d windows of %s each side, alternating (ABBA), each after %s of warm-up; the documents under way at a window's end finish before the other side starts", epcisRounds, seg, epcisSettle)
-	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("%s, %d-event documents, %d clients", name, o.bulkPer, o.bulkClients),
+	ctRate := float64(ctSpan.Committed) / ctSpan.Seconds()
+	windows := fmt.Sprintf("%d rounds of three windows of %s, one a side (native, capture, control) in every order once, each after %s of warm-up; the documents under way at a window's end finish before the next starts", rounds, seg, epcisSettle)
+	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("EPCIS capture (GS1-Capture-Error-Behaviour: proceed), %d-event documents, %d clients", o.bulkPer, o.bulkClients),
 		Value: rate, Unit: "events/s", Baseline: twRate, BaseUnit: "events/s, the same events native", Target: "≥ native bulk ingest", Met: bench.Met(rate >= twRate),
-		Note: fmt.Sprintf("%s p50 %.0f ms, p99 %.0f ms; %d %s; %s; %s; %s%s", latency, ec.res.P(.5), ec.res.P(.99), ec.res.Failures, failed, perTx(ecSpan.Committed, ec.txs, ec.blocks), windows, roundRatios(ec.rates, tw.rates), bulkAside(r.bulkRate))})
+		Note: fmt.Sprintf("request→capture job seen finished (polled every %s) p50 %.0f ms, p99 %.0f ms; %d failed documents; %s; %s; %s; the control ran %.2f× the native side%s",
+			bench.CapturePoll, ec.res.P(.5), ec.res.P(.99), ec.res.Failures, perTx(ecSpan.Committed, ec.txs, ec.blocks), windows, roundRatios("capture", ec.rates, tw.rates), ctRate/twRate, bulkAside(r.bulkRate))})
 	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("baseline: the same events through the native bulk API, %d-event requests, %d clients", o.bulkPer, o.bulkClients),
 		Value: twRate, Unit: "events/s", Note: fmt.Sprintf("each capture document decoded by the gateway's EPCIS decoder in the bench process and posted to /v1/events; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests; %s", tw.res.P(.5), tw.res.P(.99), tw.res.Failures, perTx(twSpan.Committed, tw.txs, tw.blocks))})
+	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("control: native bulk again, events of the same shape, %d-event requests, %d clients, in windows of its own among the others", o.bulkPer, o.bulkClients),
+		Value: ctRate, Unit: "events/s", Baseline: twRate, BaseUnit: "events/s, the native side",
+		Note: fmt.Sprintf("the same work as the native side: its distance from 1.0× is the method's own in this run; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests; %s; %s",
+			ct.res.P(.5), ct.res.P(.99), ct.res.Failures, perTx(ctSpan.Committed, ct.txs, ct.blocks), roundRatios("control", ct.rates, tw.rates))})
 	if twSpan.Committed > 0 {
 		cpu, twCPU := ecSpan.CPUPer(), twSpan.CPUPer()
 		ecPeers, ecRest := peersAndRest(ecSpan)
 		twPeers, twRest := peersAndRest(twSpan)
+		ctPeers, ctRest := peersAndRest(ctSpan)
 		r.rep.Add(bench.Row{Section: epcisSection, Name: "EPCIS capture: CPU per committed event, all network processes + gateway", Value: cpu, Unit: "ms",
 			Baseline: twCPU, BaseUnit: "ms per event, the same events native", Target: "≤ native bulk", Met: bench.Met(cpu <= twCPU),
-			Note: fmt.Sprintf("the gateway alone %.3f ms per event (native %.3f ms), the chaincode servers %.3f ms (native %.3f ms); the peers used %.2f cores (native %.2f), everything else counted %.3f ms per event (native %.3f ms)",
-				ecSpan.CPUPer("gateway"), twSpan.CPUPer("gateway"), chaincodeCPU(ecSpan), chaincodeCPU(twSpan), ecPeers, twPeers, ecRest, twRest)})
+			Note: fmt.Sprintf("the gateway alone %.3f ms per event (native %.3f ms), the chaincode servers %.3f ms (native %.3f ms); the peers used %.2f cores (native %.2f, control %.2f), everything else counted %.3f ms per event (native %.3f ms, control %.3f ms): %+.0f µs an event against the native side, the control %+.0f µs",
+				ecSpan.CPUPer("gateway"), twSpan.CPUPer("gateway"), chaincodeCPU(ecSpan), chaincodeCPU(twSpan), ecPeers, twPeers, ctPeers, ecRest, twRest, ctRest, (ecRest-twRest)*1000, (ctRest-twRest)*1000)})
 	}
 	return nil
 }
@@ -116,14 +118,14 @@ type epcisSide struct {
 	rates       []float64 // events/s of each window, by round
 }
 
-// roundRatios says how the ratio varies from round to round: each round's capture window against
-// the native window next to it. The verdict is on the sums; the spread shows how far one round's
+// roundRatios says how the ratio varies from round to round: each round's window of one side (its
+// rates, named side) against the native window of the same round. The verdict is on the sums; the spread shows how far one round's
 // ratio strays, and so what the summed ratio's distance from 1.0 is worth.
-func roundRatios(capture, native []float64) string {
+func roundRatios(side string, rates, native []float64) string {
 	var rs []float64
-	for i := range min(len(capture), len(native)) {
+	for i := range min(len(rates), len(native)) {
 		if native[i] > 0 {
-			rs = append(rs, capture[i]/native[i])
+			rs = append(rs, rates[i]/native[i])
 		}
 	}
 	if len(rs) == 0 {
@@ -140,7 +142,7 @@ func roundRatios(capture, native []float64) string {
 			above++
 		}
 	}
-	return fmt.Sprintf("round by round the capture side ran %.2f× the native window beside it (median; %.2f–%.2f×; %d of %d rounds ≥ 1.0×)", mid, rs[0], rs[len(rs)-1], above, len(rs))
+	return fmt.Sprintf("round by round the %s ran %.2f× the native window of its round (median; %.2f–%.2f×; %d of %d rounds ≥ 1.0×)", side, mid, rs[0], rs[len(rs)-1], above, len(rs))
 }
 
 // fresh gives op's k-th load sequence numbers of its own: each load numbers its operations from 1,
