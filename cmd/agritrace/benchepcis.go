@@ -24,7 +24,8 @@ const epcisSection = "EPCIS 2.0"
 // and comes after each other side equally often within a round — the peers' state database
 // compacts in bursts of seconds, and what one window leaves behind falls into the next. Each window
 // is a quarter of --window long. (With two sides, four rounds of alternating pairs left control
-// runs 0.97–1.01×, and eight rounds 0.92–1.04× over four runs: 2026-11-26-evening's analysis.)
+// runs 0.97–1.01×, and eight rounds 0.92–1.04× over four runs:
+// docs/BENCHMARKS-ANALYSIS-2026-11-26-evening.md.)
 var epcisOrders = [][3]int{{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}}
 
 // epcisDrain bounds the wait, after each window, for the documents under way to finish: a capture
@@ -119,8 +120,9 @@ type epcisSide struct {
 }
 
 // roundRatios says how the ratio varies from round to round: each round's window of one side (its
-// rates, named side) against the native window of the same round. The verdict is on the sums; the spread shows how far one round's
-// ratio strays, and so what the summed ratio's distance from 1.0 is worth.
+// rates, named side) against the native window of the same round. The verdict is on the sums; the
+// spread shows how far one round's ratio strays, and so what the summed ratio's distance from 1.0
+// is worth.
 func roundRatios(side string, rates, native []float64) string {
 	var rs []float64
 	for i := range min(len(rates), len(native)) {

@@ -62,3 +62,39 @@ func TestPeersAndRest(t *testing.T) {
 		})
 	}
 }
+
+// TestEPCISOrdersBalanced: over the epcis phase's rounds each side takes each place in a round
+// equally often, and within a round each side comes right after each other side equally often, so
+// neither the ledger's growth nor the compaction one window leaves to the next favours a side.
+func TestEPCISOrdersBalanced(t *testing.T) {
+	places := map[[2]int]int{}  // side, place → rounds
+	follows := map[[2]int]int{} // side before, side after → rounds
+	for _, order := range epcisOrders {
+		seen := map[int]bool{}
+		for place, side := range order {
+			if side < 0 || side > 2 || seen[side] {
+				t.Fatalf("order %v: each of the three sides (0, 1, 2) once", order)
+			}
+			seen[side] = true
+			places[[2]int{side, place}]++
+			if place > 0 {
+				follows[[2]int{order[place-1], side}]++
+			}
+		}
+	}
+	want := len(epcisOrders) / 3
+	for side := 0; side < 3; side++ {
+		for place := 0; place < 3; place++ {
+			if n := places[[2]int{side, place}]; n != want || want == 0 {
+				t.Errorf("side %d is in place %d in %d rounds of %d, want %d", side, place, n, len(epcisOrders), want)
+			}
+		}
+	}
+	for before := 0; before < 3; before++ {
+		for after := 0; after < 3; after++ {
+			if n := follows[[2]int{before, after}]; before != after && n != len(epcisOrders)/3 {
+				t.Errorf("side %d comes right after side %d in %d rounds, want %d", after, before, n, len(epcisOrders)/3)
+			}
+		}
+	}
+}
