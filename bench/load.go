@@ -184,6 +184,14 @@ type Span struct {
 // Seconds is the window's length.
 func (s Span) Seconds() float64 { return s.To.Sub(s.From).Seconds() }
 
+// Rate is what the window committed per second.
+func (s Span) Rate() float64 { return float64(s.Committed) / s.Seconds() }
+
+// Row is the span as a row of the report's CPU table: phase's items, each one per ("event", "tx").
+func (s Span) Row(phase, per string) CPURow {
+	return CPURow{Phase: phase, Per: per, Committed: s.Committed, Seconds: s.Seconds(), Use: s.CPU, Machine: s.Machine, Load: s.Load}
+}
+
 // Plus is s and o, two windows of the same load, counted as one window of their summed length
 // starting at s.From: what a baseline measured on both sides of another load reports.
 func (s Span) Plus(o Span) Span {

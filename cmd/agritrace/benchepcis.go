@@ -72,17 +72,17 @@ func phaseEPCIS(r *benchRun) error {
 			}
 			sd.res, sd.span = sd.res.Plus(res), plusSpan(sd.span, span)
 			sd.txs, sd.blocks = sd.txs+c.txs(), sd.blocks+c.blockCount()
-			sd.rates = append(sd.rates, float64(span.Committed)/span.Seconds())
+			sd.rates = append(sd.rates, span.Rate())
 		}
 	}
 	twSpan, ecSpan, ctSpan := tw.span, ec.span, ct.span
 	r.rep.CPU = append(r.rep.CPU,
-		bench.CPURow{Phase: "same events, native", Per: "event", Committed: twSpan.Committed, Seconds: twSpan.Seconds(), Use: twSpan.CPU, Machine: twSpan.Machine, Load: twSpan.Load},
-		bench.CPURow{Phase: "EPCIS capture", Per: "event", Committed: ecSpan.Committed, Seconds: ecSpan.Seconds(), Use: ecSpan.CPU, Machine: ecSpan.Machine, Load: ecSpan.Load},
-		bench.CPURow{Phase: "control, native again", Per: "event", Committed: ctSpan.Committed, Seconds: ctSpan.Seconds(), Use: ctSpan.CPU, Machine: ctSpan.Machine, Load: ctSpan.Load})
-	twRate := float64(twSpan.Committed) / twSpan.Seconds()
-	rate := float64(ecSpan.Committed) / ecSpan.Seconds()
-	ctRate := float64(ctSpan.Committed) / ctSpan.Seconds()
+		twSpan.Row("same events, native", "event"),
+		ecSpan.Row("EPCIS capture", "event"),
+		ctSpan.Row("control, native again", "event"))
+	twRate := twSpan.Rate()
+	rate := ecSpan.Rate()
+	ctRate := ctSpan.Rate()
 	windows := fmt.Sprintf("%d rounds of three windows of %s, one a side (native, capture, control) in every order once, each after %s of warm-up; the documents under way at a window's end finish before the next starts", rounds, seg, epcisSettle)
 	r.rep.Add(bench.Row{Section: epcisSection, Name: fmt.Sprintf("EPCIS capture (GS1-Capture-Error-Behaviour: proceed), %d-event documents, %d clients", o.bulkPer, o.bulkClients),
 		Value: rate, Unit: "events/s", Baseline: twRate, BaseUnit: "events/s, the same events native", Target: "≥ native bulk ingest", Met: bench.Met(rate >= twRate),

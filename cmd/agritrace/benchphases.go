@@ -98,23 +98,23 @@ func phaseIngest(r *benchRun) error {
 	if err != nil {
 		return fmt.Errorf("KV baseline: %w", err)
 	}
-	blRate := float64(blSpan.Committed) / blSpan.Seconds()
+	blRate := blSpan.Rate()
 	blCPU := blSpan.CPUPer()
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "KV baseline", Per: "tx", Committed: blSpan.Committed, Seconds: blSpan.Seconds(), Use: blSpan.CPU, Machine: blSpan.Machine, Load: blSpan.Load})
+	r.rep.CPU = append(r.rep.CPU, blSpan.Row("KV baseline", "tx"))
 
 	siTxs := &txCounter{env: r.env}
 	si, siSpan, err := r.measure(o.workers, bench.SingleOp(r.env), r.procs(true), siTxs.recorded, "gateway-single-ingest.pprof")
 	if err != nil {
 		return fmt.Errorf("single-event ingest: %w", err)
 	}
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "single-event", Per: "event", Committed: siSpan.Committed, Seconds: siSpan.Seconds(), Use: siSpan.CPU, Machine: siSpan.Machine, Load: siSpan.Load})
+	r.rep.CPU = append(r.rep.CPU, siSpan.Row("single-event", "event"))
 	bkTxs := &txCounter{env: r.env}
 	bk, bkSpan, err := r.measure(o.bulkClients, bench.BulkOp(r.env, "b", o.bulkPer), r.procs(true), bkTxs.recorded, "gateway-bulk-ingest.pprof")
 	if err != nil {
 		return fmt.Errorf("bulk ingest: %w", err)
 	}
-	r.rep.CPU = append(r.rep.CPU, bench.CPURow{Phase: "bulk", Per: "event", Committed: bkSpan.Committed, Seconds: bkSpan.Seconds(), Use: bkSpan.CPU, Machine: bkSpan.Machine, Load: bkSpan.Load})
-	r.bulkRate = float64(bkSpan.Committed) / bkSpan.Seconds()
+	r.rep.CPU = append(r.rep.CPU, bkSpan.Row("bulk", "event"))
+	r.bulkRate = bkSpan.Rate()
 
 	const sec = "Ingest"
 	r.rep.Add(bench.Row{Section: sec, Name: "bulk ingest: CPU per committed event, all network processes + gateway", Value: bkSpan.CPUPer(), Unit: "ms",
@@ -123,7 +123,7 @@ func phaseIngest(r *benchRun) error {
 	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("bulk ingest, %d events/request, %d clients", o.bulkPer, o.bulkClients), Value: r.bulkRate, Unit: "events/s",
 		Baseline: blRate, BaseUnit: "KV tx/s", Target: "≥ 3,000 events/s", Met: bench.Met(r.bulkRate >= 3000),
 		Note: fmt.Sprintf("committed by the gateway's count in the window; request→all committed p50 %.0f ms, p99 %.0f ms; %d failed requests; %s", bk.P(.5), bk.P(.99), bk.Failures, bkTxs.perTx(bkSpan.Committed))})
-	siRate := float64(siSpan.Committed) / siSpan.Seconds()
+	siRate := siSpan.Rate()
 	r.rep.Add(bench.Row{Section: sec, Name: "single-event ingest: CPU per committed event, all network processes + gateway", Value: siSpan.CPUPer(), Unit: "ms",
 		Baseline: blCPU, BaseUnit: "ms per KV tx", Note: fmt.Sprintf("%.1f s of CPU for %d events", siSpan.CPU.Total().Seconds(), siSpan.Committed)})
 	r.rep.Add(bench.Row{Section: sec, Name: fmt.Sprintf("single-event ingest, one event per HTTP request, %d clients", o.workers), Value: siRate, Unit: "events/s",
